@@ -1,0 +1,1 @@
+"""Platform adapters: translate chat and terminal events into engine calls and back."""

@@ -1,0 +1,19 @@
+"""The `cnnquiz` command line: one typer app with a sub-app per area."""
+
+from __future__ import annotations
+
+import typer
+
+from adapters.cli import knowledge_cmd
+
+app = typer.Typer(
+    name="cnnquiz",
+    help="Drill CNN interview questions through a concept graph, in the terminal or in chat.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(knowledge_cmd.app, name="knowledge")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Pure content code: source parsers, deduplication, the concept ontology and graph."""

@@ -1,0 +1,72 @@
+"""Immutable content records shared by parsers, dedup, the concept graph and the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+@dataclass(frozen=True, slots=True)
+class RawQuestion:
+    """One question exactly as a source document gives it (after parsing, before dedup).
+
+    `ref` is the source's own numbering or position ("Q12", "Hard 21", "item 3").
+    `text` is the question text as it appears in the source (for derived questions, ours).
+    `derived` marks questions whose text we wrote because the source had none.
+    """
+
+    source: str
+    ref: str
+    text: str
+    answer: str | None = None
+    difficulty: Difficulty | None = None
+    derived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """Provenance of one source phrasing merged into a canonical question."""
+
+    source: str
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A node of the curated CNN ontology; `prerequisites` are concept ids."""
+
+    id: str
+    name: str
+    kind: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A canonical, deduplicated question linked to concepts (primary concept first).
+
+    `id` is stable: derived from content, not from order. `answer` and `gist` are None when
+    no source answers the question (it is then a flashcard / open question).
+    """
+
+    id: str
+    text: str
+    answer: str | None
+    gist: str | None
+    difficulty: Difficulty | None
+    concepts: tuple[str, ...]
+    variants: tuple[Variant, ...] = field(default=())
+    derived: bool = False
+
+    @property
+    def primary_concept(self) -> str:
+        return self.concepts[0]

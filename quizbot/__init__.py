@@ -1,0 +1,1 @@
+"""Platform-neutral quiz engine, storage and scheduling."""

@@ -1,0 +1,104 @@
+"""The engine's public surface as adapters see it; `quizbot.service.QuizService` implements it.
+
+Every method raises `quizbot.errors.QuizError` (with a player-safe message) on bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from quizbot.replies import (
+    Board,
+    ConceptPath,
+    DropReveal,
+    Leaderboard,
+    Notice,
+    Period,
+    PlayerRef,
+    PlayerStats,
+    QuestionCard,
+    TeamList,
+    Verdict,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel a drop is posted to."""
+
+    platform: str
+    workspace: str
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleInfo:
+    """A channel's drop schedule as shown to admins."""
+
+    channel_id: str
+    time: str  # "HH:MM" local
+    timezone: str  # IANA name
+    weekdays: tuple[int, ...]  # 0 = Monday
+    reveal_after_minutes: int | None  # None: reveal at the next drop
+    active: bool
+
+
+class QuizApi(Protocol):
+    async def ask(self, who: PlayerRef, topic: str | None = None) -> QuestionCard:
+        """Next question for a player: due reviews, then the frontier; or on `topic`."""
+
+    async def answer(self, who: PlayerRef, ask_id: str, response: str) -> Verdict:
+        """Grade a choice id or typed text. A wrong answer's Verdict.next is a follow-up."""
+
+    async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
+        """Self-rating of a revealed flashcard: "again", "hard", "good" or "easy"."""
+
+    async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
+        """Players or teams for the week / month / all time, in the workspace's timezone."""
+
+    async def stats(self, who: PlayerRef) -> PlayerStats:
+        """Accuracy, streak, strongest and weakest concepts."""
+
+    async def team_create(self, who: PlayerRef, name: str) -> Notice: ...
+
+    async def team_join(self, who: PlayerRef, name: str) -> Notice: ...
+
+    async def team_leave(self, who: PlayerRef) -> Notice: ...
+
+    async def team_list(self, who: PlayerRef) -> TeamList: ...
+
+    def concept_path(self, topic: str) -> ConceptPath:
+        """Prerequisite chains of a concept (fuzzy topic match)."""
+
+    def suggest_topics(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(concept id, name) pairs for autocomplete."""
+
+    # Daily drops (admin only; `who.is_admin` is decided by the adapter from the platform).
+    async def drop_set(
+        self,
+        who: PlayerRef,
+        channel_id: str,
+        time: str,
+        timezone: str,
+        weekdays: str | None = None,
+        reveal_after_minutes: int | None = None,
+    ) -> Notice: ...
+
+    async def drop_off(self, who: PlayerRef, channel_id: str | None = None) -> Notice: ...
+
+    async def drop_now(self, who: PlayerRef, channel_id: str) -> Notice: ...
+
+    async def drop_list(self, who: PlayerRef) -> tuple[ScheduleInfo, ...]: ...
+
+
+class DropPublisher(Protocol):
+    """What an adapter provides so the scheduler can post drops and reveals."""
+
+    platform: str
+
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
+        """Post a public drop card; return a message reference (used to thread the reveal)."""
+
+    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+        """Post the reveal (answer, explanation, how the channel did)."""
