@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, migrations, repositories and the unit of work."""
