@@ -19,7 +19,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
 
 def _asyncpg_dsn(url: str) -> str:
     """asyncpg wants a plain postgresql:// DSN without a SQLAlchemy driver suffix."""
-    scheme, rest = url.split("://", 1)
+    _scheme, rest = url.split("://", 1)
     return "postgresql://" + rest
 
 
