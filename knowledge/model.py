@@ -19,6 +19,7 @@ class RawQuestion:
     `ref` is the source's own numbering or position ("Q12", "Hard 21", "item 3").
     `text` is the question text as it appears in the source (for derived questions, ours).
     `derived` marks questions whose text we wrote because the source had none.
+    `answer` is None when the source gives no answer.
     """
 
     source: str
@@ -27,6 +28,7 @@ class RawQuestion:
     answer: str | None = None
     difficulty: Difficulty | None = None
     derived: bool = False
+    concepts: tuple[str, ...] = ()  # explicit concept ids (question packs may name them)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Question generators: multiple choice, concept naming, computed and open (flashcard) asks."""
