@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from adapters.cli import knowledge_cmd
+from adapters.cli import knowledge_cmd, run_cmd
 
 app = typer.Typer(
     name="cnnquiz",
@@ -13,6 +13,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(knowledge_cmd.app, name="knowledge")
+run_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,115 @@
+"""`cnnquiz run [discord|slack]`: every configured platform plus the drop scheduler, one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from quizbot.logs import configure_logging
+from quizbot.settings import Settings
+
+logger = logging.getLogger(__name__)
+err = Console(stderr=True)
+
+
+class Platform(StrEnum):
+    DISCORD = "discord"
+    SLACK = "slack"
+
+
+def chosen_platforms(settings: Settings, platform: Platform | None) -> list[Platform]:
+    """The platforms to start: the one asked for, else every one with credentials."""
+    if platform is not None:
+        return [platform]
+    found = []
+    if settings.discord_configured:
+        found.append(Platform.DISCORD)
+    if settings.slack_configured:
+        found.append(Platform.SLACK)
+    return found
+
+
+def missing_credentials(settings: Settings, platform: Platform, http: bool) -> str | None:
+    if platform is Platform.DISCORD and not settings.discord_configured:
+        return "Set DISCORD_TOKEN to run the Discord bot."
+    if platform is Platform.SLACK:
+        if settings.slack_bot_token is None:
+            return "Set SLACK_BOT_TOKEN to run the Slack app."
+        if http and settings.slack_signing_secret is None:
+            return "Set SLACK_SIGNING_SECRET to run the Slack app in HTTP mode."
+        if not http and settings.slack_app_token is None:
+            return "Set SLACK_APP_TOKEN for Socket Mode, or use --http with SLACK_SIGNING_SECRET."
+    return None
+
+
+async def _serve(settings: Settings, platforms: list[Platform], http: bool, port: int) -> None:
+    from quizbot.bootstrap import bootstrap
+
+    runtime = await bootstrap(settings)
+    jobs: list[Callable[[], Awaitable[Any]]] = []
+    if Platform.DISCORD in platforms:
+        from adapters.discord.app import run_discord
+
+        jobs.append(lambda: run_discord(runtime, settings))
+    if Platform.SLACK in platforms:
+        from adapters.slack import app as slack_app
+
+        if http:
+            jobs.append(lambda: slack_app.run_slack_http(runtime, settings, port))
+        else:
+            jobs.append(lambda: slack_app.run_slack_socket(runtime, settings))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(job()) for job in jobs]
+    logger.info("running platforms=%s", ",".join(p.value for p in platforms))
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+        await asyncio.gather(*tasks, stopper, return_exceptions=True)
+        await runtime.aclose()
+        logger.info("stopped")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        platform: Platform | None = typer.Argument(
+            None, help="Run only this platform (default: every platform with credentials)."
+        ),
+        http: bool = typer.Option(False, "--http", help="Slack: serve HTTP, not Socket Mode."),
+        port: int = typer.Option(3000, "--port", help="Slack HTTP mode port."),
+    ) -> None:
+        """Start the chat bots and the daily-drop scheduler in one event loop."""
+        settings = Settings()
+        configure_logging(settings)
+        platforms = chosen_platforms(settings, platform)
+        if not platforms:
+            err.print(
+                "[yellow]No chat platform is configured.[/] Set DISCORD_TOKEN, or SLACK_BOT_TOKEN "
+                "with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (--http).\n"
+                "To play without a chat platform, run [bold]cnnquiz play[/]."
+            )
+            raise typer.Exit(1)
+        for p in platforms:
+            problem = missing_credentials(settings, p, http)
+            if problem:
+                err.print(f"[red]{problem}[/]")
+                raise typer.Exit(2)
+        asyncio.run(_serve(settings, platforms, http, port))

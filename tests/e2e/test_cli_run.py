@@ -1,0 +1,34 @@
+"""`cnnquiz run` with no chat credentials explains itself instead of starting nothing."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+
+ENV_KEYS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory) -> None:
+    for key in ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+
+
+def test_run_without_credentials_points_to_play(no_credentials: None) -> None:
+    result = CliRunner().invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert "No chat platform is configured" in result.output
+    assert "cnnquiz play" in result.output
+
+
+def test_run_slack_http_without_signing_secret_is_refused(
+    no_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-not-a-real-token")
+    result = CliRunner().invoke(app, ["run", "slack", "--http"])
+    assert result.exit_code == 2
+    assert "SLACK_SIGNING_SECRET" in result.output
+    assert "xoxb-not-a-real-token" not in result.output
