@@ -1,0 +1,1 @@
+"""Alembic migrations of the cnnquiz schema (applied by `quizbot.storage.db.upgrade`)."""

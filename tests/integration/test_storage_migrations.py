@@ -1,0 +1,45 @@
+"""Migrations on an empty database build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from quizbot.storage.db import current_revision, make_engine, normalize_url, upgrade
+from quizbot.storage.schema import load_metadata
+
+
+async def test_upgrade_on_empty_database_matches_models(database_url: str) -> None:
+    assert await current_revision(database_url) is None
+    await upgrade(database_url)
+    engine = make_engine(database_url)
+    metadata = load_metadata()
+    try:
+        async with engine.connect() as conn:
+            diffs = await conn.run_sync(
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                )
+            )
+            tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    finally:
+        await engine.dispose()
+    assert diffs == []
+    assert set(metadata.tables) <= tables
+    assert await current_revision(database_url) is not None
+
+
+async def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
+    await upgrade(database_url)
+    first = await current_revision(database_url)
+    await upgrade(database_url)
+    assert await current_revision(database_url) == first
+
+
+def test_plain_postgres_urls_get_the_async_driver() -> None:
+    assert normalize_url("postgres://u@h/db") == "postgresql+asyncpg://u@h/db"
+    assert normalize_url("postgresql://u@h:5432/db") == "postgresql+asyncpg://u@h:5432/db"
+    assert normalize_url("postgresql+asyncpg://u@h/db") == "postgresql+asyncpg://u@h/db"
+    assert normalize_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    assert normalize_url("").startswith("sqlite+aiosqlite:///")
