@@ -1,0 +1,85 @@
+"""Multiple choice asks: a question's gist against three gists from other same-kind concepts."""
+
+from __future__ import annotations
+
+import random
+
+from knowledge.bank import Bank
+from knowledge.model import Question
+from quizbot.asking.open import difficulty_of, one_line, source_of
+from quizbot.asking.spec import AskSpec
+from quizbot.replies import AskKind, Choice
+
+CHOICE_IDS = ("a", "b", "c", "d")
+_POOL = 8  # distractors are drawn from the gists closest in length, so length gives nothing away
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def distractor_gists(bank: Bank, question: Question) -> list[str]:
+    """Gists of questions on other concepts of the same kind, deduplicated, in bank order."""
+    if question.gist is None or question.primary_concept not in bank.concepts:
+        return []
+    primary = question.primary_concept
+    kind = bank.concept(primary).kind
+    seen = {_norm(question.gist)}
+    out: list[str] = []
+    for other in bank.questions:
+        if other.id == question.id or not other.gist:
+            continue
+        # Never a question on the same concept, nor one that touches either primary concept:
+        # its gist could be a true statement about this question.
+        if other.primary_concept == primary or primary in other.concepts:
+            continue
+        if other.primary_concept in question.concepts:
+            continue
+        concept = bank.concepts.get(other.primary_concept)
+        if concept is None or concept.kind != kind:
+            continue
+        key = _norm(other.gist)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(other.gist)
+    return out
+
+
+def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSpec | None:
+    """The question with its gist and three distractors as shuffled choices a-d.
+
+    Args:
+        bank: the question bank.
+        question: the canonical question to ask.
+        rng: randomness for distractor choice and shuffling.
+
+    Returns:
+        A CHOICE AskSpec, or None when the question has no gist or too few distractors.
+    """
+    if question.gist is None:
+        return None
+    pool = distractor_gists(bank, question)
+    if len(pool) < len(CHOICE_IDS) - 1:
+        return None
+    target = len(question.gist)
+    pool.sort(key=lambda g: abs(len(g) - target))
+    distractors = rng.sample(pool[: max(_POOL, 3)], len(CHOICE_IDS) - 1)
+    options = [question.gist, *distractors]
+    rng.shuffle(options)
+    choices = tuple(Choice(cid, text) for cid, text in zip(CHOICE_IDS, options, strict=True))
+    correct = CHOICE_IDS[options.index(question.gist)]
+    explanation = one_line(question.answer) if question.answer else question.gist
+    return AskSpec(
+        kind=AskKind.CHOICE,
+        prompt=question.text,
+        concept_id=question.primary_concept,
+        difficulty=difficulty_of(question),
+        answer_text=question.gist,
+        explanation=explanation,
+        choices=choices,
+        correct=correct,
+        question_id=question.id,
+        source=source_of(question),
+        hint="Pick a letter.",
+    )
