@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -74,6 +75,19 @@ def test_no_navigation_junk_and_no_empty_text(raw: list[RawQuestion]) -> None:
     everything = [q.text for q in raw] + [q.answer or "" for q in raw]
     assert [n for n in navigation if any(n in t for t in everything)] == []
     assert all(q.text.strip() for q in raw)
+
+
+def test_no_question_keeps_numbering_debris(raw: list[RawQuestion]) -> None:
+    debris = re.compile(r"^(Q\d|\d+[A-Za-z.]|[.,:;\s-])")
+    assert [(q.source, q.ref, q.text) for q in raw if debris.match(q.text)] == []
+
+
+def test_no_answer_line_starts_mid_sentence(raw: list[RawQuestion]) -> None:
+    broken = []
+    for q in raw:
+        prose = re.sub(r"```.*?```", "", q.answer or "", flags=re.DOTALL)
+        broken += [(q.source, q.ref, line) for line in prose.splitlines() if line[:1].islower()]
+    assert broken == []  # page breaks in the original split five sentences in cnn50-qa
 
 
 def test_refs_are_unique_within_each_source_and_loading_is_deterministic(
