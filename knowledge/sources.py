@@ -37,11 +37,18 @@ class SourceDoc:
 
 
 def load_sources(directory: Path | None = None) -> list[SourceDoc]:
-    """Read every `<stem>.yaml` manifest in `directory` (sorted by name) and its document."""
+    """Read every `<stem>.yaml` manifest in `directory` (sorted by name) and its document.
+
+    Every `.txt` document in the directory must be described by a manifest, so a new
+    document cannot be silently left out of the bank.
+    """
     directory = directory or SOURCES_DIR
     docs: list[SourceDoc] = []
     for manifest_path in sorted(directory.glob("*.yaml")):
-        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise SourceError(f"{manifest_path}: invalid YAML: {exc}") from exc
         if not isinstance(manifest, dict):
             raise SourceError(f"{manifest_path}: manifest must be a mapping")
         missing = [key for key in _REQUIRED if not manifest.get(key)]
@@ -61,6 +68,10 @@ def load_sources(directory: Path | None = None) -> list[SourceDoc]:
                 manifest=manifest,
             )
         )
+    described = {doc.path.name for doc in docs}
+    orphans = sorted(p.name for p in directory.glob("*.txt") if p.name not in described)
+    if orphans:
+        raise SourceError(f"{directory}: documents without a manifest: {', '.join(orphans)}")
     ids = [doc.id for doc in docs]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:

@@ -39,7 +39,10 @@ def parse(text: str, source_id: str, manifest: Mapping[str, Any]) -> list[RawQue
     also override a real question. Text glued after a heading's last "?" ("... map? Stride:")
     is moved to the start of the answer.
     """
-    rephrase = {str(k): str(v) for k, v in (manifest.get("rephrase") or {}).items()}
+    given = manifest.get("rephrase") or {}
+    if not isinstance(given, Mapping):
+        raise ParseError(f"{source_id}: manifest 'rephrase' must map refs to questions")
+    rephrase = {str(k): str(v) for k, v in given.items()}
     items = _split(text)
     if not items:
         raise ParseError(f"{source_id}: no 'Q<n>.' headings found")

@@ -120,6 +120,7 @@ def test_other_directory_loads_only_its_own_manifests(tmp_path: Path) -> None:
         (GOOD.replace(f"{LEVELED}.txt", "gone.txt"), SourceError, "gone.txt not found"),
         (GOOD + "expected_count: 60\n", SourceError, "parsed 59 questions, manifest expects 60"),
         (GOOD.replace("leveled_list", "pdf"), ParseError, "unknown source format 'pdf'"),
+        (GOOD + "title: [unclosed\n", SourceError, "invalid YAML"),
     ],
 )
 def test_broken_manifest_is_reported_clearly(
@@ -127,3 +128,10 @@ def test_broken_manifest_is_reported_clearly(
 ) -> None:
     with pytest.raises(error, match=message):
         load_raw_questions(_copy_source(tmp_path, LEVELED, manifest))
+
+
+def test_document_without_a_manifest_is_an_error(tmp_path: Path) -> None:
+    _copy_source(tmp_path, LEVELED, GOOD)
+    (tmp_path / "005_new.txt").write_text("1. What is a CNN?\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"documents without a manifest: 005_new\.txt"):
+        load_sources(tmp_path)
