@@ -59,7 +59,7 @@ class Team(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
-    name_key: Mapped[str] = mapped_column(String(64))  # casefolded, for uniqueness
+    name_key: Mapped[str] = mapped_column(String(128))  # casefolded (may grow), for uniqueness
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -152,7 +152,9 @@ class PlayerScore(Base):
     """Points and answers per player and period key ("all", "w2026-47", "m2026-11")."""
 
     __tablename__ = "player_scores"
-    __table_args__ = (Index("ix_player_scores_board", "workspace_id", "period", "points"),)
+    __table_args__ = (
+        Index("ix_player_scores_board", "workspace_id", "period", "points", "player_id"),
+    )
 
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True

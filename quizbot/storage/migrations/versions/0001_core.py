@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column("name_key", sa.String(length=64), nullable=False),
+        sa.Column("name_key", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
@@ -166,7 +166,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_player_scores_board",
         "player_scores",
-        ["workspace_id", "period", "points"],
+        ["workspace_id", "period", "points", "player_id"],
         unique=False,
     )
 

@@ -1,0 +1,1 @@
+"""Repositories by role; each is bound to one session and, below tenancy, one workspace."""

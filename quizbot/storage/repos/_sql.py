@@ -1,0 +1,24 @@
+"""Dialect-aware INSERT (for ON CONFLICT) shared by the repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_for(session: AsyncSession, table: Table) -> Any:
+    """An INSERT supporting `on_conflict_do_*` on the session's backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class Scoped:
+    """Base of repositories bound to one workspace: every query filters on `self.ws`."""
+
+    def __init__(self, session: AsyncSession, workspace_id: int) -> None:
+        self.session = session
+        self.ws = workspace_id

@@ -1,0 +1,159 @@
+"""Asks (each persisted with its frozen spec) and the append-only answer log."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+
+from quizbot.asking.spec import AskSpec
+from quizbot.storage.models import Answer, Ask
+from quizbot.storage.records import AnswerRec, AskRec
+from quizbot.storage.repos._sql import Scoped, insert_for
+
+asks = Ask.__table__
+answers = Answer.__table__
+
+
+class AskRepo(Scoped):
+    async def add(self, ask: AskRec) -> None:
+        if ask.workspace_id != self.ws:
+            raise ValueError("ask belongs to another workspace")
+        await self.session.execute(
+            asks.insert().values(
+                id=ask.id,
+                workspace_id=self.ws,
+                player_id=ask.player_id,
+                kind=ask.spec.kind.value,
+                concept_id=ask.spec.concept_id,
+                question_id=ask.spec.question_id,
+                spec_json=ask.spec.to_json(),
+                concept_path=ask.path_json(),
+                follow_up_of=ask.follow_up_of,
+                root_ask_id=ask.root_ask_id,
+                depth=ask.depth,
+                drop_id=ask.drop_id,
+                created_at=ask.created_at,
+                closes_at=ask.closes_at,
+            )
+        )
+
+    async def get(self, ask_id: str) -> AskRec | None:
+        row = (
+            await self.session.execute(
+                select(asks).where(asks.c.workspace_id == self.ws, asks.c.id == ask_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return AskRec(
+            id=row.id,
+            workspace_id=row.workspace_id,
+            player_id=row.player_id,
+            spec=AskSpec.from_json(row.spec_json),
+            concept_path=tuple(json.loads(row.concept_path)),
+            follow_up_of=row.follow_up_of,
+            root_ask_id=row.root_ask_id,
+            depth=row.depth,
+            created_at=row.created_at,
+            drop_id=row.drop_id,
+            closes_at=row.closes_at,
+        )
+
+
+class AnswerRepo(Scoped):
+    async def record(
+        self,
+        *,
+        ask_id: str,
+        player_id: int,
+        team_id: int | None,
+        concept_id: str,
+        response: str,
+        correct: bool | None,
+        points: int,
+        at: datetime,
+    ) -> int | None:
+        """Append an answer; None when this player already answered this ask.
+
+        The UNIQUE(ask_id, player_id) constraint decides, so racing workers score once.
+        """
+        stmt = (
+            insert_for(self.session, answers)
+            .values(
+                ask_id=ask_id,
+                workspace_id=self.ws,
+                player_id=player_id,
+                team_id=team_id,
+                concept_id=concept_id,
+                response=response,
+                correct=correct,
+                points=points,
+                answered_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=[answers.c.ask_id, answers.c.player_id])
+            .returning(answers.c.id)
+        )
+        try:
+            return (await self.session.execute(stmt)).scalar_one_or_none()
+        except IntegrityError:
+            return None
+
+    async def get(self, ask_id: str, player_id: int) -> AnswerRec | None:
+        row = (
+            await self.session.execute(
+                select(answers).where(
+                    answers.c.workspace_id == self.ws,
+                    answers.c.ask_id == ask_id,
+                    answers.c.player_id == player_id,
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        return AnswerRec(
+            id=row.id,
+            ask_id=row.ask_id,
+            player_id=row.player_id,
+            team_id=row.team_id,
+            response=row.response,
+            correct=row.correct,
+            points=row.points,
+            answered_at=row.answered_at,
+        )
+
+    async def totals(self, player_id: int) -> tuple[int, int]:
+        """(graded answers, correct answers) of a player; self-rated flashcards excluded."""
+        graded = answers.c.correct.is_not(None)
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(case((graded, 1))),
+                    func.count(case((answers.c.correct.is_(True), 1))),
+                ).where(answers.c.workspace_id == self.ws, answers.c.player_id == player_id)
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+    async def for_ask(self, ask_id: str) -> list[AnswerRec]:
+        """All answers to one ask (a drop's answers, for its reveal), oldest first."""
+        rows = await self.session.execute(
+            select(answers)
+            .where(answers.c.workspace_id == self.ws, answers.c.ask_id == ask_id)
+            .order_by(answers.c.answered_at, answers.c.id)
+        )
+        return [
+            AnswerRec(
+                r.id,
+                r.ask_id,
+                r.player_id,
+                r.team_id,
+                r.response,
+                r.correct,
+                r.points,
+                r.answered_at,
+            )
+            for r in rows
+        ]
