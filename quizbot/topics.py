@@ -91,17 +91,17 @@ class TopicMatcher:
         if not key:
             ordered = sorted(self._names, key=lambda cid: self._names[cid].lower())
             return [(cid, self._names[cid]) for cid in ordered[:limit]]
-        ranked: list[str] = []
-        buckets: tuple[list[str], list[str]] = ([], [])
-        for spelling, cid in sorted(self._keys.items()):
+        scored: list[tuple[int, int, str, str]] = []  # (bucket, length, spelling, id)
+        for spelling, cid in self._keys.items():
             if spelling.startswith(key) or _compact(spelling).startswith(_compact(key)):
-                buckets[0].append(cid)
+                is_name = spelling in (normalise(cid), normalise(self._names[cid]))
+                scored.append((0 if is_name else 1, len(spelling), spelling, cid))
             elif key in spelling:
-                buckets[1].append(cid)
+                scored.append((2, len(spelling), spelling, cid))
         fuzzy = process.extract(key, list(self._keys), scorer=fuzz.WRatio, limit=limit * 2)
-        candidates = [*buckets[0], *buckets[1]]
-        candidates += [self._keys[s] for s, score, _i in fuzzy if score >= 60]
-        for cid in candidates:
+        scored += [(3, -int(score), s, self._keys[s]) for s, score, _i in fuzzy if score >= 60]
+        ranked: list[str] = []
+        for *_rank, cid in sorted(scored):
             if cid not in ranked:
                 ranked.append(cid)
         return [(cid, self._names[cid]) for cid in ranked[:limit]]

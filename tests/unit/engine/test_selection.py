@@ -1,0 +1,120 @@
+"""What to ask next: due reviews first, the frontier easy before hard, follow-ups down the graph."""
+
+from __future__ import annotations
+
+import random
+
+from knowledge.bank import Bank
+from quizbot.asking.spec import AskSpec
+from quizbot.replies import AskKind
+from quizbot.selection import Pick, build_ask, frontier, pick_follow_up, pick_next, review_key
+
+
+def _next(bank: Bank, seed: int = 0, **kw: object) -> Pick:
+    args: dict = {"mastery": {}, "due_keys": [], "seen": set(), "topic": None}
+    args.update(kw)
+    return pick_next(bank, rng=random.Random(seed), **args)
+
+
+def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
+    assert set(frontier(bank, {})) == {"gradient-descent", "kernel", "fully-connected"}
+    for seed in range(10):
+        assert _next(bank, seed) == Pick("question", "gradient-descent", "q-gd-easy")
+    order = []
+    seen: set[str] = set()
+    for _ in range(3):
+        pick = _next(bank, seen=seen)
+        order.append(pick.question_id)
+        seen.add(pick.question_id or "")
+    assert order == ["q-gd-easy", "q-gd-open", "q-gd-hard"]  # easy, medium, hard
+    after = _next(bank, seen=seen)
+    assert after.kind == "concept" and after.concept_id in {
+        "gradient-descent",
+        "kernel",
+        "fully-connected",
+    }
+
+
+def test_known_prerequisites_unlock_the_next_concepts(bank: Bank) -> None:
+    mastery = {"gradient-descent": 0.95}
+    unlocked = set(frontier(bank, mastery))
+    assert {"backpropagation", "batch-normalization", "dropout"} <= unlocked
+    assert "gradient-descent" not in unlocked and "resnet" not in unlocked
+    picks = {_next(bank, seed, mastery=mastery).question_id for seed in range(40)}
+    assert picks == {"q-backprop", "q-bn", "q-dropout"}  # the easy ones among the unlocked
+
+
+def test_due_reviews_come_first(bank: Bank) -> None:
+    assert _next(bank, due_keys=["q-resnet-2"]) == Pick("question", "resnet", "q-resnet-2")
+    assert _next(bank, due_keys=["gone", "concept:stride"]) == Pick("concept", "stride")
+    assert _next(bank, due_keys=["computed:padding"]) == Pick("computed", "padding")
+    # With a topic, only reviews on that topic jump the queue.
+    on_topic = _next(bank, due_keys=["q-vgg", "q-resnet-2"], topic="resnet")
+    assert on_topic.question_id == "q-resnet-2"
+
+
+def test_a_topic_asks_its_questions_then_concept_and_computed_asks(bank: Bank) -> None:
+    assert _next(bank, topic="resnet").question_id == "q-resnet-1"  # medium before hard
+    seen = {"q-resnet-1", "q-resnet-2"}
+    assert _next(bank, topic="resnet", seen=seen) == Pick("concept", "resnet")
+    again = _next(bank, topic="resnet", seen=seen | {"concept:resnet"})
+    assert again.kind == "question" and again.concept_id == "resnet"
+    assert _next(bank, topic="stride") == Pick("concept", "stride")
+    assert _next(bank, topic="stride", seen={"concept:stride"}) == Pick("computed", "stride")
+
+
+def test_there_is_always_something_to_ask(bank: Bank) -> None:
+    everything = {q.id for q in bank.questions} | {f"concept:{c}" for c in bank.concepts}
+    everything |= {f"computed:{c}" for c in bank.concepts}
+    mastered = dict.fromkeys(bank.concepts, 0.99)
+    pick = _next(bank, mastery=mastered, seen=everything)
+    assert pick.concept_id in bank.concepts
+
+
+def test_follow_up_picks_the_least_mastered_prerequisite(bank: Bank) -> None:
+    mastery = {"skip-connection": 0.9, "batch-normalization": 0.1, "cnn": 0.5}
+    assert pick_follow_up(bank, "resnet", mastery, set()) == "batch-normalization"
+    assert pick_follow_up(bank, "resnet", mastery, {"batch-normalization"}) == "cnn"
+    # Never seen counts as the prior; ties go to the smallest id, every time.
+    assert pick_follow_up(bank, "resnet", {}, set()) == "batch-normalization"
+
+
+def test_follow_ups_walk_down_to_the_foundation(bank: Bank) -> None:
+    mastery = {"batch-normalization": 0.9, "cnn": 0.9}
+    path = ["resnet"]
+    while (nxt := pick_follow_up(bank, path[-1], mastery, set(path))) is not None:
+        path.append(nxt)
+    assert path == [
+        "resnet",
+        "skip-connection",
+        "vanishing-gradient",
+        "backpropagation",
+        "gradient-descent",
+    ]
+    assert pick_follow_up(bank, "gradient-descent", {}, set()) is None
+    assert pick_follow_up(bank, "no-such-concept", {}, set()) is None
+
+
+def test_build_ask_dispatches_to_the_right_generator(bank: Bank) -> None:
+    rng = random.Random(2)
+    choice = build_ask(bank, Pick("question", "resnet", "q-resnet-1"), rng)
+    assert choice.kind is AskKind.CHOICE and choice.question_id == "q-resnet-1"
+    flashcard = build_ask(bank, Pick("question", "gradient-descent", "q-gd-open"), rng)
+    assert flashcard.kind is AskKind.OPEN and flashcard.correct == ""
+    too_few = build_ask(bank, Pick("question", "backpropagation", "q-backprop"), rng)
+    assert too_few.kind is AskKind.OPEN
+    computed = build_ask(bank, Pick("computed", "stride"), rng)
+    assert computed.kind is AskKind.COMPUTED and computed.concept_id == "stride"
+    not_computable = build_ask(bank, Pick("computed", "resnet"), rng)
+    assert not_computable.kind is AskKind.CONCEPT
+    concept = build_ask(bank, Pick("concept", "dropout"), rng)
+    assert concept.kind is AskKind.CONCEPT and concept.answer_text == "dropout"
+
+
+def test_review_keys(bank: Bank) -> None:
+    rng = random.Random(0)
+    assert review_key(build_ask(bank, Pick("question", "vgg", "q-vgg"), rng)) == "q-vgg"
+    assert review_key(build_ask(bank, Pick("concept", "stride"), rng)) == "concept:stride"
+    assert review_key(build_ask(bank, Pick("computed", "stride"), rng)) == "computed:stride"
+    spec = build_ask(bank, Pick("computed", "pooling"), rng)
+    assert review_key(AskSpec.from_json(spec.to_json())) == "computed:pooling"
