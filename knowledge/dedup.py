@@ -108,7 +108,9 @@ _STOP = frozenset(
     application applications type types kind kinds different various common commonly popular
     use used using uses useful work works working list define definition typical typically
     offer help helps need key main primary basic vs versus like architecture algorithm performance
-    evaluate evaluating evaluation layer""".split()
+    evaluate evaluating evaluation layer challenge challenges drawback drawbacks limitation
+    limitations disadvantage disadvantages problem problems issue issues case cases apply applied
+    employ employed alongside together combine combined effect impact""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-+][a-z0-9]+)*")
 

@@ -1,0 +1,78 @@
+"""The bank as plain JSON-able data (the export shape, also used for the compiled cache)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from knowledge.bank import Bank
+from knowledge.model import Concept, Difficulty, Question, Variant
+
+FORMAT = "cnnquiz-bank/1"
+
+
+def concept_to_dict(c: Concept) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "aliases": list(c.aliases),
+        "kind": c.kind,
+        "definition": c.definition,
+        "prerequisites": list(c.prerequisites),
+    }
+
+
+def question_to_dict(q: Question) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "text": q.text,
+        "answer": q.answer,
+        "gist": q.gist,
+        "difficulty": q.difficulty.value if q.difficulty else None,
+        "concepts": list(q.concepts),
+        "variants": [{"source": v.source, "ref": v.ref, "text": v.text} for v in q.variants],
+        "derived": q.derived,
+    }
+
+
+def bank_to_dict(bank: Bank) -> dict[str, Any]:
+    """`{"concepts": [...], "questions": [...]}` plus the format and the bank's fingerprint."""
+    return {
+        "format": FORMAT,
+        "fingerprint": bank.fingerprint,
+        "concepts": [concept_to_dict(c) for c in sorted(bank.concepts.values(), key=_by_id)],
+        "questions": [question_to_dict(q) for q in bank.questions],
+    }
+
+
+def _by_id(c: Concept) -> str:
+    return c.id
+
+
+def bank_from_dict(data: Mapping[str, Any]) -> Bank:
+    """Inverse of `bank_to_dict`; raises KeyError/TypeError/ValueError on a malformed document."""
+    concepts = [
+        Concept(
+            id=c["id"],
+            name=c["name"],
+            kind=c["kind"],
+            definition=c["definition"],
+            aliases=tuple(c["aliases"]),
+            prerequisites=tuple(c["prerequisites"]),
+        )
+        for c in data["concepts"]
+    ]
+    questions = [
+        Question(
+            id=q["id"],
+            text=q["text"],
+            answer=q["answer"],
+            gist=q["gist"],
+            difficulty=Difficulty(q["difficulty"]) if q["difficulty"] else None,
+            concepts=tuple(q["concepts"]),
+            variants=tuple(Variant(v["source"], v["ref"], v["text"]) for v in q["variants"]),
+            derived=bool(q.get("derived", False)),
+        )
+        for q in data["questions"]
+    ]
+    return Bank.from_parts(concepts, questions, fingerprint=str(data.get("fingerprint", "")))
