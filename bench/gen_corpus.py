@@ -1,11 +1,11 @@
 """Synthetic question corpus for the dedup benchmark: paraphrases and mixes of real questions.
 
-Every generated question carries its ground-truth group in `ref` ("g<group>.<variant>"), so a
-benchmark can score the clustering as well as time it; refs of real-question seeds start with
-"r" (their truth is unknown across seeds: two sources may ask the same thing). Groups are seeded from the real
-questions and from templates filled with concept names (single concepts and pairs), so the
-number of distinct questions grows with N while each group keeps 1-8 phrasings, as in a real,
-growing bank. Usage: python bench/gen_corpus.py 5000 > corpus.jsonl
+Every generated question carries its ground-truth group in `ref` ("g<group>.<variant>"), so
+a benchmark can score the clustering as well as time it; refs of real-question seeds start
+with "r" (their truth is unknown across seeds: two sources may ask the same thing). Groups
+are seeded from the real questions and from templates filled with concept names (single
+concepts and pairs), so the number of distinct questions grows with N while each group keeps
+1-8 phrasings, as in a real, growing bank. Usage: python bench/gen_corpus.py 5000 > out.jsonl
 """
 
 from __future__ import annotations
