@@ -1,0 +1,191 @@
+"""The Slack app: Bolt wiring, the Web API client, and the HTTP and Socket Mode transports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from adapters.slack.inbound import SlackInbound, payload_problem
+from adapters.slack.publisher import SlackPublisher
+from quizbot.api import QuizApi
+from quizbot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+COMMAND = "/cnnquiz"
+EVENTS_PATH = "/slack/events"
+
+
+class SlackConfigError(RuntimeError):
+    """A credential the chosen transport needs is not configured."""
+
+
+class HasService(Protocol):
+    """What the adapter needs from quizbot.bootstrap.Runtime."""
+
+    @property
+    def service(self) -> QuizApi: ...
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client: bot token, optional SLACK_API_URL, retries on 429 / 5xx / resets."""
+    if settings.slack_bot_token is None:
+        raise SlackConfigError("Set SLACK_BOT_TOKEN to run the Slack app.")
+    kwargs: dict[str, Any] = {}
+    if settings.slack_api_url:
+        kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+        **kwargs,
+    )
+
+
+def build_app(api: QuizApi, settings: Settings, client: AsyncWebClient) -> AsyncApp:
+    """The Bolt app with every listener; signatures are verified when a secret is set."""
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        request_verification_enabled=secret is not None,
+        logger=logging.getLogger("adapters.slack.bolt"),
+    )
+    inbound = SlackInbound(api, settings.slack_admin_ids)
+    app.command(COMMAND)(inbound.on_command)
+    app.action(re.compile(rf"^{re.escape(render.CHOICE)}\."))(inbound.on_choice)
+    app.action(render.TYPED)(inbound.on_typed)
+    app.action(render.REVEAL)(inbound.on_reveal)
+    app.action(re.compile(rf"^{re.escape(render.RATE)}\."))(inbound.on_rate)
+    app.action(render.NEXT)(inbound.on_next)
+    app.view(render.ANSWER_MODAL)(inbound.on_view)
+    app.event("app_home_opened")(inbound.on_home)
+    return app
+
+
+def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
+    """aiohttp routes: POST /slack/events (401 bad signature, 400 malformed), GET /healthz."""
+    verifier = SignatureVerifier(signing_secret)
+
+    async def events(request: web.Request) -> web.Response:
+        body = await request.text()
+        headers = dict(request.headers)
+        if not verifier.is_valid_request(body, headers):
+            logger.warning("slack request rejected: bad or stale signature")
+            return web.Response(status=401, text="invalid request signature")
+        try:
+            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+        except Exception:  # Bolt parses while building the request: bad JSON, a list, ...
+            logger.warning("slack request rejected: body does not parse")
+            return web.Response(status=400, text="malformed payload")
+        problem = payload_problem(bolt_request.body)
+        if problem:
+            logger.warning("slack request rejected: %s", problem)
+            return web.Response(status=400, text="malformed payload")
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+
+    async def health(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    web_app = web.Application()
+    web_app.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+    return web_app
+
+
+def attach_publisher(runtime: object, publisher: SlackPublisher) -> None:
+    """Hand the publisher to the drop scheduler so scheduled drops post to Slack."""
+    register = getattr(runtime, "add_publisher", None)
+    if callable(register):
+        register(publisher)
+    else:
+        logger.warning("runtime has no add_publisher(); Slack drops will not be posted")
+
+
+@dataclass
+class RunningSlack:
+    """A started transport; `port` is the bound HTTP port (None in Socket Mode)."""
+
+    app: AsyncApp
+    publisher: SlackPublisher
+    port: int | None
+    _close: Callable[[], Awaitable[None]]
+
+    async def aclose(self) -> None:
+        await self._close()
+
+
+def _prepare(runtime: HasService, settings: Settings) -> tuple[AsyncApp, SlackPublisher]:
+    client = build_client(settings)
+    app = build_app(runtime.service, settings, client)
+    publisher = SlackPublisher(client)
+    attach_publisher(runtime, publisher)
+    return app, publisher
+
+
+async def start_slack_http(
+    runtime: HasService, settings: Settings, port: int, host: str = "0.0.0.0"
+) -> RunningSlack:
+    """Serve the app over HTTP on `port` (0 picks a free one) and return at once."""
+    if settings.slack_signing_secret is None:
+        raise SlackConfigError("Set SLACK_SIGNING_SECRET to run the Slack app in HTTP mode.")
+    app, publisher = _prepare(runtime, settings)
+    runner = web.AppRunner(http_app(app, settings.slack_signing_secret.get_secret_value()))
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    logger.info("slack HTTP mode listening on %s:%s%s", host, bound, EVENTS_PATH)
+    return RunningSlack(app, publisher, int(bound), runner.cleanup)
+
+
+async def start_slack_socket(runtime: HasService, settings: Settings) -> RunningSlack:
+    """Connect over Socket Mode with SLACK_APP_TOKEN and return once the socket is open."""
+    if settings.slack_app_token is None:
+        raise SlackConfigError("Set SLACK_APP_TOKEN to run the Slack app in Socket Mode.")
+    app, publisher = _prepare(runtime, settings)
+    handler = AsyncSocketModeHandler(
+        app, settings.slack_app_token.get_secret_value(), web_client=app.client
+    )
+    await handler.connect_async()
+    logger.info("slack Socket Mode connected")
+    return RunningSlack(app, publisher, None, handler.close_async)
+
+
+async def _serve_forever(running: RunningSlack) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await running.aclose()
+
+
+async def run_slack_http(
+    runtime: HasService, settings: Settings, port: int, host: str = "0.0.0.0"
+) -> None:
+    """`cnnquiz run slack --http --port N`: serve until cancelled."""
+    await _serve_forever(await start_slack_http(runtime, settings, port, host))
+
+
+async def run_slack_socket(runtime: HasService, settings: Settings) -> None:
+    """`cnnquiz run slack` with SLACK_APP_TOKEN: stay connected until cancelled."""
+    await _serve_forever(await start_slack_socket(runtime, settings))

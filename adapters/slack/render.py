@@ -1,0 +1,324 @@
+"""Neutral engine replies -> Slack Block Kit blocks, modals and the App Home view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from adapters.slack.commands import HELP_TEXT
+from quizbot.api import ScheduleInfo
+from quizbot.replies import (
+    AskKind,
+    Board,
+    ConceptPath,
+    DropReveal,
+    Leaderboard,
+    LeaderboardRow,
+    Notice,
+    PlayerStats,
+    QuestionCard,
+    TeamList,
+    Verdict,
+)
+
+Block = dict[str, Any]
+
+# action_id prefixes; Bolt listeners match them with regular expressions.
+CHOICE = "cnnquiz.choice"
+TYPED = "cnnquiz.typed"
+REVEAL = "cnnquiz.reveal"
+RATE = "cnnquiz.rate"
+NEXT = "cnnquiz.next"
+ANSWER_MODAL = "cnnquiz.answer_modal"
+ANSWER_BLOCK = "answer"
+ANSWER_INPUT = "value"
+
+ARROW = " → "
+_TEXT_LIMIT = 2900  # Slack caps section text at 3000 characters
+_BUTTON_LIMIT = 75
+
+
+def _clip(text: str, limit: int = _TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text)}}
+
+
+def _context(*texts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": _clip(t)} for t in texts if t][:10],
+    }
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": _clip(text, _BUTTON_LIMIT), "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def action_value(ask_id: str, response: str = "", *, drop: bool = False) -> str:
+    """The button value: which ask it answers, with what, and whether it sits on a drop."""
+    data: dict[str, Any] = {"ask": ask_id, "r": response}
+    if drop:
+        data["drop"] = 1
+    return json.dumps(data, separators=(",", ":"))
+
+
+def path_text(path: tuple[str, ...]) -> str:
+    return ARROW.join(path)
+
+
+def card_blocks(card: QuestionCard) -> list[Block]:
+    """A question with its buttons (choices, a typed-answer modal, or a flashcard reveal)."""
+    head = [":bell: *Daily drop*" if card.is_drop else "*Question*"]
+    if card.difficulty:
+        head.append(f"_{card.difficulty}_")
+    if card.points:
+        head.append(f"{card.points} pts")
+    blocks: list[Block] = [_context(" · ".join(head))]
+    if card.is_follow_up:
+        blocks.append(_section(f":mag: *Follow-up:* {path_text(card.concept_path)}"))
+    elif card.is_retry:
+        blocks.append(_section(":leftwards_arrow_with_hook: *Back to the original question*"))
+    lines = [card.prompt]
+    lines += [f"*{c.id.upper()}.* {c.text}" for c in card.choices]
+    blocks.append(_section("\n".join(lines)))
+    hint = card.hint or ""
+    if card.concept_path and not card.is_follow_up:
+        hint = " · ".join(x for x in (path_text(card.concept_path), hint) if x)
+    if hint:
+        blocks.append(_context(hint))
+    blocks.append({"type": "actions", "block_id": f"ask:{card.ask_id}", "elements": _buttons(card)})
+    return blocks
+
+
+def _buttons(card: QuestionCard) -> list[Block]:
+    if card.choices:
+        return [
+            _button(
+                c.id.upper(), f"{CHOICE}.{c.id}", action_value(card.ask_id, c.id, drop=card.is_drop)
+            )
+            for c in card.choices
+        ][:25]
+    if card.kind is AskKind.OPEN:
+        return [_button("Reveal answer", REVEAL, action_value(card.ask_id), "primary")]
+    # The modal needs the prompt again; a button value holds up to 2,000 characters.
+    data = {"ask": card.ask_id, "p": _clip(card.prompt, 1500), "h": _clip(card.hint or "", 150)}
+    if card.is_drop:
+        data["drop"] = 1
+    value = json.dumps(data, separators=(",", ":"))
+    return [_button("Type your answer", TYPED, value, "primary")]
+
+
+def card_text(card: QuestionCard) -> str:
+    """Plain-text fallback (notifications, screen readers)."""
+    return _clip(card.prompt, 300)
+
+
+def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
+    """The grade of an answer; then the follow-up (or the original question again)."""
+    blocks: list[Block] = [_section(_verdict_headline(verdict))]
+    details = []
+    if verdict.correct is not None and not verdict.already_answered and not verdict.closed:
+        details.append(f"*Answer:* {verdict.answer}")
+    if verdict.explanation and not verdict.closed:
+        details.append(verdict.explanation)
+    if details:
+        blocks.append(_section("\n".join(details)))
+    extra = []
+    if verdict.concept_path:
+        extra.append(f"Path: {path_text(verdict.concept_path)}")
+    if verdict.source:
+        extra.append(f"Source: {verdict.source}")
+    if extra:
+        blocks.append(_context(*extra))
+    if verdict.rating_choices:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"rate:{verdict.ask_id}",
+                "elements": [
+                    _button(c.text, f"{RATE}.{c.id}", action_value(verdict.ask_id, c.id))
+                    for c in verdict.rating_choices
+                ],
+            }
+        )
+    if with_next and verdict.next is not None:
+        blocks.append({"type": "divider"})
+        blocks.extend(card_blocks(verdict.next))
+    elif with_next and verdict.correct is not None and not verdict.pending_reveal:
+        next_button = _button("Next question", NEXT, "next")
+        blocks.append({"type": "actions", "block_id": "next", "elements": [next_button]})
+    return blocks
+
+
+def _verdict_headline(verdict: Verdict) -> str:
+    if verdict.closed:
+        return ":lock: This drop is closed; the answer is in the reveal."
+    if verdict.already_answered:
+        return ":repeat: You already answered this one; it was scored once."
+    if verdict.pending_reveal:
+        return ":lock: Answer locked in. Points come with the reveal."
+    if verdict.correct is None:
+        return f"*Answer:* {verdict.answer}\nHow well did you know it?"
+    if verdict.correct:
+        streak = f" · streak {verdict.streak}" if verdict.streak > 1 else ""
+        return f":white_check_mark: *Correct!* +{verdict.points} pts{streak}"
+    return ":x: *Not quite.*"
+
+
+def verdict_text(verdict: Verdict) -> str:
+    return _verdict_headline(verdict).split("\n")[0]
+
+
+def answer_modal(card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "") -> Block:
+    """The modal a computed (typed) answer goes through."""
+    blocks: list[Block] = [_section(card_prompt)]
+    element = {"type": "plain_text_input", "action_id": ANSWER_INPUT}
+    if hint:
+        element["placeholder"] = {"type": "plain_text", "text": _clip(hint, 150)}
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": ANSWER_BLOCK,
+            "label": {"type": "plain_text", "text": "Your answer"},
+            "element": element,
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": ANSWER_MODAL,
+        "title": {"type": "plain_text", "text": "CNN quiz"},
+        "submit": {"type": "plain_text", "text": "Answer"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": json.dumps({"ask": ask_id, **metadata}, separators=(",", ":")),
+        "blocks": blocks,
+    }
+
+
+def _row_text(row: LeaderboardRow, board: Board) -> str:
+    name = f"*{row.name}* (you)" if row.is_caller else row.name
+    text = f"{row.rank}. {name} — {row.points} pts"
+    if board is Board.TEAMS and row.members is not None:
+        average = f", {row.average:.1f} per member" if row.average is not None else ""
+        text += f" ({row.members} active{average})"
+    return text
+
+
+def leaderboard_blocks(board: Leaderboard) -> list[Block]:
+    """The table plus the caller's own rank, even when it is outside the top rows."""
+    blocks: list[Block] = [_section(f"*{board.title}*")]
+    if board.rows:
+        blocks.append(_section("\n".join(_row_text(r, board.board) for r in board.rows)))
+    else:
+        blocks.append(_section("No points yet in this period. `/cnnquiz` to start."))
+    caller = board.caller
+    if caller is not None:
+        blocks.append(_context(f"Your rank: #{caller.rank} · {caller.points} pts"))
+    elif board.board is Board.PLAYERS:
+        blocks.append(_context("You have no points in this period yet."))
+    return blocks
+
+
+def stats_blocks(stats: PlayerStats) -> list[Block]:
+    fields = [
+        f"*Answered*\n{stats.answered}",
+        f"*Accuracy*\n{stats.accuracy:.0%}",
+        f"*Points*\n{stats.points}",
+        f"*Streak*\n{stats.streak} (best {stats.best_streak})",
+        f"*Team*\n{stats.team or '—'}",
+        f"*Due reviews*\n{stats.due_reviews}",
+    ]
+    blocks: list[Block] = [
+        _section(f"*Stats for {stats.name}*" if stats.name else "*Your stats*"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
+    ]
+    if stats.strongest:
+        strong = ", ".join(f"{c.name} ({c.mastery:.0%})" for c in stats.strongest)
+        blocks.append(_section(f"*Strongest:* {strong}"))
+    blocks.append(_section(_weakest_text(stats)))
+    return blocks
+
+
+def _weakest_text(stats: PlayerStats) -> str:
+    if not stats.weakest:
+        return "*Weakest concepts:* none yet. Answer a few questions first."
+    lines = [f"• {c.name} — {c.mastery:.0%} over {c.attempts} tries" for c in stats.weakest]
+    return "*Weakest concepts:*\n" + "\n".join(lines)
+
+
+def team_list_blocks(teams: TeamList) -> list[Block]:
+    if not teams.teams:
+        return [_section("No teams yet. `/cnnquiz team create <name>` starts one.")]
+    lines = [
+        f"• {'*' + t.name + '* (yours)' if t.is_mine else t.name} — {t.members} members"
+        for t in teams.teams
+    ]
+    return [_section("*Teams*\n" + "\n".join(lines))]
+
+
+def concept_path_blocks(path: ConceptPath) -> list[Block]:
+    chains = "\n".join(f"• {path_text(chain)}" for chain in path.chains) or "• (a foundation)"
+    return [_section(f"*{path.name}*\n{path.definition}"), _section(f"*Prerequisites*\n{chains}")]
+
+
+def notice_blocks(notice: Notice) -> list[Block]:
+    blocks = [_section(notice.text)]
+    if notice.details:
+        blocks.append(_context(*notice.details))
+    return blocks
+
+
+def schedules_blocks(schedules: tuple[ScheduleInfo, ...]) -> list[Block]:
+    if not schedules:
+        return [_section("No drops scheduled. `/cnnquiz drop set <HH:MM> <timezone>` adds one.")]
+    lines = [
+        f"• <#{s.channel_id}> at {s.time} {s.timezone}{'' if s.active else ' (off)'}"
+        for s in schedules
+    ]
+    return [_section("*Drops*\n" + "\n".join(lines))]
+
+
+def help_blocks(problem: str | None = None) -> list[Block]:
+    blocks = [_section(problem)] if problem else []
+    return [*blocks, _section(HELP_TEXT)]
+
+
+def error_blocks(message: str, suggestions: tuple[str, ...] = ()) -> list[Block]:
+    blocks = [_section(f":warning: {message}")]
+    if suggestions:
+        blocks.append(_context("Did you mean: " + ", ".join(suggestions[:5])))
+    return blocks
+
+
+def reveal_blocks(reveal: DropReveal) -> list[Block]:
+    """The thread reply that closes a drop: answer, explanation and how the channel did."""
+    tally = f"{reveal.answered} answered · {reveal.share_correct:.0%} correct"
+    if reveal.first_correct:
+        tally += f" · first right: {reveal.first_correct}"
+    blocks = [_section(f":bulb: *Answer:* {reveal.answer}\n{reveal.explanation}"), _context(tally)]
+    if reveal.source:
+        blocks.append(_context(f"Source: {reveal.source}"))
+    return blocks
+
+
+def home_view(stats: PlayerStats, teams: Leaderboard) -> Block:
+    """The App Home tab: the player's stats, weakest concepts and the team leaderboard."""
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "CNN interview quiz"}},
+        *stats_blocks(stats),
+        {"type": "divider"},
+        *leaderboard_blocks(teams),
+        {"type": "divider"},
+        _context("Type `/cnnquiz` in any channel for a question, `/cnnquiz help` for more."),
+    ]
+    return {"type": "home", "blocks": blocks[:100]}

@@ -1,0 +1,185 @@
+"""A fake Slack on 127.0.0.1: Web API methods, response_url webhooks and a Socket Mode socket."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp import WSMsgType, web
+
+T = TypeVar("T")
+TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One recorded Web API call: method name, merged arguments and the bearer token."""
+
+    method: str
+    args: dict[str, Any]
+    token: str
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """One message posted to a response_url."""
+
+    key: str
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    """Records everything the app sends; tests await what they expect with a timeout."""
+
+    bot_user: str = "UBOT"
+    team_id: str = "T0001"
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[ApiCall] = field(default_factory=list)
+    webhooks: list[Webhook] = field(default_factory=list)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    # method -> HTTP statuses to answer with before succeeding (429 carries Retry-After: 0)
+    failures: dict[str, list[int]] = field(default_factory=dict)
+    port: int = 0
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    _socket: web.WebSocketResponse | None = None
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.add_routes(
+            [
+                web.route("*", "/api/{method}", self._api),
+                web.post("/respond/{key}", self._respond),
+                web.get("/socket", self._ws),
+            ]
+        )
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{key}"
+
+    # -- waiting -------------------------------------------------------------------------
+
+    async def _record(self, append: Callable[[], None]) -> None:
+        async with self._changed:
+            append()
+            self._changed.notify_all()
+
+    async def wait_until(self, check: Callable[[], T | None]) -> T:
+        """Wait (at most TIMEOUT seconds) until `check()` returns something truthy."""
+        async with asyncio.timeout(TIMEOUT), self._changed:
+            while not (result := check()):
+                await self._changed.wait()
+            return result
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_calls(self, method: str, count: int = 1) -> list[ApiCall]:
+        return await self.wait_until(
+            lambda: self.calls_to(method) if len(self.calls_to(method)) >= count else None
+        )
+
+    def hooks_to(self, key: str) -> list[Webhook]:
+        return [w for w in self.webhooks if w.key == key]
+
+    async def wait_hooks(self, key: str, count: int = 1) -> list[Webhook]:
+        return await self.wait_until(
+            lambda: self.hooks_to(key) if len(self.hooks_to(key)) >= count else None
+        )
+
+    # -- Web API -------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(dict(await request.post()))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        await self._record(lambda: self.calls.append(ApiCall(method, args, token)))
+        pending = self.failures.get(method)
+        if pending:
+            status = pending.pop(0)
+            headers = {"Retry-After": "0"} if status == 429 else {}
+            error = "ratelimited" if status == 429 else "internal_error"
+            return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ts):06d}"
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "cnnquiz",
+                "team_id": self.team_id,
+                "user_id": self.bot_user,
+                "bot_id": "B0001",
+            }
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method in ("views.publish", "views.open"):
+            return {"ok": True, "view": {"id": f"V{ts[-6:]}", **(args.get("view") or {})}}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": user}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        key = request.match_info["key"]
+        await self._record(lambda: self.webhooks.append(Webhook(key, body)))
+        return web.Response(text="ok")
+
+    # -- Socket Mode ---------------------------------------------------------------------
+
+    async def _ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        await self._record(lambda: setattr(self, "_socket", ws))
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                ack = json.loads(message.data)
+                await self._record(lambda ack=ack: self.socket_acks.append(ack))
+        return ws
+
+    async def push(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Send an envelope over the socket and return the app's ack for it."""
+        socket = await self.wait_until(lambda: self._socket)
+        await socket.send_json(envelope)
+        envelope_id = envelope["envelope_id"]
+        return await self.wait_until(
+            lambda: next((a for a in self.socket_acks if a.get("envelope_id") == envelope_id), None)
+        )
