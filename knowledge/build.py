@@ -1,0 +1,214 @@
+"""Assemble the bank (sources -> dedup -> concept links -> gists) and cache it compiled."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
+
+from knowledge.bank import Bank
+from knowledge.export import FORMAT, bank_from_dict, bank_to_dict
+from knowledge.model import Concept, Question, RawQuestion
+from knowledge.ontology import DEFAULT_PATH, load_concepts
+from knowledge.packs import default_pack_paths, load_packs
+from knowledge.sources import SOURCES_DIR, load_raw_questions
+
+if TYPE_CHECKING:  # dedup pulls in scikit-learn: imported only when a build is needed
+    from knowledge.dedup import Group, NearMiss
+    from knowledge.linker import ConceptLinker
+
+logger = logging.getLogger(__name__)
+
+# Bump when the compiled shape or the build rules change so cached banks are rebuilt.
+CODE_VERSION = "2026-11-22.1"
+CONCEPTS_PATH = DEFAULT_PATH
+CACHE_FILE = "bank.json"
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class BuildError(ValueError):
+    """The bank cannot be built; `problems` names every offending question or file."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("cannot build the question bank:\n" + "\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A bank plus what a strict build would reject or flag."""
+
+    bank: Bank
+    unlinked: tuple[str, ...] = ()
+    near_misses: tuple[NearMiss, ...] = field(default=())
+    raw_count: int = 0
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where the content comes from (defaults: the packaged sources, ontology and packs)."""
+
+    sources_dir: Path = SOURCES_DIR
+    concepts_path: Path = CONCEPTS_PATH
+    pack_paths: tuple[Path, ...] = ()
+
+    @classmethod
+    def resolve(
+        cls,
+        sources_dir: Path | None = None,
+        concepts_path: Path | None = None,
+        pack_paths: Sequence[Path] | None = None,
+    ) -> Inputs:
+        packs = default_pack_paths() if pack_paths is None else list(pack_paths)
+        return cls(
+            Path(sources_dir or SOURCES_DIR), Path(concepts_path or CONCEPTS_PATH), tuple(packs)
+        )
+
+    def files(self) -> list[Path]:
+        sources = sorted(p for p in self.sources_dir.iterdir() if p.is_file())
+        return [*sources, self.concepts_path, *self.pack_paths]
+
+
+def fingerprint(inputs: Inputs) -> str:
+    """Hash of every input file's name and bytes, the build code and CODE_VERSION."""
+    h = hashlib.sha256(f"{FORMAT}\0{CODE_VERSION}\0".encode())
+    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    for path in [*inputs.files(), *code]:
+        h.update(path.name.encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _link(group: Group, linker: ConceptLinker) -> tuple[str, ...]:
+    if group.explicit_concepts:  # a pack's author knows best
+        return group.explicit_concepts
+    linked = linker.link(group.text, group.answer)
+    for member in group.members:
+        if linked:
+            break
+        linked = linker.link(member.text, member.answer)
+    return tuple(linked)
+
+
+def compile_bank(
+    inputs: Inputs, progress: Progress | None = None, concepts: Sequence[Concept] | None = None
+) -> Compiled:
+    """Build without failing on unlinked questions (they are reported, and left out)."""
+    from knowledge.dedup import cluster
+    from knowledge.gist import gist
+    from knowledge.linker import ConceptLinker
+
+    report = progress or (lambda stage, done, total: None)
+    report("concepts", 0, 1)
+    concepts = list(concepts) if concepts is not None else load_concepts(inputs.concepts_path)
+    report("sources", 0, 1)
+    raw: list[RawQuestion] = load_raw_questions(inputs.sources_dir)
+    if inputs.pack_paths:
+        raw += load_packs(list(inputs.pack_paths), {c.id for c in concepts})
+    report("dedup", 0, 1)
+    result = cluster(raw)
+    linker = ConceptLinker(concepts)
+    questions: list[Question] = []
+    unlinked: list[str] = []
+    total = len(result.groups)
+    for done, group in enumerate(result.groups, start=1):
+        links = _link(group, linker)
+        if not links:
+            where = ", ".join(f"{m.source} {m.ref}" for m in group.members)
+            unlinked.append(f"{group.id} {group.text!r} ({where}) links to no concept")
+        else:
+            questions.append(
+                Question(
+                    id=group.id,
+                    text=group.text,
+                    answer=group.answer,
+                    gist=gist(group.answer, group.text),
+                    difficulty=group.difficulty,
+                    concepts=links,
+                    variants=group.variants,
+                    derived=group.derived,
+                )
+            )
+        report("link", done, total)
+    bank = Bank.from_parts(concepts, questions, fingerprint(inputs))
+    logger.info("bank built: %d raw -> %d canonical questions", len(raw), len(result.groups))
+    return Compiled(bank, tuple(unlinked), result.near_misses, len(raw))
+
+
+def build_bank(
+    sources_dir: Path | None = None,
+    concepts_path: Path | None = None,
+    pack_paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+) -> Bank:
+    """Raw questions -> dedup -> concept links -> gists -> Bank.
+
+    Raises:
+        BuildError: some question links to no concept (each one is named).
+    """
+    compiled = compile_bank(Inputs.resolve(sources_dir, concepts_path, pack_paths), progress)
+    if compiled.unlinked:
+        raise BuildError(compiled.unlinked)
+    return compiled.bank
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("cnnquiz"))
+
+
+def write_compiled(bank: Bank, path: Path) -> None:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(bank_to_dict(bank), out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_compiled(path: Path, expected_fingerprint: str) -> Bank | None:
+    """The compiled bank at `path` if it is intact and current, else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("fingerprint") != expected_fingerprint:
+            return None
+        return bank_from_dict(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def load_bank(
+    cache_dir: Path | None = None,
+    *,
+    sources_dir: Path | None = None,
+    concepts_path: Path | None = None,
+    pack_paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+) -> Bank:
+    """The compiled bank if its fingerprint matches the inputs, else rebuild and cache it."""
+    inputs = Inputs.resolve(sources_dir, concepts_path, pack_paths)
+    path = (cache_dir or default_cache_dir()) / CACHE_FILE
+    current = fingerprint(inputs)
+    cached = read_compiled(path, current)
+    if cached is not None:
+        return cached
+    logger.info("compiled bank missing or stale at %s; rebuilding", path)
+    bank = build_bank(sources_dir, concepts_path, pack_paths, progress)
+    try:
+        write_compiled(bank, path)
+    except OSError as exc:  # a read-only cache must not stop the bot
+        logger.warning("could not write compiled bank to %s: %s", path, exc)
+    return bank

@@ -1,0 +1,129 @@
+"""Bank assembly: sources -> dedup -> links -> gists, the build errors and the compiled cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import knowledge.build as build
+from knowledge.build import BuildError, Inputs, build_bank, compile_bank, load_bank
+from knowledge.model import Difficulty
+
+
+@pytest.fixture(scope="module")
+def compiled() -> build.Compiled:
+    return compile_bank(Inputs.resolve(pack_paths=[]))
+
+
+def _pack(tmp_path: Path, body: str, name: str = "mine.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _question(bank, text: str):
+    return next(q for q in bank.questions if any(v.text == text for v in q.variants))
+
+
+def test_real_sources_deduplicate_and_all_link(compiled) -> None:
+    bank = compiled.bank
+    assert compiled.unlinked == ()
+    assert 150 <= len(bank.questions) < compiled.raw_count
+    assert sum(len(q.variants) for q in bank.questions) == compiled.raw_count
+    for q in bank.questions:
+        assert q.concepts and set(q.concepts) <= set(bank.concepts), q.text
+
+
+def test_batch_normalization_is_one_linked_question_with_a_gist(compiled) -> None:
+    q = _question(compiled.bank, "What is batch normalization in CNN?")
+    assert q.primary_concept == "batch-normalization"
+    assert len(q.variants) == 3 and q.difficulty is Difficulty.HARD
+    assert q.gist and len(q.gist) <= 200 and q.gist in q.answer.replace("\n", " ")
+
+
+def test_unanswered_questions_have_no_gist(compiled) -> None:
+    unanswered = [q for q in compiled.bank.questions if q.answer is None]
+    assert unanswered and all(q.gist is None for q in unanswered)
+
+
+def test_no_site_navigation_in_the_bank(compiled) -> None:
+    texts = {q.text for q in compiled.bank.questions}
+    assert not texts & {"Python Basics", "Start for free", "SQL Basics", "Git Fundamentals"}
+
+
+def test_rebuilding_gives_the_same_ids(compiled) -> None:
+    again = compile_bank(
+        Inputs.resolve(pack_paths=[]), concepts=list(compiled.bank.concepts.values())
+    )
+    assert [q.id for q in again.bank.questions] == [q.id for q in compiled.bank.questions]
+
+
+def test_a_question_linking_to_nothing_is_a_build_error_naming_it(tmp_path: Path) -> None:
+    pack = _pack(
+        tmp_path,
+        "questions:\n  - text: What is the best pizza topping?\n    answer: Basil.\n",
+    )
+    with pytest.raises(BuildError) as err:
+        build_bank(pack_paths=[pack])
+    assert "What is the best pizza topping?" in str(err.value)
+    assert "pack:mine" in str(err.value)
+
+
+def test_explicit_pack_concepts_win_over_the_linker(tmp_path: Path) -> None:
+    pack = _pack(
+        tmp_path,
+        "questions:\n"
+        "  - text: Why does a deeper stack of 3x3 filters beat one 7x7 filter?\n"
+        "    answer: Same receptive field, fewer parameters, more non-linearity.\n"
+        "    concepts: [receptive-field, kernel-size]\n",
+    )
+    bank = build_bank(pack_paths=[pack])
+    q = _question(bank, "Why does a deeper stack of 3x3 filters beat one 7x7 filter?")
+    assert q.concepts == ("receptive-field", "kernel-size")
+
+
+def test_progress_reports_every_stage(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    build_bank(pack_paths=[], progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = [s for s, _, _ in seen]
+    assert stages[:3] == ["concepts", "sources", "dedup"]
+    assert seen[-1][0] == "link" and seen[-1][1] == seen[-1][2]
+
+
+def test_load_bank_writes_then_reuses_the_compiled_bank(tmp_path: Path, monkeypatch) -> None:
+    first = load_bank(tmp_path, pack_paths=[])
+    cached = tmp_path / build.CACHE_FILE
+    assert cached.is_file() and not list(tmp_path.glob("*.tmp"))
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("rebuilt although nothing changed")
+
+    monkeypatch.setattr(build, "build_bank", no_rebuild)
+    second = load_bank(tmp_path, pack_paths=[])
+    assert second.fingerprint == first.fingerprint
+    assert second.questions == first.questions
+    assert dict(second.concepts) == dict(first.concepts)
+
+
+def test_load_bank_rebuilds_when_an_input_changes(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    pack = _pack(
+        tmp_path,
+        "questions:\n  - text: What does a max pooling layer keep?\n    answer: The maximum.\n",
+    )
+    before = load_bank(cache, pack_paths=[pack])
+    pack.write_text(pack.read_text().replace("The maximum.", "The largest value."))
+    after = load_bank(cache, pack_paths=[pack])
+    assert after.fingerprint != before.fingerprint
+    q = _question(after, "What does a max pooling layer keep?")
+    assert q.answer == "The largest value."
+    assert json.loads((cache / build.CACHE_FILE).read_text())["fingerprint"] == after.fingerprint
+
+
+def test_a_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+    (tmp_path / build.CACHE_FILE).write_text('{"format": "cnnquiz-bank/1", "fingerp')
+    bank = load_bank(tmp_path, pack_paths=[])
+    assert bank.questions
+    assert json.loads((tmp_path / build.CACHE_FILE).read_text())["fingerprint"] == bank.fingerprint
