@@ -94,8 +94,12 @@ def tokens(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(text):
         low = raw.lower()
-        for part in _COMPOUNDS.get(low, (low,)):
-            out.append((_lemma(part), raw))
+        base = _lemma(low)
+        parts = _COMPOUNDS.get(low) or _COMPOUNDS.get(base)
+        if parts:
+            out.extend((_lemma(part), raw) for part in parts)
+        else:
+            out.append((base, raw))
     return out
 
 

@@ -1,0 +1,156 @@
+"""The curated ontology loads, covers what the engine needs, and bad files are rejected."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from knowledge.linker import contains_phrase, normalize
+from knowledge.model import Concept
+from knowledge.ontology import KINDS, OntologyError, load_concepts, parse_concepts
+
+ENGINE_IDS = (
+    "convolution",
+    "stride",
+    "padding",
+    "kernel",
+    "receptive-field",
+    "pooling",
+    "max-pooling",
+    "feature-map",
+    "depthwise-separable-convolution",
+    "parameter-sharing",
+    "resnet",
+    "skip-connection",
+    "vanishing-gradient",
+    "backpropagation",
+    "gradient-descent",
+    "batch-normalization",
+    "cnn",
+)
+
+
+@pytest.fixture(scope="module")
+def concepts() -> dict[str, Concept]:
+    return {c.id: c for c in load_concepts()}
+
+
+def test_ontology_is_large_and_uses_only_documented_kinds(concepts: dict[str, Concept]) -> None:
+    assert len(concepts) >= 120
+    assert {c.kind for c in concepts.values()} <= KINDS
+
+
+@pytest.mark.parametrize("concept_id", ENGINE_IDS)
+def test_ids_the_engine_relies_on_exist(concepts: dict[str, Concept], concept_id: str) -> None:
+    assert concept_id in concepts
+
+
+def test_resnet_chain_walks_down_to_foundations(concepts: dict[str, Concept]) -> None:
+    assert "skip-connection" in concepts["resnet"].prerequisites
+    assert "vanishing-gradient" in concepts["skip-connection"].prerequisites
+    assert "backpropagation" in concepts["vanishing-gradient"].prerequisites
+    assert "gradient-descent" in concepts["backpropagation"].prerequisites
+
+
+def test_every_definition_hides_its_own_name_and_aliases(concepts: dict[str, Concept]) -> None:
+    leaks = [
+        (c.id, label)
+        for c in concepts.values()
+        for label in (c.name, *c.aliases)
+        if label.lower() in c.definition.lower()
+        or contains_phrase(normalize(c.definition), normalize(label))
+    ]
+    assert leaks == []
+
+
+def test_every_definition_is_one_sentence(concepts: dict[str, Concept]) -> None:
+    for c in concepts.values():
+        assert c.definition.endswith("."), c.id
+        assert ". " not in c.definition.replace("e.g. ", "").replace("i.e. ", ""), c.id
+
+
+def _yaml(body: str) -> str:
+    return "concepts:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+
+
+VALID = """\
+- id: alpha
+  name: alpha
+  kind: concept
+  aliases: [first letter]
+  prerequisites: []
+  definition: "The letter that opens the Greek alphabet."
+- id: beta
+  name: beta
+  kind: concept
+  aliases: []
+  prerequisites: [alpha]
+  definition: "The second letter of the Greek alphabet."
+"""
+
+
+def test_small_valid_file_parses_into_concepts() -> None:
+    concepts = parse_concepts(_yaml(VALID))
+    assert [c.id for c in concepts] == ["alpha", "beta"]
+    assert concepts[0].aliases == ("first letter",)
+    assert concepts[1].prerequisites == ("alpha",)
+
+
+def test_cycle_is_reported_with_its_members() -> None:
+    text = _yaml(VALID.replace("prerequisites: []", "prerequisites: [beta]"))
+    with pytest.raises(OntologyError) as err:
+        parse_concepts(text)
+    assert any("cycle" in p and "alpha" in p and "beta" in p for p in err.value.problems)
+
+
+def test_unknown_prerequisite_names_concept_id_and_line() -> None:
+    text = _yaml(VALID.replace("prerequisites: [alpha]", "prerequisites: [gamma]"))
+    with pytest.raises(OntologyError) as err:
+        parse_concepts(text)
+    (problem,) = err.value.problems
+    assert "beta" in problem and "gamma" in problem and "line 8" in problem
+
+
+def test_duplicate_alias_across_concepts_is_caught_case_and_plural_insensitively() -> None:
+    text = _yaml(VALID.replace("aliases: []", "aliases: [First Letters]"))
+    with pytest.raises(OntologyError) as err:
+        parse_concepts(text)
+    assert any("beta" in p and "first letter" in p for p in err.value.problems)
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    text = _yaml(
+        VALID.replace("id: beta", "id: alpha")  # duplicate id
+        + """\
+- id: Bad_Id
+  name: gamma
+  kind: gadget
+  prerequisites: [nowhere]
+  definition: "Two sentences here. Another one follows."
+- id: delta
+  kind: concept
+  definition: "A delta is the fourth letter."
+"""
+    )
+    with pytest.raises(OntologyError) as err:
+        parse_concepts(text)
+    problems = "\n".join(err.value.problems)
+    assert "duplicate id" in problems
+    assert "kebab-case" in problems
+    assert "unknown kind 'gadget'" in problems
+    assert "one sentence" in problems
+    assert "delta" in problems and "'name'" in problems
+    assert "nowhere" in problems
+    assert str(err.value).count("\n  - ") == len(err.value.problems)
+
+
+def test_definition_that_gives_away_the_name_is_rejected() -> None:
+    text = _yaml(VALID.replace("The second letter", "Beta is the second letter"))
+    with pytest.raises(OntologyError, match="gives away its own name 'beta'"):
+        parse_concepts(text)
+
+
+def test_malformed_yaml_is_an_ontology_error() -> None:
+    with pytest.raises(OntologyError, match="not valid YAML"):
+        parse_concepts("concepts: [unclosed")
