@@ -115,11 +115,14 @@ def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
 
 def attach_publisher(runtime: object, publisher: SlackPublisher) -> None:
     """Hand the publisher to the drop scheduler so scheduled drops post to Slack."""
-    register = getattr(runtime, "add_publisher", None)
-    if callable(register):
-        register(publisher)
-    else:
-        logger.warning("runtime has no add_publisher(); Slack drops will not be posted")
+    service = getattr(runtime, "service", None)
+    # The runtime, its drop service, or the quiz service's drop service may own the registry.
+    for owner in (runtime, getattr(runtime, "drops", None), getattr(service, "drops", None)):
+        register = getattr(owner, "add_publisher", None)
+        if callable(register):
+            register(publisher)
+            return
+    logger.warning("no drop service to register with; Slack drops will not be posted")
 
 
 @dataclass

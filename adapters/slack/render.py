@@ -85,15 +85,15 @@ def card_blocks(card: QuestionCard) -> list[Block]:
     if card.points:
         head.append(f"{card.points} pts")
     blocks: list[Block] = [_context(" · ".join(head))]
-    if card.is_follow_up:
-        blocks.append(_section(f":mag: *Follow-up:* {path_text(card.concept_path)}"))
-    elif card.is_retry:
+    if card.is_retry:
         blocks.append(_section(":leftwards_arrow_with_hook: *Back to the original question*"))
+    elif card.is_follow_up:
+        blocks.append(_section(f":mag: *Follow-up:* {path_text(card.concept_path)}"))
     lines = [card.prompt]
     lines += [f"*{c.id.upper()}.* {c.text}" for c in card.choices]
     blocks.append(_section("\n".join(lines)))
     hint = card.hint or ""
-    if card.concept_path and not card.is_follow_up:
+    if card.concept_path and (card.is_retry or not card.is_follow_up):
         hint = " · ".join(x for x in (path_text(card.concept_path), hint) if x)
     if hint:
         blocks.append(_context(hint))
