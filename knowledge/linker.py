@@ -9,9 +9,15 @@ from dataclasses import dataclass
 
 from knowledge.model import Concept
 
-# Concepts nearly every question names in passing ("... in CNNs?"); they never win primary
-# while a more specific concept is named.
-UMBRELLA = frozenset({"cnn", "neural-network", "deep-learning"})
+# Concepts many questions name in passing ("... in CNNs?", "hyperparameters of X", "in CNN
+# training"); they rank after every specific concept the question names, the whole field last.
+UMBRELLA = {
+    "hyperparameter": 1,
+    "training-process": 1,
+    "cnn": 2,
+    "neural-network": 2,
+    "deep-learning": 2,
+}
 
 # Aliases that are also ordinary English words: they only match with the casing of the alias.
 _CASE_SENSITIVE = frozenset({"map", "cam", "ann"})
@@ -177,7 +183,7 @@ class ConceptLinker:
             if m.concept_id not in ordered:
                 ordered.append(m.concept_id)
         # Text order, umbrella terms last, except a concept the question asks about directly.
-        return sorted(ordered, key=lambda cid: (cid != focus, cid in UMBRELLA))
+        return sorted(ordered, key=lambda cid: (cid != focus, UMBRELLA.get(cid, 0)))
 
     def link(self, text: str, answer: str | None = None) -> tuple[str, ...]:
         """Concept ids a question involves, primary first; () when nothing matches.
@@ -192,7 +198,7 @@ class ConceptLinker:
         counts = Counter(m.concept_id for m in self._matches(answer))
         by_weight = sorted(counts, key=lambda cid: -counts[cid])  # Counter keeps first-seen order
         if not linked:
-            return tuple(sorted(by_weight[:3], key=lambda cid: cid in UMBRELLA))
+            return tuple(sorted(by_weight[:3], key=lambda cid: UMBRELLA.get(cid, 0)))
         near = self._neighbours.get(linked[0], set())
         extra = [cid for cid in by_weight if cid in near and cid not in linked][:2]
         return (*linked, *extra)

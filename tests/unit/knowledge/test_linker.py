@@ -77,6 +77,8 @@ def linker() -> ConceptLinker:
         ("What is valid vs same padding?", "padding-modes"),
         ("What is a global average pooling layer?", "global-average-pooling"),
         ("What is Squeeze-and-Excitation (SE) block?", "se-block"),
+        ("List down the hyperparameters of a Pooling Layer.", "pooling"),
+        ("How does a CNN model learn from images during training?", "training-process"),
     ],
 )
 def test_primary_is_the_specific_concept_the_question_names(
