@@ -1,0 +1,97 @@
+"""`cnnquiz knowledge ...` through the real typer app: export, check, path, graph, build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bank-cache")
+
+
+def _run(*args: str):
+    return runner.invoke(app, ["knowledge", *args])
+
+
+def test_build_compiles_into_the_cache_dir(cache_dir: Path) -> None:
+    result = _run("build", "--cache-dir", str(cache_dir))
+    assert result.exit_code == 0, result.output
+    assert "Built" in result.output
+    assert (cache_dir / "bank.json").is_file()
+
+
+def test_export_prints_the_documented_json(cache_dir: Path) -> None:
+    result = _run("export", "--format", "json", "--cache-dir", str(cache_dir))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    concept = data["concepts"][0]
+    assert {"id", "name", "aliases", "kind", "definition", "prerequisites"} <= set(concept)
+    question = data["questions"][0]
+    assert {"id", "text", "answer", "gist", "difficulty", "concepts", "variants"} <= set(question)
+    assert {"source", "ref", "text"} == set(question["variants"][0])
+
+
+def test_export_to_a_file(cache_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bank.json"
+    result = _run("export", "--format", "json", "--out", str(out), "--cache-dir", str(cache_dir))
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(out.read_text())["questions"]) > 100
+
+
+def test_export_rejects_an_unknown_format_without_a_traceback(cache_dir: Path) -> None:
+    result = _run("export", "--format", "xml", "--cache-dir", str(cache_dir))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_check_passes_on_the_shipped_content() -> None:
+    result = _run("check")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+
+
+def test_path_resnet_shows_the_chain_to_vanishing_gradient() -> None:
+    result = _run("path", "resnet")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "ResNet" in text and "skip connection" in text and "vanishing gradient" in text
+    assert text.index("skip connection") < text.index("vanishing gradient")
+
+
+def test_path_finds_a_concept_by_alias() -> None:
+    result = _run("path", "Residual Connection")
+    assert result.exit_code == 0, result.output
+    assert "skip connection" in result.output
+
+
+def test_path_unknown_concept_suggests_close_names() -> None:
+    result = _run("path", "resnt")
+    assert result.exit_code == 2
+    assert "no concept called 'resnt'" in result.output and "resnet" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".graphml"])
+def test_graph_writes_the_file(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"map{suffix}"
+    result = _run("graph", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and out.stat().st_size > 1000
+    if suffix == ".graphml":
+        assert nx.read_graphml(out).has_edge("resnet", "skip-connection")
+
+
+def test_graph_rejects_an_unknown_format(tmp_path: Path) -> None:
+    result = _run("graph", "--out", str(tmp_path / "map.pdf"))
+    assert result.exit_code == 2
+    assert "use .png, .svg or .graphml" in result.output

@@ -1,0 +1,94 @@
+"""Export shape and round trip, and `check` findings on the real bank and on broken inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.build import Inputs, compile_bank
+from knowledge.check import check_bank
+from knowledge.export import bank_from_dict, bank_to_dict
+from knowledge.sources import load_raw_questions
+
+CONCEPT_KEYS = {"id", "name", "aliases", "kind", "definition", "prerequisites"}
+QUESTION_KEYS = {"id", "text", "answer", "gist", "difficulty", "concepts", "variants"}
+
+
+@pytest.fixture(scope="module")
+def exported() -> dict:
+    bank = compile_bank(Inputs.resolve(pack_paths=[])).bank
+    return json.loads(json.dumps(bank_to_dict(bank)))  # what a consumer of the JSON sees
+
+
+def test_export_has_the_documented_shape(exported: dict) -> None:
+    assert {"concepts", "questions"} <= set(exported)
+    concept_ids = {c["id"] for c in exported["concepts"]}
+    for c in exported["concepts"]:
+        assert CONCEPT_KEYS <= set(c)
+        assert isinstance(c["aliases"], list) and isinstance(c["prerequisites"], list)
+        assert set(c["prerequisites"]) <= concept_ids
+    for q in exported["questions"]:
+        assert QUESTION_KEYS <= set(q)
+        assert q["difficulty"] in {None, "easy", "medium", "hard"}
+        assert q["concepts"] and set(q["concepts"]) <= concept_ids
+        assert q["variants"] and all(set(v) == {"source", "ref", "text"} for v in q["variants"])
+
+
+def test_variant_texts_are_the_source_texts(exported: dict) -> None:
+    raw = {(q.source, q.ref): q.text for q in load_raw_questions()}
+    for q in exported["questions"]:
+        for v in q["variants"]:
+            assert raw[(v["source"], v["ref"])] == v["text"]
+
+
+def test_export_round_trips(exported: dict) -> None:
+    again = bank_to_dict(bank_from_dict(exported))
+    assert again == exported
+
+
+def test_check_on_the_real_bank_has_no_errors_but_reports_warnings() -> None:
+    report = check_bank(pack_paths=[])
+    assert report.ok and report.exit_code == 0
+    kinds = {w.kind for w in report.warnings}
+    assert "near-duplicate" in kinds
+    assert report.stats["questions"] < report.stats["raw_questions"]
+
+
+def test_check_reports_unlinked_questions_as_errors(tmp_path: Path) -> None:
+    pack = tmp_path / "odd.yaml"
+    pack.write_text("questions:\n  - text: Who won the 1998 World Cup?\n    answer: France.\n")
+    report = check_bank(pack_paths=[pack])
+    assert report.exit_code == 1
+    assert [e.kind for e in report.errors] == ["unlinked"]
+    assert "Who won the 1998 World Cup?" in report.errors[0].message
+
+
+def test_check_reports_a_prerequisite_cycle(tmp_path: Path) -> None:
+    ontology = tmp_path / "concepts.yaml"
+    ontology.write_text(
+        "concepts:\n"
+        "  - id: alpha\n    name: alpha\n    kind: concept\n"
+        "    definition: The first letter of a made-up loop.\n    prerequisites: [beta]\n"
+        "  - id: beta\n    name: beta\n    kind: concept\n"
+        "    definition: The second letter of a made-up loop.\n    prerequisites: [alpha]\n"
+    )
+    report = check_bank(concepts_path=ontology, pack_paths=[])
+    assert report.exit_code == 1
+    assert any("alpha" in e.message and "beta" in e.message for e in report.errors)
+
+
+def test_check_reports_orphan_concepts(tmp_path: Path) -> None:
+    ontology = Path(__file__).resolve().parents[3] / "knowledge" / "concepts.yaml"
+    text = ontology.read_text(encoding="utf-8")
+    extra = (
+        "\n  - id: hypothetical-pooling\n    name: hypothetical pooling\n    kind: operation\n"
+        "    definition: A made-up downsampling rule nobody asks about.\n"
+        "    prerequisites: [downsampling]\n"
+    )
+    patched = tmp_path / "concepts.yaml"
+    patched.write_text(text.rstrip("\n") + extra, encoding="utf-8")
+    report = check_bank(concepts_path=patched, pack_paths=[])
+    orphans = [w.message for w in report.warnings if w.kind == "orphan"]
+    assert any(m.startswith("hypothetical-pooling") for m in orphans)
