@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -95,7 +95,11 @@ def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
             logger.warning("slack request rejected: bad or stale signature")
             return web.Response(status=401, text="invalid request signature")
         try:
-            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+            bolt_request = AsyncBoltRequest(
+                body=body,
+                query=request.query_string,
+                headers=dict[str, str | Sequence[str]](headers),
+            )
         except Exception:  # Bolt parses while building the request: bad JSON, a list, ...
             logger.warning("slack request rejected: body does not parse")
             return web.Response(status=400, text="malformed payload")

@@ -112,7 +112,11 @@ def _buttons(card: QuestionCard) -> list[Block]:
     if card.kind is AskKind.OPEN:
         return [_button("Reveal answer", REVEAL, action_value(card.ask_id), "primary")]
     # The modal needs the prompt again; a button value holds up to 2,000 characters.
-    data = {"ask": card.ask_id, "p": _clip(card.prompt, 1500), "h": _clip(card.hint or "", 150)}
+    data: dict[str, Any] = {
+        "ask": card.ask_id,
+        "p": _clip(card.prompt, 1500),
+        "h": _clip(card.hint or "", 150),
+    }
     if card.is_drop:
         data["drop"] = 1
     value = json.dumps(data, separators=(",", ":"))
@@ -183,7 +187,7 @@ def verdict_text(verdict: Verdict) -> str:
 def answer_modal(card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "") -> Block:
     """The modal a computed (typed) answer goes through."""
     blocks: list[Block] = [_section(card_prompt)]
-    element = {"type": "plain_text_input", "action_id": ANSWER_INPUT}
+    element: Block = {"type": "plain_text_input", "action_id": ANSWER_INPUT}
     if hint:
         element["placeholder"] = {"type": "plain_text", "text": _clip(hint, 150)}
     blocks.append(

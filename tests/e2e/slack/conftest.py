@@ -6,25 +6,29 @@ import itertools
 import json
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import render
 from adapters.slack.app import RunningSlack, start_slack_http
+from quizbot.bootstrap import Runtime, bootstrap
+from quizbot.drops.service import DropService
 from quizbot.settings import Settings
-from tests.e2e.slack.bank import right_text
-from tests.e2e.slack.double import DoubleApi, DoubleRuntime
+from tests.e2e.slack.bank import e2e_bank, right_text
 from tests.e2e.slack.fake_slack import FakeSlack
 
 SECRET = "e2e-signing-secret-5f1d"
 BOT_TOKEN = "xoxb-e2e-bot-token"
 APP_TOKEN = "xapp-e2e-app-token"
-ADMIN_ID = "UADMIN"
+ADMIN_ID = "UADMIN"  # listed in SLACK_DROP_ADMINS; Slack itself says a plain member
+OWNER_ID = "UOWNER"  # the workspace owner according to users.info
 PAYLOADS = Path(__file__).parent / "payloads"
 
 
@@ -66,7 +70,13 @@ def choice_button(blocks: list[dict[str, Any]], *, right: bool) -> dict[str, Any
 
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack(users={ADMIN_ID: {"id": ADMIN_ID, "is_admin": False}})
+    fake = FakeSlack(
+        users={
+            ADMIN_ID: {"id": ADMIN_ID, "is_admin": False, "is_owner": False},
+            OWNER_ID: {"id": OWNER_ID, "is_admin": False, "is_owner": True},
+            "U0002": {"id": "U0002", "is_admin": False, "is_owner": False},
+        }
+    )
     await fake.start()
     try:
         yield fake
@@ -80,17 +90,35 @@ def settings(fake_slack: FakeSlack, tmp_path: Path) -> Settings:
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}",
         data_dir=tmp_path,
-        slack_bot_token=BOT_TOKEN,
-        slack_app_token=APP_TOKEN,
-        slack_signing_secret=SECRET,
+        slack_bot_token=SecretStr(BOT_TOKEN),
+        slack_app_token=SecretStr(APP_TOKEN),
+        slack_signing_secret=SecretStr(SECRET),
         slack_api_url=fake_slack.api_url,
         slack_drop_admins=ADMIN_ID,
     )
 
 
+class FixedClock:
+    """The engine's clock: a Wednesday noon UTC that tests move forward by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @pytest.fixture
-async def runtime(settings: Settings) -> AsyncIterator[DoubleRuntime]:
-    rt = DoubleRuntime(DoubleApi())
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+async def runtime(settings: Settings, clock: FixedClock) -> AsyncIterator[Runtime]:
+    """The real engine on a fresh SQLite database with the small test bank."""
+    rt = await bootstrap(settings, bank=e2e_bank(), clock=clock)
+    if rt.service.drops is None:  # bootstrap may leave drops to the caller
+        rt.service.drops = DropService(rt.sessions, rt.bank, {}, clock)
     try:
         yield rt
     finally:
@@ -119,7 +147,7 @@ class SlackDriver:
     ) -> tuple[int, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         if signature is None:
-            signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+            signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body) or ""
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
@@ -174,7 +202,7 @@ class SlackDriver:
 
 @pytest.fixture
 async def slack_http(
-    runtime: DoubleRuntime, settings: Settings, fake_slack: FakeSlack
+    runtime: Runtime, settings: Settings, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackDriver]:
     running: RunningSlack = await start_slack_http(runtime, settings, 0, "127.0.0.1")
     url = f"http://127.0.0.1:{running.port}/slack/events"

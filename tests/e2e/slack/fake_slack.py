@@ -7,6 +7,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
@@ -22,6 +23,8 @@ class ApiCall:
     method: str
     args: dict[str, Any]
     token: str
+    status: int
+    result: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -120,14 +123,18 @@ class FakeSlack:
         elif request.can_read_body:
             args.update(dict(await request.post()))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        await self._record(lambda: self.calls.append(ApiCall(method, args, token)))
         pending = self.failures.get(method)
-        if pending:
-            status = pending.pop(0)
-            headers = {"Retry-After": "0"} if status == 429 else {}
-            error = "ratelimited" if status == 429 else "internal_error"
-            return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
-        return web.json_response(self._answer(method, args))
+        status, headers = (pending.pop(0), {}) if pending else (200, {})
+        if status == 429:
+            headers = {"Retry-After": "0"}
+            result: dict[str, Any] = {"ok": False, "error": "ratelimited"}
+        elif status != 200:
+            result = {"ok": False, "error": "internal_error"}
+        else:
+            result = self._answer(method, args)
+        call = ApiCall(method, args, token, status, result)
+        await self._record(lambda: self.calls.append(call))
+        return web.json_response(result, status=status, headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"1700000000.{next(self._ts):06d}"
@@ -171,8 +178,8 @@ class FakeSlack:
         await self._record(lambda: setattr(self, "_socket", ws))
         async for message in ws:
             if message.type == WSMsgType.TEXT:
-                ack = json.loads(message.data)
-                await self._record(lambda ack=ack: self.socket_acks.append(ack))
+                ack: dict[str, Any] = json.loads(message.data)
+                await self._record(partial(self.socket_acks.append, ack))
         return ws
 
     async def push(self, envelope: dict[str, Any]) -> dict[str, Any]:
