@@ -1,0 +1,84 @@
+"""The shipped manifest matches what the app listens to; `/cnnquiz` text parses as documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from adapters.slack import commands as cmds
+from adapters.slack.app import COMMAND, EVENTS_PATH
+from adapters.slack.commands import parse_command
+from quizbot.replies import Board, Period
+
+MANIFEST = Path(cmds.__file__).with_name("manifest.yml")
+
+
+def test_manifest_declares_what_the_app_needs() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    (command,) = manifest["features"]["slash_commands"]
+    assert command["command"] == COMMAND
+    assert command["should_escape"] is True  # channel mentions arrive as <#C…|name>
+    assert command["url"].endswith(EVENTS_PATH)
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) >= {
+        "commands",
+        "chat:write",
+        "users:read",
+    }
+    settings = manifest["settings"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", cmds.Command(cmds.ASK)),
+        ("  batch   norm ", cmds.Command(cmds.ASK, arg="batch norm")),
+        ("help", cmds.Command(cmds.HELP)),
+        ("leaderboard", cmds.Command(cmds.LEADERBOARD)),
+        (
+            "leaderboard teams month",
+            cmds.Command(cmds.LEADERBOARD, board=Board.TEAMS, period=Period.MONTH),
+        ),
+        ("LB all players", cmds.Command(cmds.LEADERBOARD, board=Board.PLAYERS, period=Period.ALL)),
+        ("team", cmds.Command(cmds.TEAM_LIST)),
+        ("team join Conv Crew", cmds.Command(cmds.TEAM_JOIN, arg="Conv Crew")),
+        ("team create Gradients", cmds.Command(cmds.TEAM_CREATE, arg="Gradients")),
+        ("team leave", cmds.Command(cmds.TEAM_LEAVE)),
+        ("stats", cmds.Command(cmds.STATS)),
+        ("path skip connection", cmds.Command(cmds.PATH, arg="skip connection")),
+        (
+            "drop set 09:30 Europe/Berlin <#C0777|quiz>",
+            cmds.Command(cmds.DROP_SET, time="09:30", timezone="Europe/Berlin", channel_id="C0777"),
+        ),
+        ("drop set 7:05 UTC", cmds.Command(cmds.DROP_SET, time="7:05", timezone="UTC")),
+        ("drop off", cmds.Command(cmds.DROP_OFF)),
+        ("drop now <#C0777>", cmds.Command(cmds.DROP_NOW, channel_id="C0777")),
+        ("drop list", cmds.Command(cmds.DROP_LIST)),
+    ],
+)
+def test_sub_commands_parse(text: str, expected: cmds.Command) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "leaderboard yesterday",
+        "team dance",
+        "team join",
+        "path",
+        "drop",
+        "drop set 09:30",
+        "drop set 09:30 UTC #general",  # a plain "#general" is not a linked channel
+        "drop explode",
+    ],
+)
+def test_malformed_sub_commands_fall_back_to_help_with_a_reason(text: str) -> None:
+    command = parse_command(text)
+    assert command.action == cmds.HELP
+    assert command.problem
