@@ -50,8 +50,10 @@ def _pick_from_key(bank: Bank, key: str) -> Pick | None:
     return Pick("question", question.primary_concept, question.id)
 
 
-def _rank(question: Question) -> int:
-    return _RANK.get(question.difficulty.value if question.difficulty else "medium", 1)
+def _rank(question: Question) -> tuple[int, bool]:
+    """Easy before hard; at equal difficulty, questions with a gist (multiple choice) first."""
+    level = _RANK.get(question.difficulty.value if question.difficulty else "medium", 1)
+    return level, question.gist is None
 
 
 def _easiest(questions: Sequence[Question], rng: random.Random) -> Question | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from adapters.cli import knowledge_cmd, run_cmd
+from adapters.cli import knowledge_cmd, play_cmd, run_cmd
 
 app = typer.Typer(
     name="cnnquiz",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(knowledge_cmd.app, name="knowledge")
 run_cmd.register(app)
+play_cmd.register(app)
 
 
 def main() -> None:

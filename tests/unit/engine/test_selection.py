@@ -118,3 +118,20 @@ def test_review_keys(bank: Bank) -> None:
     assert review_key(build_ask(bank, Pick("computed", "stride"), rng)) == "computed:stride"
     spec = build_ask(bank, Pick("computed", "pooling"), rng)
     assert review_key(AskSpec.from_json(spec.to_json())) == "computed:pooling"
+
+
+def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank) -> None:
+    from knowledge.model import Difficulty, Question
+
+    extra = Question(
+        "q-gd-medium",
+        "Why momentum?",
+        "It smooths steps.",
+        "Smooths steps",
+        Difficulty.MEDIUM,
+        ("gradient-descent",),
+    )
+    richer = Bank.from_parts(bank.concepts.values(), (*bank.questions, extra))
+    for seed in range(10):
+        pick = _next(richer, seed, seen={"q-gd-easy"})
+        assert pick.question_id == "q-gd-medium"  # q-gd-open is medium too, but has no answer

@@ -1,0 +1,181 @@
+"""`cnnquiz play | leaderboard | stats | team ...`: the quiz in a terminal (local workspace)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from adapters.console.app import ConsoleRuntime, PlaySession, local_player
+from adapters.console.render import (
+    JsonOutput,
+    Output,
+    RichOutput,
+    leaderboard_table,
+    notice_text,
+    stats_panel,
+    team_table,
+)
+from quizbot.api import QuizApi
+from quizbot.errors import QuizError
+from quizbot.replies import Board, Period, PlayerRef
+
+logger = logging.getLogger(__name__)
+
+USER_HELP = "Play as this name (default: your OS login name)."
+team_app = typer.Typer(help="Create, join, leave or list teams.", no_args_is_help=True)
+
+
+def _quiet_logging() -> None:
+    """Engine log lines would garble the game; only warnings reach the terminal."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _with_service(output: Output, job: Callable[[ConsoleRuntime, QuizApi], int]) -> None:
+    """Bootstrap, run `job`, close; player-facing errors as messages, never tracebacks."""
+    _quiet_logging()
+    runtime = ConsoleRuntime()
+    code = 0
+    try:
+        service = runtime.start()
+        code = job(runtime, service)
+    except KeyboardInterrupt:
+        output.info("Bye!")
+        code = 0
+    except QuizError as exc:
+        output.error(exc.message, exc.suggestions)
+        code = 1
+    except Exception as exc:  # the last line of defence: a message, not a traceback
+        logger.debug("unexpected error", exc_info=True)
+        output.error(f"Something went wrong ({type(exc).__name__}). Nothing more was saved.")
+        code = 1
+    finally:
+        runtime.close()
+    raise typer.Exit(code)
+
+
+def _human(console: Console) -> Callable[[], str | None]:
+    def read() -> str | None:
+        try:
+            return console.input()
+        except EOFError:
+            return None
+
+    return read
+
+
+def _script() -> str | None:
+    line = sys.stdin.readline()
+    return line if line else None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the terminal commands to the root `cnnquiz` app."""
+    app.command("play")(play)
+    app.command("leaderboard")(leaderboard)
+    app.command("stats")(stats)
+    app.add_typer(team_app, name="team")
+
+
+def play(
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+    topic: str | None = typer.Option(
+        None, "--topic", "-t", help="Stay on one concept, e.g. resnet."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Speak JSON lines (for scripts)."),
+) -> None:
+    """Play the quiz in the terminal: letters to answer, 'skip', 'q' to quit."""
+    console = Console(highlight=False)
+    output: Output = JsonOutput(sys.stdout) if as_json else RichOutput(console)
+    read = _script if as_json else _human(console)
+    who = local_player(user)
+
+    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+        if not as_json:
+            console.print(
+                f"[bold]cnnquiz[/] — playing as [cyan]{who.display_name}[/]. Type ? for help."
+            )
+        return PlaySession(service, who, output, read, runtime.run).play(topic)
+
+    _with_service(output, job)
+
+
+def leaderboard(
+    board: Board = typer.Argument(Board.PLAYERS, help="players or teams"),
+    period: Period = typer.Argument(Period.WEEK, help="week, month or all"),
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+) -> None:
+    """The players' or teams' leaderboard for this week, this month or all time."""
+    console = Console(highlight=False)
+    who = local_player(user)
+
+    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+        result = runtime.run(service.leaderboard(who, board, period))
+        if not result.rows:
+            console.print(f"{result.title}: no points yet. Play with [bold]cnnquiz play[/].")
+        else:
+            console.print(leaderboard_table(result))
+        return 0
+
+    _with_service(RichOutput(console), job)
+
+
+def stats(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
+    """Your accuracy, streak, strongest and weakest concepts."""
+    console = Console(highlight=False)
+    who = local_player(user)
+
+    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+        console.print(stats_panel(runtime.run(service.stats(who))))
+        return 0
+
+    _with_service(RichOutput(console), job)
+
+
+def _team_job(user: str | None, make: Callable[[QuizApi, PlayerRef], Any]) -> None:
+    console = Console(highlight=False)
+    who = local_player(user)
+
+    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+        result = runtime.run(make(service, who))
+        if hasattr(result, "teams"):
+            console.print(team_table(result))
+        else:
+            console.print(notice_text(result))
+        return 0
+
+    _with_service(RichOutput(console), job)
+
+
+@team_app.command("create")
+def team_create(
+    name: str = typer.Argument(..., help="The team name (unique here, any case)."),
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+) -> None:
+    """Create a team and join it."""
+    _team_job(user, lambda s, who: s.team_create(who, name))
+
+
+@team_app.command("join")
+def team_join(
+    name: str = typer.Argument(..., help="The team to join."),
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+) -> None:
+    """Join a team (leaving your current one)."""
+    _team_job(user, lambda s, who: s.team_join(who, name))
+
+
+@team_app.command("leave")
+def team_leave(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
+    """Leave your team."""
+    _team_job(user, lambda s, who: s.team_leave(who))
+
+
+@team_app.command("list")
+def team_list(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
+    """The teams of this workspace and their members."""
+    _team_job(user, lambda s, who: s.team_list(who))
