@@ -37,7 +37,7 @@ HELP_TEXT = "\n".join(
         "• `/cnnquiz stats` — accuracy, streak, strongest and weakest concepts",
         "• `/cnnquiz path <concept>` — the prerequisite chains of a concept",
         "• `/cnnquiz drop set <HH:MM> <timezone> [#channel]` — daily drop (admins)",
-        "• `/cnnquiz drop off` · `/cnnquiz drop now` · `/cnnquiz drop list` (admins)",
+        "• `/cnnquiz drop off [#channel]` (no channel: all) · `drop now` · `drop list` (admins)",
         "• `/cnnquiz help` — this text",
     ]
 )

@@ -70,7 +70,7 @@ def action_value(ask_id: str, response: str = "", *, drop: bool = False) -> str:
     data: dict[str, Any] = {"ask": ask_id, "r": response}
     if drop:
         data["drop"] = 1
-    return json.dumps(data, separators=(",", ":"))
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def path_text(path: tuple[str, ...]) -> str:
@@ -114,12 +114,12 @@ def _buttons(card: QuestionCard) -> list[Block]:
     # The modal needs the prompt again; a button value holds up to 2,000 characters.
     data: dict[str, Any] = {
         "ask": card.ask_id,
-        "p": _clip(card.prompt, 1500),
+        "p": _clip(card.prompt, 1200),
         "h": _clip(card.hint or "", 150),
     }
     if card.is_drop:
         data["drop"] = 1
-    value = json.dumps(data, separators=(",", ":"))
+    value = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return [_button("Type your answer", TYPED, value, "primary")]
 
 
@@ -159,7 +159,7 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
     if with_next and verdict.next is not None:
         blocks.append({"type": "divider"})
         blocks.extend(card_blocks(verdict.next))
-    elif with_next and verdict.correct is not None and not verdict.pending_reveal:
+    elif with_next and not (verdict.rating_choices or verdict.pending_reveal or verdict.closed):
         next_button = _button("Next question", NEXT, "next")
         blocks.append({"type": "actions", "block_id": "next", "elements": [next_button]})
     return blocks
@@ -172,8 +172,10 @@ def _verdict_headline(verdict: Verdict) -> str:
         return ":repeat: You already answered this one; it was scored once."
     if verdict.pending_reveal:
         return ":lock: Answer locked in. Points come with the reveal."
-    if verdict.correct is None:
+    if verdict.correct is None and verdict.rating_choices:
         return f"*Answer:* {verdict.answer}\nHow well did you know it?"
+    if verdict.correct is None:
+        return ":brain: Noted. This card comes back when it is due for review."
     if verdict.correct:
         streak = f" · streak {verdict.streak}" if verdict.streak > 1 else ""
         return f":white_check_mark: *Correct!* +{verdict.points} pts{streak}"
@@ -186,7 +188,7 @@ def verdict_text(verdict: Verdict) -> str:
 
 def answer_modal(card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "") -> Block:
     """The modal a computed (typed) answer goes through."""
-    blocks: list[Block] = [_section(card_prompt)]
+    blocks: list[Block] = [_section(card_prompt or "Type your answer below.")]
     element: Block = {"type": "plain_text_input", "action_id": ANSWER_INPUT}
     if hint:
         element["placeholder"] = {"type": "plain_text", "text": _clip(hint, 150)}
@@ -204,7 +206,9 @@ def answer_modal(card_prompt: str, ask_id: str, metadata: dict[str, str], hint: 
         "title": {"type": "plain_text", "text": "CNN quiz"},
         "submit": {"type": "plain_text", "text": "Answer"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": json.dumps({"ask": ask_id, **metadata}, separators=(",", ":")),
+        "private_metadata": json.dumps(
+            {"ask": ask_id, **metadata}, separators=(",", ":"), ensure_ascii=False
+        ),
         "blocks": blocks,
     }
 

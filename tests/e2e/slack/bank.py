@@ -32,6 +32,7 @@ _SPECS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("mobilenet", "MobileNet", "architecture", ("convolution",)),
     ("inception", "Inception", "architecture", ("convolution",)),
     ("alexnet", "AlexNet", "architecture", ("convolution",)),
+    ("attention", "attention", "mechanism", ()),
 ]
 
 CONCEPTS = [
@@ -71,6 +72,8 @@ QUESTIONS = [
         (Variant("interview-book", qid.upper(), f"Question {qid}?"),),
     )
     for qid, concept, gist in _GISTS
+] + [
+    Question("q-attention", "Question q-attention?", None, None, Difficulty.MEDIUM, ("attention",))
 ]
 
 

@@ -110,3 +110,22 @@ async def test_path_and_stats_and_teams(slack_http: SlackDriver) -> None:
     assert "ResNet → skip connection" in block_texts(path["blocks"])
     created = await slack_http.reply(await slack_http.command("team create Gradients"))
     assert "Gradients" in block_texts(created["blocks"])
+
+
+async def test_flashcard_reveal_then_self_rating_then_next(slack_http: SlackDriver) -> None:
+    card = await slack_http.reply(await slack_http.command("attention"))
+    (reveal,) = buttons(card["blocks"])
+    assert reveal["action_id"] == render.REVEAL
+
+    revealed = await slack_http.reply(await slack_http.click(reveal))
+    assert "How well did you know it?" in block_texts(revealed["blocks"])
+    ratings = {b["text"]["text"]: b for b in buttons(revealed["blocks"])}
+    assert set(ratings) == {"Again", "Hard", "Good", "Easy"}
+
+    rated = await slack_http.reply(await slack_http.click(ratings["Good"]))
+    assert "comes back when it is due" in block_texts(rated["blocks"])
+    (next_button,) = buttons(rated["blocks"])
+    assert next_button["action_id"] == render.NEXT
+
+    following = await slack_http.reply(await slack_http.click(next_button))
+    assert any(b.get("block_id", "").startswith("ask:") for b in following["blocks"])
