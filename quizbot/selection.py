@@ -50,10 +50,11 @@ def _pick_from_key(bank: Bank, key: str) -> Pick | None:
     return Pick("question", question.primary_concept, question.id)
 
 
-def _rank(question: Question) -> tuple[int, bool]:
-    """Easy before hard; at equal difficulty, questions with a gist (multiple choice) first."""
+def _rank(question: Question) -> tuple[bool, int, bool]:
+    """Easy before hard, multiple choice before flashcards; unanswered questions go last
+    (a flashcard with no model answer teaches little, so it never opens a session)."""
     level = _RANK.get(question.difficulty.value if question.difficulty else "medium", 1)
-    return level, question.gist is None
+    return question.answer is None, level, question.gist is None
 
 
 def _easiest(questions: Sequence[Question], rng: random.Random) -> Question | None:

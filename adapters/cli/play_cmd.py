@@ -44,6 +44,8 @@ def _with_service(output: Output, job: Callable[[ConsoleRuntime, QuizApi], int])
         service = runtime.start()
         code = job(runtime, service)
     except KeyboardInterrupt:
+        if isinstance(output, RichOutput):
+            output.console.print()  # leave the interrupted prompt line
         output.info("Bye!")
         code = 0
     except QuizError as exc:

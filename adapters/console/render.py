@@ -115,7 +115,9 @@ class RichOutput:
         if card.choices:
             body.append("")
             body += [f"  [bold cyan]{c.id.upper()}[/]  {escape(c.text)}" for c in card.choices]
-        hint = card.hint or _default_hint(card)
+        hint = (
+            _default_hint(card) if card.kind is AskKind.OPEN else card.hint or _default_hint(card)
+        )
         if hint:
             body += ["", f"[dim]{escape(hint)}[/]"]
         border = "yellow" if card.is_follow_up else "magenta" if card.is_retry else "blue"

@@ -26,7 +26,8 @@ def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
         pick = _next(bank, seen=seen)
         order.append(pick.question_id)
         seen.add(pick.question_id or "")
-    assert order == ["q-gd-easy", "q-gd-open", "q-gd-hard"]  # easy, medium, hard
+    # Easy before hard; the question nobody answered comes last whatever its difficulty.
+    assert order == ["q-gd-easy", "q-gd-hard", "q-gd-open"]
     after = _next(bank, seen=seen)
     assert after.kind == "concept" and after.concept_id in {
         "gradient-descent",
@@ -123,15 +124,18 @@ def test_review_keys(bank: Bank) -> None:
 def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank) -> None:
     from knowledge.model import Difficulty, Question
 
-    extra = Question(
-        "q-gd-medium",
-        "Why momentum?",
-        "It smooths steps.",
-        "Smooths steps",
-        Difficulty.MEDIUM,
-        ("gradient-descent",),
+    medium = Difficulty.MEDIUM
+    gist = Question(
+        "q-gd-mc", "Why momentum?", "Smooths steps.", "Smooths steps", medium, ("gradient-descent",)
     )
-    richer = Bank.from_parts(bank.concepts.values(), (*bank.questions, extra))
-    for seed in range(10):
-        pick = _next(richer, seed, seen={"q-gd-easy"})
-        assert pick.question_id == "q-gd-medium"  # q-gd-open is medium too, but has no answer
+    long = Question(
+        "q-gd-long", "Derive Adam.", "A long derivation...", None, medium, ("gradient-descent",)
+    )
+    richer = Bank.from_parts(bank.concepts.values(), (*bank.questions, long, gist))
+    order: list[str | None] = []
+    seen = {"q-gd-easy"}
+    for _ in range(4):
+        pick = _next(richer, seen=seen)
+        order.append(pick.question_id)
+        seen.add(pick.question_id or "")
+    assert order == ["q-gd-mc", "q-gd-long", "q-gd-hard", "q-gd-open"]
