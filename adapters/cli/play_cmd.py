@@ -35,14 +35,18 @@ def _quiet_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _with_service(output: Output, job: Callable[[ConsoleRuntime, QuizApi], int]) -> None:
-    """Bootstrap, run `job`, close; player-facing errors as messages, never tracebacks."""
+Job = Callable[[ConsoleRuntime, QuizApi, PlayerRef], int]
+
+
+def _with_service(output: Output, user: str | None, job: Job) -> None:
+    """Check the player, bootstrap, run `job`, close; errors as messages, never tracebacks."""
     _quiet_logging()
     runtime = ConsoleRuntime()
     code = 0
     try:
+        who = local_player(user)
         service = runtime.start()
-        code = job(runtime, service)
+        code = job(runtime, service, who)
     except KeyboardInterrupt:
         if isinstance(output, RichOutput):
             output.console.print()  # leave the interrupted prompt line
@@ -94,16 +98,15 @@ def play(
     console = Console(highlight=False)
     output: Output = JsonOutput(sys.stdout) if as_json else RichOutput(console)
     read = _script if as_json else _human(console)
-    who = local_player(user)
 
-    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+    def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         if not as_json:
             console.print(
                 f"[bold]cnnquiz[/] — playing as [cyan]{who.display_name}[/]. Type ? for help."
             )
         return PlaySession(service, who, output, read, runtime.run).play(topic)
 
-    _with_service(output, job)
+    _with_service(output, user, job)
 
 
 def leaderboard(
@@ -113,9 +116,8 @@ def leaderboard(
 ) -> None:
     """The players' or teams' leaderboard for this week, this month or all time."""
     console = Console(highlight=False)
-    who = local_player(user)
 
-    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+    def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         result = runtime.run(service.leaderboard(who, board, period))
         if not result.rows:
             console.print(f"{result.title}: no points yet. Play with [bold]cnnquiz play[/].")
@@ -123,26 +125,24 @@ def leaderboard(
             console.print(leaderboard_table(result))
         return 0
 
-    _with_service(RichOutput(console), job)
+    _with_service(RichOutput(console), user, job)
 
 
 def stats(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
     """Your accuracy, streak, strongest and weakest concepts."""
     console = Console(highlight=False)
-    who = local_player(user)
 
-    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+    def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         console.print(stats_panel(runtime.run(service.stats(who))))
         return 0
 
-    _with_service(RichOutput(console), job)
+    _with_service(RichOutput(console), user, job)
 
 
 def _team_job(user: str | None, make: Callable[[QuizApi, PlayerRef], Any]) -> None:
     console = Console(highlight=False)
-    who = local_player(user)
 
-    def job(runtime: ConsoleRuntime, service: QuizApi) -> int:
+    def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         result = runtime.run(make(service, who))
         if hasattr(result, "teams"):
             console.print(team_table(result))
@@ -150,7 +150,7 @@ def _team_job(user: str | None, make: Callable[[QuizApi, PlayerRef], Any]) -> No
             console.print(notice_text(result))
         return 0
 
-    _with_service(RichOutput(console), job)
+    _with_service(RichOutput(console), user, job)
 
 
 @team_app.command("create")

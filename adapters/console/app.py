@@ -22,7 +22,7 @@ from adapters.console.inbound import (
 )
 from adapters.console.render import Output
 from quizbot.api import QuizApi
-from quizbot.errors import QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
+from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind, PlayerRef, QuestionCard, Verdict
 
 logger = logging.getLogger(__name__)
@@ -30,16 +30,23 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 REVEAL_TEXT = "reveal"  # what a flashcard "answer" sends: the engine only reveals it
 PLATFORM = WORKSPACE = "local"
+MAX_USER = 64
 
 
 def local_player(user: str | None) -> PlayerRef:
-    """The terminal player: --user, else the OS login name."""
+    """The terminal player: --user, else the OS login name.
+
+    Raises:
+        InvalidInput: a name that is too long or has control characters.
+    """
     name = (user or "").strip()
     if not name:
         try:
             name = getpass.getuser()
         except (OSError, KeyError):
             name = "player"
+    if len(name) > MAX_USER or any(not ch.isprintable() for ch in name):
+        raise InvalidInput(f"Player names are 1-{MAX_USER} printable characters.")
     return PlayerRef(PLATFORM, WORKSPACE, name, display_name=name)
 
 

@@ -120,7 +120,7 @@ class RichOutput:
         )
         if hint:
             body += ["", f"[dim]{escape(hint)}[/]"]
-        border = "yellow" if card.is_follow_up else "magenta" if card.is_retry else "blue"
+        border = "magenta" if card.is_retry else "yellow" if card.is_follow_up else "blue"
         self.console.print(
             Panel("\n".join(body), title=title, title_align="left", border_style=border)
         )
@@ -154,10 +154,10 @@ class RichOutput:
             lines += ["", f"How well did you know it?  {options}"]
         colour = {True: "green", False: "red"}.get(verdict.correct, "cyan")  # type: ignore[arg-type]
         self.console.print(Panel("\n".join(lines), border_style=colour))
-        if verdict.next is not None and verdict.next.is_follow_up:
-            self.console.print("[yellow]Let's check a prerequisite first.[/]")
-        elif verdict.next is not None and verdict.next.is_retry:
+        if verdict.next is not None and verdict.next.is_retry:
             self.console.print("[magenta]Now try the original question again.[/]")
+        elif verdict.next is not None and verdict.next.is_follow_up:
+            self.console.print("[yellow]Let's check a prerequisite first.[/]")
 
     def error(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
         self.console.print(f"[red]{escape(error_message(message, suggestions))}[/]")
@@ -174,7 +174,7 @@ class RichOutput:
 
 def _card_title(card: QuestionCard) -> str:
     parts: list[str] = []
-    if card.is_follow_up and len(card.concept_path) > 1:
+    if card.is_follow_up and not card.is_retry and len(card.concept_path) > 1:
         parts.append("[yellow]Follow-up: " + escape(PATH_ARROW.join(card.concept_path)) + "[/]")
     elif card.concept_path:
         parts.append(escape(card.concept_path[-1]))
