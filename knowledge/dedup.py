@@ -244,63 +244,63 @@ class Similarity:
     def score(self, i: int, j: int) -> float:
         return float(self.pair_scores(np.array([i]), np.array([j]))[0])
 
-    def neighbours(self, k: int = NEIGHBOURS, floor: float = 0.0) -> dict[tuple[int, int], float]:
-        """Top-k neighbours of every text as {(i, j): score} with i < j (no all-pairs product).
+    def _blocking(self) -> sp.csr_matrix:
+        """Row-normalised word n-gram incidence without the very common n-grams.
 
-        Candidates come from shared word n-grams, ignoring n-grams so common that they
-        would pair everything with everything; only candidates are scored exactly.
+        A text left with no n-gram (all of its words are common) keeps its rarest one.
         """
-        n = self.matrix.shape[0]
+        n = self.words.shape[0]
         block = self.words.copy()
         block.data[:] = 1.0
         df = np.asarray(block.sum(axis=0)).ravel()
         cap = max(_BLOCK_DF_CAP, int(np.sqrt(n)))
-        keep = df <= cap
-        pruned = sp.csr_matrix(block[:, np.flatnonzero(keep)])
+        pruned = sp.csr_matrix(block[:, np.flatnonzero(df <= cap)])
         empty = np.flatnonzero(np.diff(pruned.indptr) == 0)
-        if len(empty):  # texts made only of common terms block on their rarest term
-            rare = block[empty].multiply(1.0 / df).tocsr()
-            rows, cols = [], []
-            for r, i in enumerate(empty):
-                seg = slice(rare.indptr[r], rare.indptr[r + 1])
-                if rare.indptr[r] < rare.indptr[r + 1]:
-                    rows.append(i)
-                    cols.append(rare.indices[seg][np.argmax(rare.data[seg])])
-            extra = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=block.shape)
-            block = sp.csr_matrix(sp.hstack([pruned, extra]))
-        else:
-            block = pruned
-        weighted = sp.csr_matrix(normalize(block))
+        rows: list[int] = []
+        cols: list[int] = []
+        for i in empty.tolist():
+            terms = block.indices[block.indptr[i] : block.indptr[i + 1]]
+            if len(terms):
+                rows.append(i)
+                cols.append(int(terms[np.argmin(df[terms])]))
+        extra = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=block.shape)
+        return sp.csr_matrix(normalize(sp.hstack([pruned, extra]).tocsr()))
+
+    def neighbours(self, k: int = NEIGHBOURS, floor: float = 0.0) -> dict[tuple[int, int], float]:
+        """Top-k neighbours of every text as {(i, j): score} with i < j (no all-pairs product).
+
+        Candidates come from shared word n-grams, ignoring n-grams so common that they
+        would pair everything with everything; only the best candidates are scored exactly.
+        """
+        n = self.matrix.shape[0]
+        block = self._blocking()
         edges: dict[tuple[int, int], float] = {}
         chunk = 2000
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
-            cand = (weighted[start:stop] @ weighted.T).tocsr()
-            rows_l, cols_l = [], []
+            cand = (block[start:stop] @ block.T).tocsr()
+            row_parts: list[np.ndarray] = []
+            col_parts: list[np.ndarray] = []
             for r in range(stop - start):
-                seg = slice(cand.indptr[r], cand.indptr[r + 1])
-                idx, val = cand.indices[seg], cand.data[seg]
+                idx = cand.indices[cand.indptr[r] : cand.indptr[r + 1]]
+                val = cand.data[cand.indptr[r] : cand.indptr[r + 1]]
                 if len(idx) > _CANDIDATES:
-                    top = np.argpartition(-val, _CANDIDATES)[:_CANDIDATES]
-                    idx = idx[top]
+                    idx = idx[np.argpartition(-val, _CANDIDATES)[:_CANDIDATES]]
                 idx = idx[idx != start + r]
-                rows_l.append(np.full(len(idx), start + r))
-                cols_l.append(idx)
-            if not rows_l:
-                continue
-            rows = np.concatenate(rows_l)
-            cols = np.concatenate(cols_l)
+                row_parts.append(np.full(len(idx), start + r))
+                col_parts.append(idx)
+            rows = np.concatenate(row_parts)
+            cols = np.concatenate(col_parts)
             if not len(rows):
                 continue
             scores = self.pair_scores(rows, cols)
-            order = np.lexsort((cols, -scores, rows))
             taken: Counter[int] = Counter()
-            for p in order:
-                i, j, s = int(rows[p]), int(cols[p]), float(scores[p])
-                if s < floor or taken[i] >= k:
+            for p in np.lexsort((cols, -scores, rows)).tolist():
+                i, j, score = int(rows[p]), int(cols[p]), float(scores[p])
+                if score < floor or taken[i] >= k:
                     continue
                 taken[i] += 1
-                edges[(min(i, j), max(i, j))] = s
+                edges[(min(i, j), max(i, j))] = score
         return edges
 
 
@@ -420,12 +420,14 @@ def cluster(questions: Sequence[RawQuestion], threshold: float = THRESHOLD) -> D
         index_group.update(dict.fromkeys(c, group.id))
     groups.sort(key=lambda g: g.id)
     texts = {g.id: g.text for g in groups}
+    closest: dict[tuple[str, str], float] = {}
+    for (i, j), score in edges.items():
+        a, b = index_group[i], index_group[j]
+        if score < threshold and a != b:
+            first, second = sorted((texts[a], texts[b]))
+            closest[(first, second)] = max(score, closest.get((first, second), 0.0))
     misses = sorted(
-        {
-            NearMiss(*sorted((texts[index_group[i]], texts[index_group[j]])), round(s, 3))
-            for (i, j), s in edges.items()
-            if s < threshold and index_group[i] != index_group[j]
-        },
+        (NearMiss(a, b, round(score, 3)) for (a, b), score in closest.items()),
         key=lambda m: (-m.score, m.first, m.second),
     )
     return DedupResult(tuple(groups), tuple(misses))
