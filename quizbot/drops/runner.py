@@ -1,0 +1,110 @@
+"""APScheduler (asyncio) wiring: one job per schedule, rebuilt from the database on every change."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from quizbot.drops import store
+from quizbot.drops.schedule import DropSpec, next_due
+from quizbot.drops.service import DropService
+from quizbot.storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+SWEEP_ID = "drops:sweep"
+JOB_PREFIX = "drop:"
+
+
+class DropTrigger(BaseTrigger):
+    """Fires at a schedule's local time with our DST rules (gap: at the jump; fold: first)."""
+
+    def __init__(self, spec: DropSpec) -> None:
+        self.spec = spec
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        after = previous_fire_time or now - timedelta(microseconds=1)
+        found = next_due(self.spec, after)
+        return found[1] if found else None
+
+    def __str__(self) -> str:
+        return f"drop[{self.spec.local_time:%H:%M} {self.spec.timezone} {self.spec.weekdays}]"
+
+
+class DropRunner:
+    """Runs drops on the bots' event loop; the database, not this scheduler, is the truth.
+
+    Each schedule's job and a periodic sweep call `tick`, which reveals what is due, then
+    posts what is due (catching up within the grace window). Safe to run in many processes.
+    """
+
+    def __init__(
+        self,
+        drops: DropService,
+        *,
+        sweep_seconds: float = 60.0,
+        scheduler: AsyncIOScheduler | None = None,
+    ) -> None:
+        self.drops = drops
+        self.worker = drops.worker
+        self.sweep_seconds = sweep_seconds
+        self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+        drops.on_change(self.rebuild)
+
+    async def tick(self) -> None:
+        """Reveal, then post, whatever the database says is due now."""
+        async with self._lock:
+            try:
+                await self.worker.reveal_due()
+                await self.worker.post_due()
+            except Exception:  # one bad sweep must not stop the next one
+                logger.exception("drop sweep failed")
+
+    async def start(self) -> None:
+        """Build jobs from the database and start; the first sweep runs at once (catch-up)."""
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self.sweep_seconds),
+            id=SWEEP_ID,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+        await self.rebuild()
+        if not self.scheduler.running:
+            self.scheduler.start()
+        logger.info("drop runner started (worker %s)", self.worker.worker_id)
+
+    async def rebuild(self) -> None:
+        """Replace every schedule job with one per active schedule read from the database."""
+        async with UnitOfWork(self.drops.sessions, write=False) as uow:
+            schedules = await store.list_schedules(uow.session)
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX):
+                job.remove()
+        for sch in schedules:
+            if not sch.active or sch.platform not in self.drops.publishers:
+                continue
+            self.scheduler.add_job(
+                self.tick,
+                DropTrigger(sch.spec),
+                id=f"{JOB_PREFIX}{sch.id}",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(self.worker.grace.total_seconds()),
+                replace_existing=True,
+            )
+        logger.info("drop jobs rebuilt: %d schedules", len(schedules))
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

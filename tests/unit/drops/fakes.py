@@ -1,0 +1,81 @@
+"""Test doubles for drops: a small bank, a manual clock whose sleep advances time, a publisher."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from knowledge.bank import Bank
+from knowledge.model import Concept, Difficulty, Question
+from quizbot.api import ChannelRef
+from quizbot.drops.publishing import PublishRetryable
+from quizbot.replies import DropReveal, QuestionCard
+
+
+def _concept(cid: str, kind: str = "technique") -> Concept:
+    return Concept(cid, cid.replace("-", " "), kind, f"The idea of {cid}, explained.")
+
+
+def _question(qid: str, concept: str, difficulty: Difficulty) -> Question:
+    gist = f"Gist of {qid}"
+    return Question(qid, f"What about {qid}?", f"{gist}. Details.", gist, difficulty, (concept,))
+
+
+CONCEPT_IDS = ("dropout", "batch-norm", "pooling", "stride", "padding", "kernel")
+
+
+def small_bank() -> Bank:
+    """Six concepts with an easy, a medium and a hard question each (18 questions)."""
+    levels = (Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)
+    questions = [
+        _question(f"q-{cid}-{lvl.value}", cid, lvl) for cid in CONCEPT_IDS for lvl in levels
+    ]
+    return Bank.from_parts([_concept(c) for c in CONCEPT_IDS], questions)
+
+
+class ManualClock:
+    """UTC time that only moves when told to (or when code sleeps on it)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start.astimezone(UTC)
+        self.slept: list[float] = []
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now.timestamp()
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        # Round up to the microsecond a datetime can hold, so every sleep moves time.
+        self.now += timedelta(microseconds=max(math.ceil(seconds * 1e6), 1))
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class FakePublisher:
+    """Records posts; `failures` is a queue of exceptions raised before a post succeeds."""
+
+    platform: str = "discord"
+    drops: list[tuple[ChannelRef, QuestionCard]] = field(default_factory=list)
+    reveals: list[tuple[ChannelRef, str, DropReveal]] = field(default_factory=list)
+    failures: list[BaseException] = field(default_factory=list)
+    attempts: int = 0
+
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
+        self.attempts += 1
+        if self.failures:
+            raise self.failures.pop(0)
+        self.drops.append((channel, card))
+        return f"msg-{len(self.drops)}"
+
+    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+        self.reveals.append((channel, message_ref, reveal))
+
+
+def rate_limited(times: int, retry_after: float | None = 1.5) -> list[BaseException]:
+    return [PublishRetryable(retry_after) for _ in range(times)]

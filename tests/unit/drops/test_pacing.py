@@ -1,0 +1,79 @@
+"""Token-bucket pacing and 429 / 5xx retries, on a manual clock (no real sleeping)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from quizbot.drops.pacing import Limit, Pacer, PlatformLimits, pacer_for
+from quizbot.drops.publishing import PublishFailed, PublishRetryable, publish
+from tests.unit.drops.fakes import ManualClock
+
+
+def _clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+
+async def test_discord_global_pace_is_at_most_50_per_second() -> None:
+    clock = _clock()
+    pacer = pacer_for("discord", monotonic=clock.monotonic, sleep=clock.sleep)
+    start = clock.monotonic()
+    stamps = []
+    for i in range(200):
+        await pacer.acquire(f"c{i}")
+        stamps.append(clock.monotonic() - start)
+    for i in range(len(stamps) - 50):
+        assert stamps[i + 50] - stamps[i] >= 1.0 - 1e-6  # never 51 in one second
+    assert stamps[-1] == pytest.approx(199 / 50)
+
+
+async def test_discord_channel_pace_is_five_per_five_seconds() -> None:
+    clock = _clock()
+    pacer = pacer_for("discord", monotonic=clock.monotonic, sleep=clock.sleep)
+    start = clock.monotonic()
+    stamps = []
+    for _ in range(15):
+        await pacer.acquire("one-channel")
+        stamps.append(clock.monotonic() - start)
+    for i in range(len(stamps) - 5):
+        assert stamps[i + 5] - stamps[i] >= 5.0 - 1e-6
+
+
+async def test_slack_paces_one_message_per_second_per_channel_only() -> None:
+    clock = _clock()
+    pacer = pacer_for("slack", monotonic=clock.monotonic, sleep=clock.sleep)
+    for i in range(20):
+        await pacer.acquire(f"c{i}")  # different channels: no wait
+    assert clock.slept == []
+    await pacer.acquire("c0")
+    assert sum(clock.slept) == pytest.approx(1.0)
+
+
+async def test_retry_after_429_then_success_posts_once() -> None:
+    clock = _clock()
+    pacer = Pacer(PlatformLimits(Limit(50, 1), None), monotonic=clock.monotonic, sleep=clock.sleep)
+    failures = [PublishRetryable(2.0), PublishRetryable(None)]
+    posts: list[str] = []
+
+    async def action() -> str:
+        if failures:
+            raise failures.pop(0)
+        posts.append("x")
+        return "ref"
+
+    start = clock.monotonic()
+    ref = await publish(action, pacer=pacer, channel_id="c", sleep=clock.sleep, what="t")
+    assert (ref, posts) == ("ref", ["x"])
+    assert clock.monotonic() - start >= 2.0 + 1.0  # waited retry_after, then a backoff
+
+
+async def test_retries_run_out_with_publish_failed() -> None:
+    clock = _clock()
+    pacer = Pacer(PlatformLimits(None, None), monotonic=clock.monotonic, sleep=clock.sleep)
+
+    async def action() -> str:
+        raise PublishRetryable(None)
+
+    with pytest.raises(PublishFailed):
+        await publish(action, pacer=pacer, channel_id="c", sleep=clock.sleep, what="t")
