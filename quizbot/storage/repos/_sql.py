@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def table_of(model: type) -> Table:
+    """A mapped class's Core table (typed as Table for the checker)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def insert_for(session: AsyncSession, table: Table) -> Any:

@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from quizbot.asking.spec import AskSpec
 from quizbot.storage.models import Answer, Ask
 from quizbot.storage.records import AnswerRec, AskRec
-from quizbot.storage.repos._sql import Scoped, insert_for
+from quizbot.storage.repos._sql import Scoped, insert_for, table_of
 
-asks = Ask.__table__
-answers = Answer.__table__
+asks = table_of(Ask)
+answers = table_of(Answer)
 
 
 class AskRepo(Scoped):

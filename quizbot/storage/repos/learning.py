@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from quizbot.storage.models import Mastery, PlayerStreak, ReviewCard
 from quizbot.storage.records import MasteryRec, StreakRec
-from quizbot.storage.repos._sql import Scoped, insert_for
+from quizbot.storage.repos._sql import Scoped, insert_for, table_of
 
-mastery = Mastery.__table__
-reviews = ReviewCard.__table__
-streaks = PlayerStreak.__table__
+mastery = table_of(Mastery)
+reviews = table_of(ReviewCard)
+streaks = table_of(PlayerStreak)
 
 
 class MasteryRepo(Scoped):

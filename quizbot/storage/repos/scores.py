@@ -18,15 +18,15 @@ from quizbot.storage.models import (
 )
 from quizbot.storage.periods import period_keys
 from quizbot.storage.records import BoardRow
-from quizbot.storage.repos._sql import Scoped, insert_for
+from quizbot.storage.repos._sql import Scoped, insert_for, table_of
 
-awards = PointAward.__table__
-player_scores = PlayerScore.__table__
-team_scores = TeamScore.__table__
-activity = TeamActivity.__table__
-answers = Answer.__table__
-players = Player.__table__
-teams = Team.__table__
+awards = table_of(PointAward)
+player_scores = table_of(PlayerScore)
+team_scores = table_of(TeamScore)
+activity = table_of(TeamActivity)
+answers = table_of(Answer)
+players = table_of(Player)
+teams = table_of(Team)
 
 
 class ScoreRepo(Scoped):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from quizbot.storage.models import Team, TeamMember
 from quizbot.storage.records import TeamRec
-from quizbot.storage.repos._sql import Scoped, insert_for
+from quizbot.storage.repos._sql import Scoped, insert_for, table_of
 
-teams = Team.__table__
-members = TeamMember.__table__
+teams = table_of(Team)
+members = table_of(TeamMember)
 
 
 class TeamRepo(Scoped):
@@ -73,9 +74,9 @@ class TeamRepo(Scoped):
                 members.c.workspace_id == self.ws, members.c.player_id == player_id
             )
         )
-        return bool(result.rowcount)
+        return bool(cast(CursorResult[Any], result).rowcount)
 
-    async def list(self) -> list[TeamRec]:
+    async def listing(self) -> list[TeamRec]:
         """Every team of the workspace with its member count, by name."""
         count = func.count(members.c.player_id)
         rows = await self.session.execute(

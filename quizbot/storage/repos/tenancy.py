@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quizbot.storage.models import Player, Workspace
 from quizbot.storage.records import WorkspaceRec
-from quizbot.storage.repos._sql import Scoped, insert_for
+from quizbot.storage.repos._sql import Scoped, insert_for, table_of
 
-workspaces = Workspace.__table__
-players = Player.__table__
+workspaces = table_of(Workspace)
+players = table_of(Player)
 
 
 class WorkspaceRepo:
@@ -42,6 +42,13 @@ class WorkspaceRepo:
         found = await self.find(platform, external_id)
         assert found is not None
         return found
+
+    async def timezone_of(self, workspace_id: int) -> str | None:
+        return (
+            await self.session.execute(
+                select(workspaces.c.timezone).where(workspaces.c.id == workspace_id)
+            )
+        ).scalar_one_or_none()
 
     async def set_timezone(self, workspace_id: int, timezone: str) -> None:
         await self.session.execute(

@@ -1,0 +1,92 @@
+"""One place that wires settings, database, migrations, question bank and the quiz service."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from knowledge.bank import Bank
+from quizbot.errors import StorageUnavailable
+from quizbot.service import Clock, QuizService
+from quizbot.settings import Settings
+from quizbot.storage.db import make_engine, make_sessions, upgrade
+from quizbot.storage.uow import UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything a front end needs; `aclose()` releases the database."""
+
+    settings: Settings
+    bank: Bank
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    service: QuizService
+    closed: bool = field(default=False, repr=False)
+
+    async def aclose(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.engine.dispose()
+
+    async def __aenter__(self) -> Runtime:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+
+async def bootstrap(
+    settings: Settings | None = None,
+    *,
+    database_url: str | None = None,
+    bank: Bank | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    migrate: bool = True,
+) -> Runtime:
+    """Build the runtime: migrate the database (unless told not to), load the bank, the service.
+
+    Args:
+        settings: configuration; read from the environment when None.
+        database_url: overrides `settings.database_url` (tests pass their fresh database).
+        bank: the question bank; compiled from `knowledge/` (cached) when None.
+        clock: aware-UTC clock for the service (tests inject one).
+        rng: randomness for the service.
+        migrate: apply pending migrations first.
+
+    Returns:
+        A Runtime; call `await runtime.aclose()` when done.
+    """
+    settings = settings or Settings()
+    url = database_url or settings.database_url
+    engine = make_engine(url)
+    try:
+        if migrate:
+            await upgrade(engine)
+        if bank is None:
+            from knowledge.build import load_bank  # heavy (scikit-learn); only when needed
+
+            bank = load_bank()
+    except (OperationalError, InterfaceError, OSError) as exc:
+        await engine.dispose()
+        logger.error("database unavailable at start: %s", type(exc).__name__)
+        raise StorageUnavailable(UNAVAILABLE) from exc
+    except BaseException:
+        await engine.dispose()
+        raise
+    sessions = make_sessions(engine)
+    service = QuizService(bank, sessions, clock=clock, rng=rng)
+    logger.info(
+        "engine ready: %d concepts, %d questions, %s database",
+        len(bank.concepts),
+        len(bank.questions),
+        engine.dialect.name,
+    )
+    return Runtime(settings, bank, engine, sessions, service)

@@ -1,0 +1,157 @@
+"""Playing through the service: grading, follow-ups, one score per answer, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+
+from quizbot.bootstrap import Runtime, bootstrap
+from quizbot.errors import InvalidInput, UnknownAsk, UnknownTopic
+from tests.integration.test_service_kit import (
+    FakeClock,
+    clock,
+    make_bank,
+    player,
+    right,
+    runtime,
+    spec_of,
+    wrong,
+)
+
+__all__ = ["clock", "runtime"]  # fixtures used below
+
+
+async def test_wrong_answers_walk_down_prerequisites_then_offer_the_original(
+    runtime: Runtime,
+) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "res net")
+    assert card.concept_path == ("ResNet",) and card.follow_up_of is None and card.choices
+
+    miss = await svc.answer(me, card.ask_id, await wrong(svc, me, card.ask_id))
+    assert miss.correct is False and miss.points == 0
+    assert miss.answer == "Residual blocks let very deep nets train."
+    assert miss.explanation
+    first = miss.next
+    assert first is not None and first.follow_up_of == card.ask_id
+    assert first.concept_path == ("ResNet", "skip connection")
+
+    miss2 = await svc.answer(me, first.ask_id, await wrong(svc, me, first.ask_id))
+    second = miss2.next
+    assert second is not None and second.follow_up_of == first.ask_id
+    assert second.concept_path == ("ResNet", "skip connection", "vanishing gradient")
+
+    hit = await svc.answer(me, second.ask_id, await right(svc, me, second.ask_id))
+    assert hit.correct is True and 0 < hit.points < 20  # follow-ups earn less than a fresh ask
+    again = hit.next
+    assert again is not None and again.is_retry and again.prompt == card.prompt
+    assert again.concept_path == ("ResNet",)
+    assert (await spec_of(svc, me, again.ask_id)).correct == (
+        await spec_of(svc, me, card.ask_id)
+    ).correct
+
+
+async def test_follow_ups_stop_three_levels_down(runtime: Runtime) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    depth = 0
+    while card is not None:
+        verdict = await svc.answer(me, card.ask_id, await wrong(svc, me, card.ask_id))
+        card = verdict.next
+        depth += card is not None
+    assert depth == 3
+    assert verdict.concept_path == (
+        "ResNet",
+        "skip connection",
+        "vanishing gradient",
+        "backpropagation",
+    )
+
+
+async def test_mastery_and_reviews_move_with_every_answer(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    await svc.answer(me, card.ask_id, await right(svc, me, card.ask_id))
+    stats = await svc.stats(me)
+    assert (stats.answered, stats.correct, stats.streak) == (1, 1, 1)
+    assert stats.points == 20 and stats.strongest[0].concept_id == "resnet"
+    assert stats.strongest[0].mastery > 0.5 and stats.due_reviews == 0
+    clock.advance(days=30)  # the fsrs card comes due; it is asked before anything new
+    assert (await svc.stats(me)).due_reviews == 1
+    again = await svc.ask(me)
+    assert (await spec_of(svc, me, again.ask_id)).question_id == "q-resnet"
+
+
+async def test_a_double_answer_scores_once(runtime: Runtime) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    good = await right(svc, me, card.ask_id)
+    first = await svc.answer(me, card.ask_id, good)
+    second = await svc.answer(me, card.ask_id, good)
+    assert first.points == 20 and not first.already_answered
+    assert second.already_answered and second.points == 20 and second.next is None
+    assert (await svc.stats(me)).points == 20
+
+
+async def test_two_racing_answers_score_once(runtime: Runtime) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    good = await right(svc, me, card.ask_id)
+    verdicts = await asyncio.gather(*(svc.answer(me, card.ask_id, good) for _ in range(3)))
+    assert sorted(v.already_answered for v in verdicts) == [False, True, True]
+    stats = await svc.stats(me)
+    assert (stats.answered, stats.points) == (1, 20)
+
+
+async def test_an_answer_after_a_restart_is_graded_from_the_stored_ask(
+    database_url: str, runtime: Runtime, clock: FakeClock
+) -> None:
+    me = player()
+    card = await runtime.service.ask(me, "resnet")
+    good = await right(runtime.service, me, card.ask_id)
+    await runtime.aclose()
+    # A new process: different randomness, so a regenerated question would shuffle differently.
+    async with await bootstrap(
+        database_url=database_url, bank=make_bank(), clock=clock, rng=random.Random(99)
+    ) as fresh:
+        verdict = await fresh.service.answer(me, card.ask_id, good)
+    assert verdict.correct is True and verdict.points == 20
+
+
+async def test_foreign_and_unknown_asks_are_refused(runtime: Runtime) -> None:
+    svc = runtime.service
+    card = await svc.ask(player("u1"), "resnet")
+    good = await right(svc, player("u1"), card.ask_id)
+    with pytest.raises(UnknownAsk):
+        await svc.answer(player("u2"), card.ask_id, good)
+    with pytest.raises(UnknownAsk):
+        await svc.answer(player("u1", workspace="g2"), card.ask_id, good)
+    with pytest.raises(UnknownAsk):
+        await svc.answer(player("u1"), "0" * 32, "a")
+    assert (await svc.answer(player("u1"), card.ask_id, good)).correct is True
+
+
+async def test_bad_input_writes_nothing(runtime: Runtime) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    for bad in ("", "   ", "x" * 600, "z"):
+        with pytest.raises(InvalidInput):
+            await svc.answer(me, card.ask_id, bad)
+    with pytest.raises(UnknownTopic) as caught:
+        await svc.ask(me, "quantum knitting")
+    assert caught.value.suggestions
+    assert (await svc.stats(me)).answered == 0
+    assert (await svc.answer(me, card.ask_id, await right(svc, me, card.ask_id))).correct
+
+
+async def test_concept_path_and_topic_suggestions(runtime: Runtime) -> None:
+    path = runtime.service.concept_path("resnet")
+    assert path.name == "ResNet"
+    assert path.chains == (
+        ("ResNet", "skip connection", "vanishing gradient", "backpropagation", "chain rule"),
+    )
+    assert ("resnet", "ResNet") in runtime.service.suggest_topics("res")
