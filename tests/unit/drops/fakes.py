@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import math
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
 from knowledge.model import Concept, Difficulty, Question
 from quizbot.api import ChannelRef
 from quizbot.drops.publishing import PublishRetryable
-from quizbot.replies import DropReveal, QuestionCard
+from quizbot.drops.service import DropService
+from quizbot.drops.tables import Drop
+from quizbot.drops.worker import DropWorker
+from quizbot.replies import DropReveal, PlayerRef, QuestionCard
+from quizbot.storage.db import make_engine, make_sessions, upgrade
 
 
 def _concept(cid: str, kind: str = "technique") -> Concept:
@@ -79,3 +90,51 @@ class FakePublisher:
 
 def rate_limited(times: int, retry_after: float | None = 1.5) -> list[BaseException]:
     return [PublishRetryable(retry_after) for _ in range(times)]
+
+
+@dataclass
+class DropEnv:
+    """A migrated database with a DropService on a manual clock and a fake Discord publisher."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: ManualClock
+    publisher: FakePublisher
+    service: DropService
+
+    @property
+    def worker(self) -> DropWorker:
+        return self.service.worker
+
+
+ADMIN = PlayerRef("discord", "guild-1", "admin-1", "Ada", is_admin=True)
+
+
+@asynccontextmanager
+async def drop_env(database_url: str, start: datetime, **options: Any) -> AsyncIterator[DropEnv]:
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    sessions = make_sessions(engine)
+    clock = ManualClock(start)
+    publisher = FakePublisher()
+    service = DropService(
+        sessions,
+        small_bank(),
+        {"discord": publisher},
+        clock,
+        sleep=clock.sleep,
+        monotonic=clock.monotonic,
+        rng=random.Random(7),
+        **options,
+    )
+    try:
+        yield DropEnv(engine, sessions, clock, publisher, service)
+    finally:
+        await engine.dispose()
+
+
+async def drop_rows(env: DropEnv) -> list[Any]:
+    """Every drop row, oldest first."""
+    async with env.sessions() as session:
+        rows = await session.execute(select(Drop.__table__).order_by(Drop.due_at))
+        return list(rows)

@@ -1,0 +1,152 @@
+"""Drops post exactly once: on time across DST, late within the grace window, after a crash."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from quizbot.drops.tables import DropStatus
+from quizbot.storage.models import Ask
+from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows, rate_limited
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), BERLIN).astimezone(UTC)
+
+
+async def _ask_count(env: DropEnv) -> int:
+    async with env.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(Ask))).scalar_one()
+
+
+@pytest.mark.parametrize(
+    "first_day",
+    [date(2026, 3, 28), date(2026, 10, 24)],  # spring forward 29 Mar, fall back 25 Oct
+)
+async def test_nine_am_berlin_posts_once_per_day_across_dst(
+    database_url: str, first_day: date
+) -> None:
+    start = datetime.combine(first_day, time(0, 0), BERLIN).astimezone(UTC)
+    async with drop_env(database_url, start) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
+        # Sweep every 30 minutes for three days, as a running bot would.
+        for _ in range(3 * 48):
+            await env.worker.post_due()
+            env.clock.advance(minutes=30)
+        rows = await drop_rows(env)
+    days = [first_day + timedelta(days=i) for i in range(3)]
+    assert [r.local_date for r in rows] == days
+    assert [r.due_at for r in rows] == [berlin(d, 9) for d in days]
+    assert all(r.status == DropStatus.POSTED for r in rows)
+    assert all(r.posted_at - r.due_at < timedelta(minutes=30) for r in rows)
+    assert len(env.publisher.drops) == 3
+
+
+async def test_bot_back_at_0920_posts_the_missed_drop_once(database_url: str) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday - timedelta(days=1), 12)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 20)  # the bot was down from Sunday until now
+        await env.worker.post_due()
+        await env.worker.post_due()
+        env.clock.advance(minutes=5)
+        await env.worker.post_due()
+        rows = await drop_rows(env)
+    assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.POSTED)]
+    assert len(env.publisher.drops) == 1
+    channel, card = env.publisher.drops[0]
+    assert (channel.workspace, channel.channel_id, card.is_drop) == ("guild-1", "general", True)
+
+
+async def test_bot_back_at_1300_skips_the_drop_with_a_log_line(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday - timedelta(days=1), 12)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 13, 0)
+        with caplog.at_level(logging.WARNING, logger="quizbot.drops"):
+            await env.worker.post_due()
+            await env.worker.post_due()
+        rows = await drop_rows(env)
+    assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.SKIPPED)]
+    assert env.publisher.drops == []
+    skips = [r for r in caplog.records if "drop skipped" in r.getMessage()]
+    assert len(skips) == 1 and "general" in skips[0].getMessage()
+
+
+async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        env.publisher.failures = [RuntimeError("process killed mid-post")]
+        await env.worker.post_due()
+        claimed = await drop_rows(env)
+        # A second worker right away sees a live claim and leaves it alone.
+        env.clock.advance(minutes=1)
+        await env.worker.post_due()
+        assert env.publisher.drops == []
+        # Once the claim is stale, the next run takes it over and finishes it.
+        env.clock.advance(minutes=15)
+        await env.worker.post_due()
+        await env.worker.post_due()
+        rows = await drop_rows(env)
+        asks = await _ask_count(env)
+    assert [r.status for r in claimed] == [DropStatus.CLAIMED]
+    assert [r.status for r in rows] == [DropStatus.POSTED]
+    assert rows[0].ask_id == claimed[0].ask_id  # the same ask, not a second question
+    assert asks == 1
+    assert len(env.publisher.drops) == 1
+    assert env.publisher.drops[0][1].ask_id == rows[0].ask_id
+
+
+async def test_429_twice_then_success_posts_once(database_url: str) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        env.publisher.failures = rate_limited(2, retry_after=1.5)
+        report = await env.worker.post_due()
+        rows = await drop_rows(env)
+    assert env.publisher.attempts == 3
+    assert len(env.publisher.drops) == 1
+    assert len(report.posted) == 1 and report.failed == []
+    assert [r.status for r in rows] == [DropStatus.POSTED]
+    assert env.clock.now >= berlin(monday, 9, 0) + timedelta(seconds=3)  # honoured retry_after
+
+
+async def test_drop_now_posts_todays_drop_once(database_url: str) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 7, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        first = await env.service.drop_now(ADMIN, "general")
+        second = await env.service.drop_now(ADMIN, "general")
+        env.clock.now = berlin(monday, 9, 5)  # the scheduled time passes: nothing more today
+        await env.worker.post_due()
+        rows = await drop_rows(env)
+    assert "Posted" in first.text
+    assert "already" in second.text
+    assert len(env.publisher.drops) == 1
+    assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.POSTED)]
+
+
+async def test_consecutive_drops_do_not_repeat_a_question(database_url: str) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
+        for _ in range(10):
+            env.clock.advance(hours=2)
+            await env.worker.post_due()
+            env.clock.advance(hours=22)
+        rows = await drop_rows(env)
+    keys = [r.question_key for r in rows]
+    assert len(rows) == 10 and len(set(keys)) == 10
