@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from adapters.cli import knowledge_cmd, play_cmd, run_cmd
+from adapters.cli import db_cmd, knowledge_cmd, play_cmd, run_cmd
 
 app = typer.Typer(
     name="cnnquiz",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(knowledge_cmd.app, name="knowledge")
 run_cmd.register(app)
 play_cmd.register(app)
+db_cmd.register(app)
 
 
 def main() -> None:

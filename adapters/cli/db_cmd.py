@@ -1,0 +1,84 @@
+"""`cnnquiz db ...`: apply migrations, show the schema revision, rebuild the boards."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from quizbot.errors import StorageUnavailable
+from quizbot.settings import Settings
+from quizbot.storage import db
+from quizbot.storage.uow import rebuild_scores as rebuild_all
+
+T = TypeVar("T")
+app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+UrlOption = typer.Option(None, "--url", help="Database URL (default: DATABASE_URL or SQLite).")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="db")
+
+
+def _url(url: str | None) -> str:
+    return db.normalize_url(url or Settings().database_url)
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
+    async def main() -> T:
+        return await work()
+
+    try:
+        return asyncio.run(main())
+    except (StorageUnavailable, OperationalError, InterfaceError, OSError) as exc:
+        err.print(f"[red]Cannot use the database at {_shown(url)}[/red] ({type(exc).__name__}).")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def upgrade(url: str | None = UrlOption) -> None:
+    """Apply pending migrations (the bot also does this on start)."""
+    target = _url(url)
+
+    async def work() -> str | None:
+        await db.upgrade(target)
+        return await db.current_revision(target)
+
+    revision = _run(work, target)
+    out.print(f"Database {_shown(target)} is at revision [bold]{revision}[/bold].")
+
+
+@app.command()
+def current(url: str | None = UrlOption) -> None:
+    """Show the schema revision the database is at."""
+    target = _url(url)
+    revision = _run(lambda: db.current_revision(target), target)
+    out.print(revision or "empty (no migrations applied)")
+
+
+@app.command("rebuild-scores")
+def rebuild_scores(url: str | None = UrlOption) -> None:
+    """Recompute every leaderboard from the answer log and the points ledger."""
+    target = _url(url)
+
+    async def work() -> int:
+        engine = db.make_engine(target)
+        try:
+            return await rebuild_all(db.make_sessions(engine))
+        finally:
+            await engine.dispose()
+
+    replayed = _run(work, target)
+    out.print(f"Boards rebuilt from {replayed} answers.")
