@@ -1,0 +1,91 @@
+"""Admins set, change, pause and list drop schedules; the runner's jobs follow the database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from quizbot.api import ScheduleInfo
+from quizbot.drops.runner import DropRunner
+from quizbot.errors import InvalidInput, NotAllowed
+from tests.unit.drops.fakes import ADMIN, drop_env
+
+START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
+
+
+async def test_non_admin_is_refused_politely(database_url: str) -> None:
+    member = replace(ADMIN, user_id="member-1", is_admin=False)
+    async with drop_env(database_url, START) as env:
+        for call in (
+            env.service.drop_set(member, "general", "09:00", "Europe/Berlin"),
+            env.service.drop_off(member, "general"),
+            env.service.drop_now(member, "general"),
+            env.service.drop_list(member),
+        ):
+            with pytest.raises(NotAllowed) as err:
+                await call
+            assert "only workspace admins" in err.value.message
+
+
+async def test_invalid_time_and_timezone_errors_carry_examples(database_url: str) -> None:
+    async with drop_env(database_url, START) as env:
+        with pytest.raises(InvalidInput) as bad_time:
+            await env.service.drop_set(ADMIN, "general", "25:00", "Europe/Berlin")
+        with pytest.raises(InvalidInput) as bad_zone:
+            await env.service.drop_set(ADMIN, "general", "09:00", "Berlin")
+        assert await env.service.drop_list(ADMIN) == ()
+    assert "e.g. 09:30" in bad_time.value.message
+    assert "Europe/Berlin" in bad_zone.value.message
+
+
+async def test_set_change_pause_and_list(database_url: str) -> None:
+    async with drop_env(database_url, START) as env:
+        notice = await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        await env.service.drop_set(ADMIN, "random", "8:15", "America/New_York", "mon,wed", "90m")
+        await env.service.drop_set(ADMIN, "general", "10:30", "Europe/Berlin", "daily", "next")
+        paused = await env.service.drop_off(ADMIN, "random")
+        listed = await env.service.drop_list(ADMIN)
+        again = await env.service.drop_off(ADMIN, "random")
+        other = replace(ADMIN, workspace="guild-2")
+        elsewhere = await env.service.drop_list(other)
+    assert "09:00 Europe/Berlin" in notice.text and "after 4 h" in notice.text
+    assert notice.details == ("Next drop: Mon 23 Nov at 09:00 Europe/Berlin.",)
+    assert "Paused" in paused.text and "nothing to pause" in again.text
+    assert listed == (
+        ScheduleInfo("general", "10:30", "Europe/Berlin", (0, 1, 2, 3, 4, 5, 6), None, True),
+        ScheduleInfo("random", "08:15", "America/New_York", (0, 2), 90, False),
+    )
+    assert elsewhere == ()
+
+
+async def test_drop_now_without_a_schedule_explains_how(database_url: str) -> None:
+    async with drop_env(database_url, START) as env:
+        with pytest.raises(InvalidInput) as err:
+            await env.service.drop_now(ADMIN, "general")
+    assert "drop set 09:30 Europe/Berlin" in err.value.message
+
+
+async def test_runner_jobs_are_rebuilt_from_the_database_on_every_change(
+    database_url: str,
+) -> None:
+    async with drop_env(database_url, START) as env:
+        runner = DropRunner(env.service)
+        runner.scheduler.start(paused=True)
+        try:
+            await runner.rebuild()
+            assert runner.scheduler.get_jobs() == []
+            await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+            await env.service.drop_set(ADMIN, "random", "09:00", "Asia/Tokyo", "weekends")
+            jobs = {j.id: j for j in runner.scheduler.get_jobs()}
+            assert len(jobs) == 2
+            times = sorted(j.trigger.get_next_fire_time(None, START) for j in jobs.values())
+            assert times == [
+                datetime(2026, 11, 23, 8, 0, tzinfo=UTC),  # Monday 09:00 Berlin
+                datetime(2026, 11, 28, 0, 0, tzinfo=UTC),  # Saturday 09:00 Tokyo
+            ]
+            await env.service.drop_off(ADMIN)
+            assert runner.scheduler.get_jobs() == []
+        finally:
+            runner.stop()

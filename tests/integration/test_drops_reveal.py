@@ -1,0 +1,126 @@
+"""The reveal closes answers, reports the channel's result and awards points exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from quizbot.asking.spec import AskSpec
+from quizbot.drops.reveal import FIRST_CORRECT_BONUS, drop_points
+from quizbot.drops.tables import DropStatus
+from quizbot.replies import PlayerRef
+from quizbot.service import QuizService
+from quizbot.storage.models import Ask
+from quizbot.storage.uow import UnitOfWork
+from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY = date(2026, 11, 23)
+
+
+def berlin(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), BERLIN).astimezone(UTC)
+
+
+def player(n: int) -> PlayerRef:
+    return PlayerRef("discord", "guild-1", f"user-{n}", f"Player {n}")
+
+
+async def _spec(env: DropEnv, ask_id: str) -> AskSpec:
+    async with env.sessions() as session:
+        raw = (await session.execute(select(Ask.spec_json).where(Ask.id == ask_id))).scalar_one()
+    return AskSpec.from_json(raw)
+
+
+async def _points(env: DropEnv, who: PlayerRef) -> int:
+    async with UnitOfWork(env.sessions, write=False) as uow:
+        ws = await uow.workspaces.find(who.platform, who.workspace)
+        assert ws is not None
+        repos = uow.scoped(ws.id)
+        found = await repos.players.find(who.user_id)
+        assert found is not None
+        return await repos.scores.player_points(found[0], "all")
+
+
+async def test_reveal_reports_the_channel_and_awards_points_once(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", None, 240)
+        env.clock.now = berlin(MONDAY, 9)
+        await env.worker.post_due()
+        card = env.publisher.drops[0][1]
+        spec = await _spec(env, card.ask_id)
+        wrong = next(c.id for c in spec.choices if c.id != spec.correct)
+        for n, choice in [(2, wrong), (1, spec.correct), (3, spec.correct)]:
+            env.clock.advance(minutes=5)
+            verdict = await quiz.answer(player(n), card.ask_id, choice)
+            assert verdict.pending_reveal and verdict.points == 0
+        again = await quiz.answer(player(1), card.ask_id, spec.correct)  # a double click
+        assert again.already_answered
+
+        env.clock.now = berlin(MONDAY, 12, 59)
+        assert await env.worker.reveal_due() == []
+        env.clock.now = berlin(MONDAY, 13, 0)
+        revealed = await env.worker.reveal_due()
+        env.clock.advance(minutes=10)
+        assert await env.worker.reveal_due() == []  # a second sweep: nothing more
+        late = await quiz.answer(player(4), card.ask_id, spec.correct)
+        points = [await _points(env, player(n)) for n in (1, 2, 3)]
+        rows = await drop_rows(env)
+
+    assert len(revealed) == 1 and len(env.publisher.reveals) == 1
+    channel, ref, reveal = env.publisher.reveals[0]
+    assert (channel.channel_id, ref) == ("general", "msg-1")
+    assert (reveal.answered, reveal.correct) == (3, 2)
+    assert abs(reveal.share_correct - 2 / 3) < 1e-9
+    assert reveal.first_correct == "Player 1"
+    assert reveal.answer == spec.answer_text and reveal.explanation == spec.explanation
+    base = drop_points(spec)
+    assert points == [base + FIRST_CORRECT_BONUS, 0, base]
+    assert late.closed
+    assert rows[0].status == DropStatus.REVEALED and rows[0].reveal_posted_at is not None
+
+
+async def test_reveal_at_next_drop_comes_before_the_next_question(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "mon-fri", "next")
+        env.clock.now = berlin(MONDAY, 9)
+        await env.worker.reveal_due()
+        await env.worker.post_due()
+        env.clock.now = berlin(MONDAY, 20)
+        assert await env.worker.reveal_due() == []  # no 4-hour reveal
+        env.clock.now = berlin(MONDAY + timedelta(days=1), 9)
+        revealed = await env.worker.reveal_due()
+        await env.worker.post_due()
+        rows = await drop_rows(env)
+    assert len(revealed) == 1
+    assert [r.status for r in rows] == [DropStatus.REVEALED, DropStatus.POSTED]
+    assert rows[0].revealed_at == berlin(MONDAY + timedelta(days=1), 9)
+    assert env.publisher.reveals[0][2].answered == 0
+
+
+async def test_reveal_post_retried_after_failure_without_double_points(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(MONDAY, 9)
+        await env.worker.post_due()
+        card = env.publisher.drops[0][1]
+        spec = await _spec(env, card.ask_id)
+        await quiz.answer(player(1), card.ask_id, spec.correct)
+        env.clock.now = berlin(MONDAY, 13)
+        publisher = env.publisher
+
+        async def broken(*_args: object) -> None:
+            raise RuntimeError("platform down")
+
+        publisher.post_reveal = broken  # type: ignore[method-assign]
+        assert await env.worker.reveal_due() == []
+        del publisher.post_reveal  # back to the recording method
+        env.clock.advance(minutes=15)
+        assert len(await env.worker.reveal_due()) == 1
+        points = await _points(env, player(1))
+    assert len(env.publisher.reveals) == 1
+    assert points == drop_points(spec) + FIRST_CORRECT_BONUS
