@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,7 +20,7 @@ from knowledge.model import Difficulty, RawQuestion, Variant
 THRESHOLD = 0.7  # tuned on the labelled pairs in tests/unit/knowledge/test_dedup.py
 NEAR_MISS_BAND = 0.12  # pairs this far under THRESHOLD are reported as suspicious
 NEIGHBOURS = 10  # k of the kNN graph
-_CANDIDATES = 40  # blocking candidates rescored exactly per question
+_CANDIDATES = 20  # blocking candidates rescored exactly per question
 _BLOCK_DF_CAP = 400  # a blocking term shared by more questions than this is too common to block on
 _WORD_WEIGHT = 0.7  # share of word n-grams (the rest is character n-grams) in the similarity
 
@@ -120,11 +121,21 @@ def canonical_form(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
+_SYNONYM_RES = tuple((re.compile(p), r) for p, r in _SYNONYMS)
+_INTENT_RES = tuple((name, re.compile(p)) for name, p in _INTENTS)
+
+
 def _fold(text: str) -> str:
     out = text.lower().replace("’", "'").replace("“", '"').replace("”", '"')
-    for pattern, repl in _SYNONYMS:
-        out = re.sub(pattern, repl, out)
+    for pattern, repl in _SYNONYM_RES:
+        out = pattern.sub(repl, out)
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _clause(text: str) -> str:
+    """Folded main clause, shared by `intent_of` and `topic_of`."""
+    return _fold(main_clause(text))
 
 
 def main_clause(text: str) -> str:
@@ -149,17 +160,16 @@ def _stem(token: str) -> str:
 
 def intent_of(text: str) -> str:
     """The kind of answer a question asks for (define, why, compare, apply, types, ...)."""
-    clause = _fold(main_clause(text))
-    for name, pattern in _INTENTS:
-        if re.search(pattern, clause):
+    clause = _clause(text)
+    for name, pattern in _INTENT_RES:
+        if pattern.search(clause):
             return name
     return "define"
 
 
 def topic_of(text: str) -> str:
     """What a question is about: its main clause minus phrasing and domain filler."""
-    clause = _fold(main_clause(text))
-    clause = _FILLER_PHRASES.sub(" ", clause)
+    clause = _FILLER_PHRASES.sub(" ", _clause(text))
     clause = _CONTEXT.sub(" ", clause)
     tokens = [t for t in _TOKEN.findall(clause) if t not in _STOP]
     kept = [s for s in map(_stem, tokens) if s not in _STOP]
@@ -250,9 +260,8 @@ class Similarity:
         A text left with no n-gram (all of its words are common) keeps its rarest one.
         """
         n = self.words.shape[0]
-        block = self.words.copy()
-        block.data[:] = 1.0
-        df = np.asarray(block.sum(axis=0)).ravel()
+        block = self.words  # idf-weighted, so rare shared terms rank candidates first
+        df = np.diff(block.tocsc().indptr)
         cap = max(_BLOCK_DF_CAP, int(np.sqrt(n)))
         pruned = sp.csr_matrix(block[:, np.flatnonzero(df <= cap)])
         empty = np.flatnonzero(np.diff(pruned.indptr) == 0)
@@ -263,7 +272,7 @@ class Similarity:
             if len(terms):
                 rows.append(i)
                 cols.append(int(terms[np.argmin(df[terms])]))
-        extra = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=block.shape)
+        extra = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=block.shape)  # weight 1
         return sp.csr_matrix(normalize(sp.hstack([pruned, extra]).tocsr()))
 
     def neighbours(self, k: int = NEIGHBOURS, floor: float = 0.0) -> dict[tuple[int, int], float]:
