@@ -372,7 +372,13 @@ def clarity_key(q: RawQuestion) -> tuple[int, int, int, int, str]:
 
 
 def _answer_key(q: RawQuestion) -> tuple[int, float, str, str]:
-    """Best answer first: a source's answer over ours, then the most complete up to ~1500 chars."""
+    """Best answer first (smallest key).
+
+    Rule: an answer given under the source's own question text beats one whose question we
+    wrote (derived); then the most complete, counting length up to 1,500 characters and
+    penalising anything longer (a page-long answer is not a better quiz answer); then
+    source and ref for determinism.
+    """
     length = len(q.answer or "")
     fullness = length if length <= 1500 else 1500 - (length - 1500) / 2
     return (int(q.derived), -fullness, q.source, q.ref)

@@ -24,7 +24,7 @@ from knowledge.build import CACHE_FILE as _CACHE_FILE
 from knowledge.build import BuildError, build_bank, default_cache_dir, load_bank, write_compiled
 from knowledge.model import Concept
 from knowledge.ontology import OntologyError, load_concepts
-from knowledge.packs import PackError
+from knowledge.packs import PackError, default_pack_paths
 from knowledge.sources import SourceError
 
 app = typer.Typer(
@@ -36,6 +36,10 @@ errors = Console(stderr=True)
 CacheDir = Annotated[
     Path | None,
     typer.Option("--cache-dir", help="Where the compiled bank lives (default: user cache dir)."),
+]
+ExtraPacks = Annotated[
+    list[Path] | None,
+    typer.Option("--pack", help="Also load this question pack (repeatable), e.g. to try it out."),
 ]
 _STAGES = {
     "concepts": "Reading the concept ontology",
@@ -62,12 +66,16 @@ def _friendly() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _packs(extra: list[Path] | None) -> list[Path]:
+    return [*default_pack_paths(), *(extra or [])]
+
+
 def _load(cache_dir: Path | None) -> Bank:
     return load_bank(cache_dir)
 
 
 @app.command()
-def build(cache_dir: CacheDir = None) -> None:
+def build(cache_dir: CacheDir = None, pack: ExtraPacks = None) -> None:
     """Compile the bank from the sources, ontology and packs, and cache it for fast start-up."""
     started = time.perf_counter()
     with _friendly():
@@ -83,7 +91,7 @@ def build(cache_dir: CacheDir = None) -> None:
             def report(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=_STAGES.get(stage, stage), completed=done, total=total)
 
-            bank = build_bank(progress=report)
+            bank = build_bank(pack_paths=_packs(pack), progress=report)
         path = (cache_dir or default_cache_dir()) / _CACHE_FILE
         write_compiled(bank, path)
     variants = sum(len(q.variants) for q in bank.questions)
@@ -112,12 +120,12 @@ def export(
 
 
 @app.command()
-def check() -> None:
+def check(pack: ExtraPacks = None) -> None:
     """Report ontology cycles, orphan concepts, unlinked questions and near-duplicates."""
     from knowledge.check import check_bank
 
     with _friendly():
-        report = check_bank()
+        report = check_bank(pack_paths=_packs(pack))
     for f in report.warnings:
         console.print(f"[yellow]warning[/] [dim]{f.kind}[/] {f.message}", highlight=False)
     for f in report.errors:

@@ -60,6 +60,24 @@ def test_check_passes_on_the_shipped_content() -> None:
     assert "0 error(s)" in result.output
 
 
+def test_check_fails_on_a_question_that_links_to_nothing(tmp_path: Path) -> None:
+    pack = tmp_path / "odd.yaml"
+    pack.write_text("questions:\n  - text: Who won the 1998 World Cup?\n    answer: France.\n")
+    result = _run("check", "--pack", str(pack))
+    assert result.exit_code == 1
+    assert "Who won the 1998 World Cup?" in result.output and "1 error(s)" in result.output
+
+
+def test_build_with_a_broken_pack_is_a_short_error(tmp_path: Path) -> None:
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("questions:\n  - text: What is ReLU?\n    anwser: max(0, x)\n")
+    result = _run("build", "--pack", str(pack), "--cache-dir", str(tmp_path / "cache"))
+    assert result.exit_code == 1
+    assert "bad.yaml:3" in result.output and "anwser" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "cache" / "bank.json").exists()
+
+
 def test_path_resnet_shows_the_chain_to_vanishing_gradient() -> None:
     result = _run("path", "resnet")
     assert result.exit_code == 0, result.output
