@@ -81,9 +81,11 @@ class Inputs:
 def fingerprint(inputs: Inputs) -> str:
     """Hash of every input file's name and bytes, the build code and CODE_VERSION."""
     h = hashlib.sha256(f"{FORMAT}\0{CODE_VERSION}\0".encode())
-    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    package = Path(__file__).resolve().parent
+    code = sorted(package.rglob("*.py"))  # parsers, dedup, linker, gist: all shape the bank
     for path in [*inputs.files(), *code]:
-        h.update(path.name.encode() + b"\0")
+        name = path.relative_to(package) if path.is_relative_to(package) else Path(path.name)
+        h.update(str(name).encode() + b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
     return h.hexdigest()[:32]

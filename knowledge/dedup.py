@@ -416,7 +416,16 @@ def _group(members: Sequence[RawQuestion]) -> Group:
 
 
 def cluster(questions: Sequence[RawQuestion], threshold: float = THRESHOLD) -> DedupResult:
-    """Cluster near-duplicate questions into canonical groups (deterministic, order-free)."""
+    """Cluster near-duplicate questions into canonical groups (deterministic, order-free).
+
+    Identical texts (ignoring case and punctuation) merge first. Every other text becomes an
+    intent (define, why, compare, ...) and a topic (its main clause without phrasing and
+    domain filler, synonyms folded). Similarity is the cosine of word and character n-gram
+    TF-IDF of topics, scaled down when intents differ. Each text keeps its top-k neighbours
+    (found through shared n-grams, never all pairs), and average linkage over that graph
+    merges clusters while their mean similarity stays >= `threshold`, never joining two
+    different questions of one source. Pairs just under the threshold are near misses.
+    """
     by_form: dict[str, list[RawQuestion]] = {}
     for q in questions:
         by_form.setdefault(canonical_form(q.text), []).append(q)
