@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -43,16 +44,22 @@ async def test_wrong_click_gets_a_private_follow_up_then_the_original_again(
     assert choice_button(right["blocks"], right=True)  # the original is offered with buttons
 
 
-async def test_double_click_scores_once(slack_http: SlackDriver) -> None:
+@pytest.mark.parametrize("timing", ["one_after_the_other", "at_the_same_time"])
+async def test_double_click_scores_once(slack_http: SlackDriver, timing: str) -> None:
     card = await slack_http.reply(await slack_http.command("resnet"))
     button = choice_button(card["blocks"], right=True)
-    first = await slack_http.reply(await slack_http.click(button))
-    second = await slack_http.reply(await slack_http.click(button))
-    points = re.search(r"\+(\d+) pts", block_texts(first["blocks"]))
+    if timing == "at_the_same_time":
+        keys = await asyncio.gather(slack_http.click(button), slack_http.click(button))
+    else:
+        keys = [await slack_http.click(button)]
+        await slack_http.reply(keys[0])
+        keys.append(await slack_http.click(button))
+    texts = sorted([block_texts((await slack_http.reply(k))["blocks"]) for k in keys])
+    assert "already answered" in texts[0]  # ":repeat:" sorts before ":white_check_mark:"
+    points = re.search(r"Correct!\* \+(\d+) pts", texts[1])
     assert points is not None
     gained = int(points.group(1))
     assert gained > 0
-    assert "already answered" in block_texts(second["blocks"])
 
     board = await slack_http.reply(await slack_http.command("leaderboard players all"))
     assert f"1. *alice* (you) — {gained} pts" in block_texts(board["blocks"])

@@ -84,3 +84,12 @@ async def test_malformed_payloads_get_400_and_the_next_request_works(
 
     reply = await slack_http.reply(await slack_http.command("resnet"))
     assert "Question q-resnet?" in block_texts(reply["blocks"])
+
+
+async def test_url_verification_for_the_manifest_request_url(slack_http: SlackDriver) -> None:
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    status, body = await slack_http.event(
+        {"token": "legacy-verification-token", "challenge": challenge, "type": "url_verification"}
+    )
+    assert status == 200
+    assert json.loads(body) == {"challenge": challenge}
