@@ -49,7 +49,7 @@ async def test_double_click_scores_once(slack_http: SlackDriver, timing: str) ->
     card = await slack_http.reply(await slack_http.command("resnet"))
     button = choice_button(card["blocks"], right=True)
     if timing == "at_the_same_time":
-        keys = await asyncio.gather(slack_http.click(button), slack_http.click(button))
+        keys = list(await asyncio.gather(slack_http.click(button), slack_http.click(button)))
     else:
         keys = [await slack_http.click(button)]
         await slack_http.reply(keys[0])
