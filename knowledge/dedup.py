@@ -58,7 +58,7 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     (
         "compare",
         r"\bdifferen(?:ce|ces|t from)\b|\bdiffer\b|\bvs\.?\b|\bversus\b|\bcompar|"
-        r"\btrade-?offs?\b|\bprefer\b|\bexplain the terms\b",
+        r"\btrade-?offs?\b|\bprefer\b|\bexplain the terms\b|\bchoose\b.*\bover\b",
     ),
     (
         "apply",
@@ -111,7 +111,9 @@ _STOP = frozenset(
     offer help helps need key main primary basic vs versus like architecture algorithm performance
     evaluate evaluating evaluation layer challenge challenges drawback drawbacks limitation
     limitations disadvantage disadvantages problem problems issue issues case cases apply applied
-    employ employed alongside together combine combined effect impact""".split()
+    employ employed alongside together combine combined effect impact difference differences
+    between differ differs compare comparison over choose implication implications vice versa
+    give""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-+][a-z0-9]+)*")
 
@@ -143,7 +145,7 @@ def main_clause(text: str) -> str:
     out = text.strip()
     out = re.split(r"\?\s+\S|\.\s+[A-Z]", out, maxsplit=1)[0]
     out = re.split(
-        r",\s*and\b|,\s*(?:how|what|why|which)\b|\s+and\s+(?:its|their|how|what|why|for|where|"
+        r",\s*and\b|,\s*(?:how|what|why|which|including)\b|\s+and\s+(?:its|their|how|what|why|for|where|"
         r"when|the (?:problems?|benefits?|advantages?)|to)\b|\s+(?:like|such as|e\.g\.)\s",
         out,
         maxsplit=1,

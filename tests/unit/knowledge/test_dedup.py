@@ -53,6 +53,10 @@ POSITIVE = [
     ("What is stride in CNN?", "What is Stride? What is the effect of high Stride on the feature map?"),
     ("Explain the role of the flattening layer in CNN.", 'What is meant by "flattening" in the context of CNNs?'),
     ("What is adversarial attack in CNN?", "What are adversarial examples, and how can they affect CNN models?"),
+    ("What is the difference between Max Pooling and Average Pooling?", "When would you choose max pooling over average pooling, and vice versa?"),
+    ("What is the difference between a fully connected layer and a convolutional layer?", "How does a fully connected layer differ from a convolutional layer?"),
+    ("What is convolution in CNN?", "How does the convolution operation work, including on multi-channel inputs?"),
+    ("What is AlexNet?", "Give an overview of the AlexNet architecture."),
     pytest.param(
         "What are the metrics commonly used to evaluate the performance of Convolutional Neural Networks (CNNs)?",
         "What are accuracy metrics used in evaluating CNN models?",
@@ -100,6 +104,9 @@ NEGATIVE = [
     ("What is a Convolutional Neural Network (CNN)?", "What are the key components of a CNN?"),
     ("What is the difference between CNN and MLP?", "Why do CNNs have fewer parameters than MLPs?"),
     ("Explain the concept of occlusion and how it affects CNN performance.", "What is occlusion sensitivity analysis?"),
+    ("What is the difference between Max Pooling and Average Pooling?", "Explain the difference between local and global pooling."),
+    ("How do you count the parameters of a convolutional layer and of a fully connected layer?", "What is the difference between a fully connected layer and a convolutional layer?"),
+    ("Give an overview of the AlexNet architecture.", "Why was AlexNet significant?"),
 ]  # fmt: skip
 
 
