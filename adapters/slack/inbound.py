@@ -17,7 +17,7 @@ from adapters.slack import render
 from adapters.slack.commands import Command, parse_command
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError, UnknownTopic
-from quizbot.replies import Board, Period, PlayerRef
+from quizbot.replies import Board, Notice, Period, PlayerRef
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ class SlackInbound:
         notice = await self._notice_command(who, command, channel)
         return render.notice_blocks(notice), notice.text
 
-    async def _notice_command(self, who: PlayerRef, command: Command, channel: str) -> Any:
+    async def _notice_command(self, who: PlayerRef, command: Command, channel: str) -> Notice:
         api, action = self._api, command.action
         if action == cmds.TEAM_JOIN:
             return await api.team_join(who, command.arg)
