@@ -33,6 +33,7 @@ class Runtime:
     async def aclose(self) -> None:
         if not self.closed:
             self.closed = True
+            await self.service.aclose()
             await self.engine.dispose()
 
     async def __aenter__(self) -> Runtime:

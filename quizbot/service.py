@@ -41,7 +41,7 @@ from quizbot.scoring import BASE_POINTS, next_streak, points_for
 from quizbot.selection import Pick, build_ask, pick_follow_up, pick_next, review_key
 from quizbot.storage.periods import ALL, local_day, month_key, week_key
 from quizbot.storage.records import AskRec, BoardRow, WorkspaceRec
-from quizbot.storage.uow import UnitOfWork, WorkspaceRepos
+from quizbot.storage.uow import Store, Tx, WorkspaceRepos
 from quizbot.topics import TopicMatcher
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class QuizService:
 
     Args:
         bank: the question bank and concept graph.
-        sessions: the async session factory of the database.
+        sessions: the async session factory of the database (or a ready `Store`).
         clock: returns the current aware UTC time (injected by tests).
         rng: randomness for question choice, distractors and generated numbers.
     """
@@ -82,13 +82,13 @@ class QuizService:
     def __init__(
         self,
         bank: Bank,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: async_sessionmaker[AsyncSession] | Store,
         *,
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.bank = bank
-        self.sessions = sessions
+        self.store = sessions if isinstance(sessions, Store) else Store.from_sessions(sessions)
         self.clock: Clock = clock or utc_now
         self.rng = rng or random.Random()
         self.topics = TopicMatcher(bank.concepts.values())
@@ -96,13 +96,14 @@ class QuizService:
 
     # --- plumbing -------------------------------------------------------------------------
 
-    def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.sessions, write=write)
+    async def aclose(self) -> None:
+        """Release the blocking SQLite engine the store may hold (the async one is the caller's)."""
+        await self.store.aclose()
 
-    async def _ctx(self, uow: UnitOfWork, who: PlayerRef, now: datetime) -> _Ctx:
-        ws = await uow.workspaces.get_or_create(who.platform, who.workspace, now)
-        repos = uow.scoped(ws.id)
-        pid = await repos.players.get_or_create(who.user_id, who.display_name, now)
+    def _ctx(self, tx: Tx, who: PlayerRef, now: datetime) -> _Ctx:
+        ws = tx.workspaces.get_or_create(who.platform, who.workspace, now)
+        repos = tx.scoped(ws.id)
+        pid = repos.players.get_or_create(who.user_id, who.display_name, now)
         return _Ctx(ws, repos, pid)
 
     def _names(self, concept_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -159,8 +160,8 @@ class QuizService:
             created_at=now,
         )
 
-    async def _load_ask(self, ctx: _Ctx, ask_id: str) -> AskRec:
-        ask = await ctx.repos.asks.get(ask_id.strip()[:64]) if ask_id else None
+    def _load_ask(self, ctx: _Ctx, ask_id: str) -> AskRec:
+        ask = ctx.repos.asks.get(ask_id.strip()[:64]) if ask_id else None
         if ask is None or (ask.player_id is not None and ask.player_id != ctx.player_id):
             raise UnknownAsk("I can't find that question for you; ask for a new one.")
         return ask
@@ -171,12 +172,11 @@ class QuizService:
         """Next question for a player: due reviews first, then their frontier, or on `topic`."""
         concept = self.topics.resolve(topic) if topic is not None and topic.strip() else None
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            mastery = {
-                c: m.p_known for c, m in (await ctx.repos.mastery.all_for(ctx.player_id)).items()
-            }
-            schedule = await ctx.repos.reviews.schedule(ctx.player_id)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            mastery = {c: m.p_known for c, m in (ctx.repos.mastery.all_for(ctx.player_id)).items()}
+            schedule = ctx.repos.reviews.schedule(ctx.player_id)
             due = [key for key, at in schedule if at <= now]
             pick = pick_next(
                 self.bank,
@@ -187,31 +187,32 @@ class QuizService:
                 rng=self.rng,
             )
             ask = self._new_ask(ctx, build_ask(self.bank, pick, self.rng), now)
-            await ctx.repos.asks.add(ask)
-            await uow.commit()
-        return self._card(ask)
+            ctx.repos.asks.add(ask)
+            return self._card(ask)
+
+        return await self.store.run(work)
 
     # --- grading --------------------------------------------------------------------------
 
     async def answer(self, who: PlayerRef, ask_id: str, response: str) -> Verdict:
         """Grade a choice id or typed text; a wrong answer's `next` is a follow-up."""
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            ask = await self._load_ask(ctx, ask_id)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            ask = self._load_ask(ctx, ask_id)
             if ask.closes_at is not None and now >= ask.closes_at:
                 return self._closed(ask)
             if ask.spec.kind is AskKind.OPEN:
-                done = await ctx.repos.answers.get(ask.id, ctx.player_id)
+                done = ctx.repos.answers.get(ask.id, ctx.player_id)
                 verdict = self._verdict(ask, None, 0, 0, already=done is not None)
                 if done is None:
                     verdict = replace(verdict, rating_choices=RATING_CHOICES)
-                await uow.commit()
                 return verdict
             correct = grade(ask.spec, response)
-            verdict = await self._score(ctx, ask, response.strip()[:500], correct, None, now)
-            await uow.commit()
-        return verdict
+            return self._score(ctx, ask, response.strip()[:500], correct, None, now)
+
+        return await self.store.run(work)
 
     async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
         """Self-rating of a revealed flashcard: "again", "hard", "good" or "easy"."""
@@ -219,16 +220,17 @@ class QuizService:
         if key not in RATINGS:
             raise InvalidInput("Rate yourself with again, hard, good or easy.")
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            ask = await self._load_ask(ctx, ask_id)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            ask = self._load_ask(ctx, ask_id)
             if ask.spec.kind is not AskKind.OPEN:
                 raise InvalidInput("Only flashcards are self-rated; answer this one instead.")
-            verdict = await self._score(ctx, ask, key, None, key, now)
-            await uow.commit()
-        return verdict
+            return self._score(ctx, ask, key, None, key, now)
 
-    async def _score(
+        return await self.store.run(work)
+
+    def _score(
         self,
         ctx: _Ctx,
         ask: AskRec,
@@ -240,8 +242,8 @@ class QuizService:
         """Record one answer and everything it moves; the already-answered path writes nothing."""
         repos, pid, spec = ctx.repos, ctx.player_id, ask.spec
         is_drop = ask.player_id is None
-        team_id = await repos.teams.team_id_of(pid)
-        streak = await repos.streaks.get(pid)
+        team_id = repos.teams.team_id_of(pid)
+        streak = repos.streaks.get(pid)
         today = local_day(now, ctx.ws.timezone)
         days = next_streak(streak.last_day, streak.streak, today)
         points = 0
@@ -253,7 +255,7 @@ class QuizService:
                 follow_up=ask.depth > 0 or ask.is_retry,
                 streak_days=days,
             )
-        answer_id = await repos.answers.record(
+        answer_id = repos.answers.record(
             ask_id=ask.id,
             player_id=pid,
             team_id=team_id,
@@ -264,7 +266,7 @@ class QuizService:
             at=now,
         )
         if answer_id is None:
-            done = await repos.answers.get(ask.id, pid)
+            done = repos.answers.get(ask.id, pid)
             return self._verdict(
                 ask,
                 done.correct if done else correct,
@@ -272,7 +274,7 @@ class QuizService:
                 streak.streak,
                 already=True,
             )
-        await repos.scores.credit_answer(
+        repos.scores.credit_answer(
             answer_id=answer_id,
             player_id=pid,
             team_id=team_id,
@@ -280,24 +282,24 @@ class QuizService:
             at=now,
             tz=ctx.ws.timezone,
         )
-        await repos.streaks.put(pid, today, days, max(streak.best, days))
+        repos.streaks.put(pid, today, days, max(streak.best, days))
         knew = correct if correct is not None else rating != "again"
-        masteries = await repos.mastery.all_for(pid)
+        masteries = repos.mastery.all_for(pid)
         before = masteries.get(spec.concept_id)
         p_known = update_mastery(before.p_known if before else None, knew)
-        await repos.mastery.put(pid, spec.concept_id, p_known, knew, now)
+        repos.mastery.put(pid, spec.concept_id, p_known, knew, now)
         key = review_key(spec)
-        card_json, due = review(await repos.reviews.card(pid, key), correct, rating, now)
-        await repos.reviews.put(pid, key, card_json, due)
+        card_json, due = review(repos.reviews.card(pid, key), correct, rating, now)
+        repos.reviews.put(pid, key, card_json, due)
         nxt = None
         if not is_drop:
             mastery = {c: m.p_known for c, m in masteries.items()} | {spec.concept_id: p_known}
-            nxt = await (
+            nxt = (
                 self._follow_up(ctx, ask, mastery, now) if not knew else self._retry(ctx, ask, now)
             )
         return self._verdict(ask, correct, points, days, next_card=nxt)
 
-    async def _follow_up(
+    def _follow_up(
         self, ctx: _Ctx, ask: AskRec, mastery: dict[str, float], now: datetime
     ) -> QuestionCard | None:
         """A private card on the least-mastered prerequisite, at most three levels down."""
@@ -306,7 +308,7 @@ class QuizService:
         target = pick_follow_up(self.bank, ask.spec.concept_id, mastery, set(ask.concept_path))
         if target is None:
             return None
-        schedule = await ctx.repos.reviews.schedule(ctx.player_id)
+        schedule = ctx.repos.reviews.schedule(ctx.player_id)
         pick = pick_next(
             self.bank,
             mastery=mastery,
@@ -324,18 +326,18 @@ class QuizService:
             root=ask.root_ask_id,
             depth=ask.depth + 1,
         )
-        await ctx.repos.asks.add(follow)
+        ctx.repos.asks.add(follow)
         return self._card(follow)
 
-    async def _retry(self, ctx: _Ctx, ask: AskRec, now: datetime) -> QuestionCard | None:
+    def _retry(self, ctx: _Ctx, ask: AskRec, now: datetime) -> QuestionCard | None:
         """After a right follow-up, the original question again (a fresh ask, same spec)."""
         if ask.depth == 0:
             return None
-        root = await ctx.repos.asks.get(ask.root_ask_id)
+        root = ctx.repos.asks.get(ask.root_ask_id)
         if root is None:
             return None
         retry = self._new_ask(ctx, root.spec, now, path=root.concept_path, follow_up_of=ask.id)
-        await ctx.repos.asks.add(retry)
+        ctx.repos.asks.add(retry)
         return self._card(retry)
 
     def _verdict(
@@ -379,132 +381,144 @@ class QuizService:
     async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
         """Players or teams for the week / month / all time, in the workspace's timezone."""
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
             day = local_day(now, ctx.ws.timezone)
             key = {Period.ALL: ALL, Period.WEEK: week_key(day), Period.MONTH: month_key(day)}[
                 period
             ]
             scores = ctx.repos.scores
             if board is Board.PLAYERS:
-                top, mine = await scores.player_board(key, ctx.player_id, BOARD_SIZE)
+                top, mine = scores.player_board(key, ctx.player_id, BOARD_SIZE)
                 caller_key: int | None = ctx.player_id
             else:
-                caller_key = await ctx.repos.teams.team_id_of(ctx.player_id)
-                top, mine = await scores.team_board(key, caller_key, BOARD_SIZE)
-            await uow.commit()
-        rows = tuple(_row(r, r.key == caller_key) for r in top)
-        return Leaderboard(
-            board=board,
-            period=period,
-            title=f"{board.value.capitalize()} · {PERIOD_TITLES[period]}",
-            rows=rows,
-            caller=_row(mine, True) if mine else None,
-        )
+                caller_key = ctx.repos.teams.team_id_of(ctx.player_id)
+                top, mine = scores.team_board(key, caller_key, BOARD_SIZE)
+            rows = tuple(_row(r, r.key == caller_key) for r in top)
+            return Leaderboard(
+                board=board,
+                period=period,
+                title=f"{board.value.capitalize()} · {PERIOD_TITLES[period]}",
+                rows=rows,
+                caller=_row(mine, True) if mine else None,
+            )
+
+        return await self.store.run(work)
 
     async def stats(self, who: PlayerRef) -> PlayerStats:
         """Accuracy, streak, strongest and weakest concepts."""
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
             repos, pid = ctx.repos, ctx.player_id
-            answered, correct = await repos.answers.totals(pid)
-            points = await repos.scores.player_points(pid, ALL)
-            streak = await repos.streaks.get(pid)
-            team = await repos.teams.membership(pid)
-            masteries = await repos.mastery.all_for(pid)
-            due = await repos.reviews.due_count(pid, now)
-            name = await repos.players.name(pid) or who.display_name
-            await uow.commit()
-        today = local_day(now, ctx.ws.timezone)
-        alive = streak.last_day is not None and streak.last_day >= today - timedelta(days=1)
-        scored = sorted(
-            (
-                ConceptScore(c, self._names((c,))[0], m.p_known, m.attempts)
-                for c, m in masteries.items()
-                if m.attempts > 0
-            ),
-            key=lambda s: (-s.mastery, s.concept_id),
-        )
-        strongest = tuple(scored[:3])
-        weakest = tuple(s for s in reversed(scored[-3:]) if s not in strongest)
-        return PlayerStats(
-            name=name,
-            answered=answered,
-            correct=correct,
-            points=points,
-            streak=streak.streak if alive else 0,
-            best_streak=streak.best,
-            team=team.name if team else None,
-            strongest=strongest,
-            weakest=weakest,
-            due_reviews=due,
-        )
+            answered, correct = repos.answers.totals(pid)
+            points = repos.scores.player_points(pid, ALL)
+            streak = repos.streaks.get(pid)
+            team = repos.teams.membership(pid)
+            masteries = repos.mastery.all_for(pid)
+            due = repos.reviews.due_count(pid, now)
+            name = repos.players.name(pid) or who.display_name
+            today = local_day(now, ctx.ws.timezone)
+            alive = streak.last_day is not None and streak.last_day >= today - timedelta(days=1)
+            scored = sorted(
+                (
+                    ConceptScore(c, self._names((c,))[0], m.p_known, m.attempts)
+                    for c, m in masteries.items()
+                    if m.attempts > 0
+                ),
+                key=lambda s: (-s.mastery, s.concept_id),
+            )
+            strongest = tuple(scored[:3])
+            weakest = tuple(s for s in reversed(scored[-3:]) if s not in strongest)
+            return PlayerStats(
+                name=name,
+                answered=answered,
+                correct=correct,
+                points=points,
+                streak=streak.streak if alive else 0,
+                best_streak=streak.best,
+                team=team.name if team else None,
+                strongest=strongest,
+                weakest=weakest,
+                due_reviews=due,
+            )
+
+        return await self.store.run(work)
 
     # --- teams ----------------------------------------------------------------------------
 
     async def team_create(self, who: PlayerRef, name: str) -> Notice:
         clean, key = validate_team_name(name)
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            team = await ctx.repos.teams.create(clean, key, now)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            team = ctx.repos.teams.create(clean, key, now)
             if team is None:
-                taken = await ctx.repos.teams.by_key(key)
+                taken = ctx.repos.teams.by_key(key)
                 raise InvalidTeamName(
                     f'There is already a team called "{taken.name if taken else clean}" here; '
                     "join it or pick another name."
                 )
-            left = await ctx.repos.teams.membership(ctx.player_id)
-            await ctx.repos.teams.join(ctx.player_id, team.id, now)
-            await uow.commit()
-        extra = (f'You left "{left.name}".',) if left else ()
-        return Notice(f'Team "{clean}" created, and you are in it.', extra)
+            left = ctx.repos.teams.membership(ctx.player_id)
+            ctx.repos.teams.join(ctx.player_id, team.id, now)
+            extra = (f'You left "{left.name}".',) if left else ()
+            return Notice(f'Team "{clean}" created, and you are in it.', extra)
+
+        return await self.store.run(work)
 
     async def team_join(self, who: PlayerRef, name: str) -> Notice:
         clean, key = validate_team_name(name)
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            team = await ctx.repos.teams.by_key(key)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            team = ctx.repos.teams.by_key(key)
             if team is None:
-                names = tuple(t.name for t in await ctx.repos.teams.listing())[:5]
+                names = tuple(t.name for t in ctx.repos.teams.listing())[:5]
                 raise InvalidTeamName(
                     f'There is no team called "{clean}" here. Create it, or join one of these:',
                     names,
                 )
-            left = await ctx.repos.teams.membership(ctx.player_id)
+            left = ctx.repos.teams.membership(ctx.player_id)
             if left is not None and left.id == team.id:
                 return Notice(f'You are already in "{team.name}".')
-            await ctx.repos.teams.join(ctx.player_id, team.id, now)
-            await uow.commit()
-        extra = (f'You left "{left.name}".',) if left else ()
-        return Notice(f'You joined "{team.name}".', extra)
+            ctx.repos.teams.join(ctx.player_id, team.id, now)
+            extra = (f'You left "{left.name}".',) if left else ()
+            return Notice(f'You joined "{team.name}".', extra)
+
+        return await self.store.run(work)
 
     async def team_leave(self, who: PlayerRef) -> Notice:
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            team = await ctx.repos.teams.membership(ctx.player_id)
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            team = ctx.repos.teams.membership(ctx.player_id)
             if team is None:
                 raise QuizError("You are not in a team.")
-            await ctx.repos.teams.leave(ctx.player_id)
-            await uow.commit()
-        return Notice(f'You left "{team.name}". Your points so far stay with it.')
+            ctx.repos.teams.leave(ctx.player_id)
+            return Notice(f'You left "{team.name}". Your points so far stay with it.')
+
+        return await self.store.run(work)
 
     async def team_list(self, who: PlayerRef) -> TeamList:
         now = self.clock()
-        async with self.uow() as uow:
-            ctx = await self._ctx(uow, who, now)
-            teams = await ctx.repos.teams.listing()
-            mine = await ctx.repos.teams.membership(ctx.player_id)
-            await uow.commit()
-        return TeamList(
-            teams=tuple(
-                TeamInfo(t.name, t.members, mine is not None and t.id == mine.id) for t in teams
-            ),
-            mine=mine.name if mine else None,
-        )
+
+        def work(tx: Tx) -> Any:
+            ctx = self._ctx(tx, who, now)
+            teams = ctx.repos.teams.listing()
+            mine = ctx.repos.teams.membership(ctx.player_id)
+            return TeamList(
+                teams=tuple(
+                    TeamInfo(t.name, t.members, mine is not None and t.id == mine.id) for t in teams
+                ),
+                mine=mine.name if mine else None,
+            )
+
+        return await self.store.run(work)
 
     # --- the concept graph ----------------------------------------------------------------
 
@@ -561,8 +575,9 @@ class QuizService:
         """Persist a channel ask any player of the workspace may answer once (player_id NULL)."""
         now = self.clock()
         spec = build_ask(self.bank, pick, self.rng)
-        async with self.uow() as uow:
-            ws = await uow.workspaces.get_or_create(platform, workspace, now)
+
+        def work(tx: Tx) -> Any:
+            ws = tx.workspaces.get_or_create(platform, workspace, now)
             ask_id = uuid.uuid4().hex
             ask = AskRec(
                 ask_id,
@@ -577,26 +592,29 @@ class QuizService:
                 drop_id,
                 closes_at,
             )
-            await uow.scoped(ws.id).asks.add(ask)
-            await uow.commit()
-        return self._card(ask)
+            tx.scoped(ws.id).asks.add(ask)
+            return self._card(ask)
+
+        return await self.store.run(work)
 
     async def award_drop_points(self, workspace_id: int, ask_id: str) -> int:
         """Award every right answer of a drop ask its base points; idempotent. Returns awards."""
         now = self.clock()
-        awarded = 0
-        async with self.uow() as uow:
-            repos = uow.scoped(workspace_id)
-            ask = await repos.asks.get(ask_id)
+
+        def work(tx: Tx) -> Any:
+            awarded = 0
+            repos = tx.scoped(workspace_id)
+            ask = repos.asks.get(ask_id)
             if ask is None:
                 return 0
-            tz = (await uow.workspaces.timezone_of(workspace_id)) or "UTC"
+            tz = tx.workspaces.timezone_of(workspace_id) or "UTC"
             points = BASE_POINTS.get(ask.spec.difficulty, BASE_POINTS["medium"])
-            for answer in await repos.answers.for_ask(ask_id):
-                if answer.correct and await repos.scores.award(answer.id, points, now, tz):
+            for answer in repos.answers.for_ask(ask_id):
+                if answer.correct and repos.scores.award(answer.id, points, now, tz):
                     awarded += 1
-            await uow.commit()
-        return awarded
+            return awarded
+
+        return await self.store.run(work)
 
 
 def validate_team_name(name: str) -> tuple[str, str]:

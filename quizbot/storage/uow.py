@@ -1,21 +1,28 @@
-"""Unit of work: one session, one transaction per engine call, repositories scoped by workspace.
+"""Units of work: one transaction per engine call, repositories scoped by workspace.
 
-Database trouble surfaces as `StorageUnavailable` (a friendly message) after a rollback, so
-nothing is ever half-written.
+The repositories are plain synchronous code over a `Session`. `Store.run(fn)` runs a
+transaction function on a worker thread with a blocking SQLite connection (one thread hop per
+transaction instead of several per statement), or through `AsyncSession.run_sync` on
+PostgreSQL. `UnitOfWork` is the `async with` form of the same repositories for callers that
+mix them with their own async queries. Database trouble surfaces as `StorageUnavailable`
+after a rollback, so nothing is ever half-written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from quizbot.errors import StorageUnavailable
-from quizbot.storage.db import WRITE_OPTION
+from quizbot.storage.db import WRITE_OPTION, make_sync_sqlite_engine, sqlite_file_url
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
@@ -26,6 +33,7 @@ from quizbot.storage.repos.tenancy import PlayerRepo, WorkspaceRepo
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 UNAVAILABLE = "The quiz database is not reachable right now; nothing was saved. Try again soon."
 _DOWN = (OperationalError, InterfaceError, OSError, TimeoutError, ConnectionError)
 
@@ -33,7 +41,7 @@ _DOWN = (OperationalError, InterfaceError, OSError, TimeoutError, ConnectionErro
 class WorkspaceRepos:
     """Every repository bound to one workspace; none of their queries can leave it."""
 
-    def __init__(self, session: AsyncSession, workspace_id: int) -> None:
+    def __init__(self, session: Session, workspace_id: int) -> None:
         self.workspace_id = workspace_id
         self.players = PlayerRepo(session, workspace_id)
         self.teams = TeamRepo(session, workspace_id)
@@ -45,8 +53,109 @@ class WorkspaceRepos:
         self.scores = ScoreRepo(session, workspace_id)
 
 
+class Tx:
+    """The repositories of one open transaction (what `Store.run` hands its function)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.workspaces = WorkspaceRepo(session)
+
+    def scoped(self, workspace_id: int) -> WorkspaceRepos:
+        return WorkspaceRepos(self.session, workspace_id)
+
+
+def _is_down(exc: BaseException) -> bool:
+    return isinstance(exc, _DOWN) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _unavailable(exc: BaseException) -> StorageUnavailable:
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return StorageUnavailable(UNAVAILABLE)
+
+
+class Store:
+    """Runs transaction functions against one database; commit on return, rollback on raise."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        sync_url = sqlite_file_url(engine.url.render_as_string(hide_password=False))
+        self._sync = make_sync_sqlite_engine(sync_url) if sync_url else None
+        self._sync_sessions = (
+            sessionmaker(self._sync, expire_on_commit=False, autoflush=False)
+            if self._sync
+            else None
+        )
+
+    @classmethod
+    def from_sessions(cls, sessions: async_sessionmaker[AsyncSession]) -> Store:
+        bind = sessions.kw.get("bind")
+        if not isinstance(bind, AsyncEngine):
+            raise TypeError("the session factory must be bound to an AsyncEngine")
+        return cls(bind)
+
+    async def run(self, fn: Callable[[Tx], T], *, write: bool = True) -> T:
+        """Run `fn` in one transaction and return its result (StorageUnavailable when down)."""
+        try:
+            if self._sync_sessions is not None:
+                return await asyncio.to_thread(self._run_blocking, fn, write)
+            async with self.sessions() as session:
+                await session.connection(execution_options={WRITE_OPTION: write})
+                result = await session.run_sync(lambda s: fn(Tx(s)))
+                await session.commit()
+                return result
+        except Exception as exc:
+            if _is_down(exc):
+                raise _unavailable(exc) from exc
+            raise
+
+    def _run_blocking(self, fn: Callable[[Tx], T], write: bool) -> T:
+        assert self._sync_sessions is not None
+        with self._sync_sessions() as session:
+            session.connection(execution_options={WRITE_OPTION: write})
+            result = fn(Tx(session))
+            session.commit()
+            return result
+
+    async def aclose(self) -> None:
+        if self._sync is not None:
+            self._sync.dispose()
+
+
+class _AsyncRepo:
+    """Awaitable view of a synchronous repository inside an AsyncSession's transaction."""
+
+    def __init__(self, session: AsyncSession, build: Callable[[Session], Any]) -> None:
+        self._session = session
+        self._build = build
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await self._session.run_sync(
+                lambda s: getattr(self._build(s), name)(*args, **kwargs)
+            )
+
+        return call
+
+
+class _AsyncWorkspaceRepos:
+    def __init__(self, session: AsyncSession, workspace_id: int) -> None:
+        self.workspace_id = workspace_id
+        for role in ("players", "teams", "asks", "answers", "mastery", "reviews", "streaks"):
+            setattr(self, role, _AsyncRepo(session, _role(role, workspace_id)))
+        self.scores = _AsyncRepo(session, _role("scores", workspace_id))
+
+
+def _role(role: str, workspace_id: int) -> Callable[[Session], Any]:
+    return lambda s: getattr(WorkspaceRepos(s, workspace_id), role)
+
+
 class UnitOfWork:
-    """`async with UnitOfWork(sessions) as uow:` ... `await uow.commit()`; else rolled back."""
+    """`async with UnitOfWork(sessions) as uow:` ... `await uow.commit()`; else rolled back.
+
+    `uow.session` is the AsyncSession (for a caller's own queries); `uow.workspaces` and
+    `uow.scoped(id).<role>` are the repositories, each method awaitable.
+    """
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._sessions = sessions
@@ -62,11 +171,11 @@ class UnitOfWork:
         except _DOWN as exc:
             await self.session.close()
             raise _unavailable(exc) from exc
-        self.workspaces = WorkspaceRepo(self.session)
+        self.workspaces: Any = _AsyncRepo(self.session, WorkspaceRepo)
         return self
 
-    def scoped(self, workspace_id: int) -> WorkspaceRepos:
-        return WorkspaceRepos(self.session, workspace_id)
+    def scoped(self, workspace_id: int) -> Any:
+        return _AsyncWorkspaceRepos(self.session, workspace_id)
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -86,27 +195,26 @@ class UnitOfWork:
             logger.debug("rollback failed", exc_info=True)
         finally:
             await self.session.close()
-        if isinstance(exc, _DOWN) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        if exc is not None and _is_down(exc):
             raise _unavailable(exc) from exc
 
 
-def _unavailable(exc: BaseException) -> StorageUnavailable:
-    logger.warning("database unavailable: %s", type(exc).__name__)
-    return StorageUnavailable(UNAVAILABLE)
+def _rebuild(tx: Tx, workspace_id: int | None) -> int:
+    ids = (
+        [workspace_id]
+        if workspace_id is not None
+        else list(tx.session.execute(select(Workspace.id)).scalars())
+    )
+    return sum(rebuild_workspace_scores(tx.session, ws) for ws in ids)
 
 
 async def rebuild_scores(
-    sessions: async_sessionmaker[AsyncSession], workspace_id: int | None = None
+    sessions: async_sessionmaker[AsyncSession] | Store, workspace_id: int | None = None
 ) -> int:
     """Rebuild the boards of one workspace (or all) from the logs; returns answers replayed."""
-    async with UnitOfWork(sessions) as uow:
-        ids = (
-            [workspace_id]
-            if workspace_id is not None
-            else list((await uow.session.execute(select(Workspace.id))).scalars())
-        )
-        total = 0
-        for ws in ids:
-            total += await rebuild_workspace_scores(uow.session, ws)
-        await uow.commit()
-    return total
+    store = sessions if isinstance(sessions, Store) else Store.from_sessions(sessions)
+    try:
+        return await store.run(lambda tx: _rebuild(tx, workspace_id))
+    finally:
+        if store is not sessions:
+            await store.aclose()

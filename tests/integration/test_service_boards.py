@@ -165,8 +165,7 @@ async def test_drop_asks_are_open_to_all_once_and_close(runtime: Runtime, clock:
     clock.advance(hours=2)
     closed = await svc.answer(cy, card.ask_id, good)
     assert closed.closed and closed.points == 0
-    async with svc.uow(write=False) as uow:
-        ws = await uow.workspaces.find("discord", "g1")
+    ws = await svc.store.run(lambda tx: tx.workspaces.find("discord", "g1"), write=False)
     assert ws is not None
     assert await svc.award_drop_points(ws.id, card.ask_id) == 1
     assert await svc.award_drop_points(ws.id, card.ask_id) == 0

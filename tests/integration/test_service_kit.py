@@ -15,6 +15,7 @@ from quizbot.asking.spec import AskSpec
 from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
+from quizbot.storage.uow import Tx
 
 
 def _concept(cid: str, name: str, kind: str, *pres: str, aliases: tuple[str, ...] = ()) -> Concept:
@@ -67,12 +68,15 @@ def player(user: str = "u1", workspace: str = "g1", name: str = "") -> PlayerRef
 
 async def spec_of(service: QuizService, who: PlayerRef, ask_id: str) -> AskSpec:
     """The stored spec of an ask (what the test needs to answer right or wrong on purpose)."""
-    async with service.uow(write=False) as uow:
-        ws = await uow.workspaces.find(who.platform, who.workspace)
+
+    def read(tx: Tx) -> AskSpec:
+        ws = tx.workspaces.find(who.platform, who.workspace)
         assert ws is not None
-        ask = await uow.scoped(ws.id).asks.get(ask_id)
+        ask = tx.scoped(ws.id).asks.get(ask_id)
         assert ask is not None
         return ask.spec
+
+    return await service.store.run(read, write=False)
 
 
 async def right(service: QuizService, who: PlayerRef, ask_id: str) -> str:
@@ -85,10 +89,11 @@ async def wrong(service: QuizService, who: PlayerRef, ask_id: str) -> str:
 
 
 async def set_timezone(service: QuizService, who: PlayerRef, tz: str) -> None:
-    async with service.uow() as uow:
-        ws = await uow.workspaces.get_or_create(who.platform, who.workspace, service.clock())
-        await uow.workspaces.set_timezone(ws.id, tz)
-        await uow.commit()
+    def write(tx: Tx) -> None:
+        ws = tx.workspaces.get_or_create(who.platform, who.workspace, service.clock())
+        tx.workspaces.set_timezone(ws.id, tz)
+
+    await service.store.run(write)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
 def table_of(model: type) -> Table:
@@ -14,7 +15,7 @@ def table_of(model: type) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
-def insert_for(session: AsyncSession, table: Table) -> Any:
+def insert_for(session: Session | AsyncSession, table: Table) -> Any:
     """An INSERT supporting `on_conflict_do_*` on the session's backend."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -24,6 +25,6 @@ def insert_for(session: AsyncSession, table: Table) -> Any:
 class Scoped:
     """Base of repositories bound to one workspace: every query filters on `self.ws`."""
 
-    def __init__(self, session: AsyncSession, workspace_id: int) -> None:
+    def __init__(self, session: Session, workspace_id: int) -> None:
         self.session = session
         self.ws = workspace_id

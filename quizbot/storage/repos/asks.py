@@ -18,10 +18,10 @@ answers = table_of(Answer)
 
 
 class AskRepo(Scoped):
-    async def add(self, ask: AskRec) -> None:
+    def add(self, ask: AskRec) -> None:
         if ask.workspace_id != self.ws:
             raise ValueError("ask belongs to another workspace")
-        await self.session.execute(
+        self.session.execute(
             asks.insert().values(
                 id=ask.id,
                 workspace_id=self.ws,
@@ -40,9 +40,9 @@ class AskRepo(Scoped):
             )
         )
 
-    async def get(self, ask_id: str) -> AskRec | None:
+    def get(self, ask_id: str) -> AskRec | None:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(asks).where(asks.c.workspace_id == self.ws, asks.c.id == ask_id)
             )
         ).first()
@@ -64,7 +64,7 @@ class AskRepo(Scoped):
 
 
 class AnswerRepo(Scoped):
-    async def record(
+    def record(
         self,
         *,
         ask_id: str,
@@ -97,13 +97,13 @@ class AnswerRepo(Scoped):
             .returning(answers.c.id)
         )
         try:
-            return (await self.session.execute(stmt)).scalar_one_or_none()
+            return (self.session.execute(stmt)).scalar_one_or_none()
         except IntegrityError:
             return None
 
-    async def get(self, ask_id: str, player_id: int) -> AnswerRec | None:
+    def get(self, ask_id: str, player_id: int) -> AnswerRec | None:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(answers).where(
                     answers.c.workspace_id == self.ws,
                     answers.c.ask_id == ask_id,
@@ -124,11 +124,11 @@ class AnswerRepo(Scoped):
             answered_at=row.answered_at,
         )
 
-    async def totals(self, player_id: int) -> tuple[int, int]:
+    def totals(self, player_id: int) -> tuple[int, int]:
         """(graded answers, correct answers) of a player; self-rated flashcards excluded."""
         graded = answers.c.correct.is_not(None)
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(
                     func.count(case((graded, 1))),
                     func.count(case((answers.c.correct.is_(True), 1))),
@@ -137,9 +137,9 @@ class AnswerRepo(Scoped):
         ).one()
         return int(row[0]), int(row[1])
 
-    async def for_ask(self, ask_id: str) -> list[AnswerRec]:
+    def for_ask(self, ask_id: str) -> list[AnswerRec]:
         """All answers to one ask (a drop's answers, for its reveal), oldest first."""
-        rows = await self.session.execute(
+        rows = self.session.execute(
             select(answers)
             .where(answers.c.workspace_id == self.ws, answers.c.ask_id == ask_id)
             .order_by(answers.c.answered_at, answers.c.id)

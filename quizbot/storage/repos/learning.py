@@ -16,8 +16,8 @@ streaks = table_of(PlayerStreak)
 
 
 class MasteryRepo(Scoped):
-    async def all_for(self, player_id: int) -> dict[str, MasteryRec]:
-        rows = await self.session.execute(
+    def all_for(self, player_id: int) -> dict[str, MasteryRec]:
+        rows = self.session.execute(
             select(
                 mastery.c.concept_id, mastery.c.p_known, mastery.c.attempts, mastery.c.correct
             ).where(mastery.c.workspace_id == self.ws, mastery.c.player_id == player_id)
@@ -26,7 +26,7 @@ class MasteryRepo(Scoped):
             r.concept_id: MasteryRec(r.concept_id, r.p_known, r.attempts, r.correct) for r in rows
         }
 
-    async def put(
+    def put(
         self, player_id: int, concept_id: str, p_known: float, correct: bool | None, now: datetime
     ) -> None:
         """Store the new estimate and count one attempt (a right one when `correct`)."""
@@ -50,13 +50,13 @@ class MasteryRepo(Scoped):
             },
             where=mastery.c.workspace_id == self.ws,
         )
-        await self.session.execute(stmt)
+        self.session.execute(stmt)
 
 
 class ReviewRepo(Scoped):
-    async def card(self, player_id: int, key: str) -> str | None:
+    def card(self, player_id: int, key: str) -> str | None:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(reviews.c.card_json).where(
                     reviews.c.workspace_id == self.ws,
                     reviews.c.player_id == player_id,
@@ -65,7 +65,7 @@ class ReviewRepo(Scoped):
             )
         ).scalar_one_or_none()
 
-    async def put(self, player_id: int, key: str, card_json: str, due_at: datetime) -> None:
+    def put(self, player_id: int, key: str, card_json: str, due_at: datetime) -> None:
         stmt = insert_for(self.session, reviews).values(
             player_id=player_id, key=key, workspace_id=self.ws, card_json=card_json, due_at=due_at
         )
@@ -74,20 +74,20 @@ class ReviewRepo(Scoped):
             set_={"card_json": card_json, "due_at": due_at},
             where=reviews.c.workspace_id == self.ws,
         )
-        await self.session.execute(stmt)
+        self.session.execute(stmt)
 
-    async def schedule(self, player_id: int) -> list[tuple[str, datetime]]:
+    def schedule(self, player_id: int) -> list[tuple[str, datetime]]:
         """(key, due) of every card of a player, soonest due first."""
-        rows = await self.session.execute(
+        rows = self.session.execute(
             select(reviews.c.key, reviews.c.due_at)
             .where(reviews.c.workspace_id == self.ws, reviews.c.player_id == player_id)
             .order_by(reviews.c.due_at, reviews.c.key)
         )
         return [(r.key, r.due_at) for r in rows]
 
-    async def due_count(self, player_id: int, now: datetime) -> int:
+    def due_count(self, player_id: int, now: datetime) -> int:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(func.count()).where(
                     reviews.c.workspace_id == self.ws,
                     reviews.c.player_id == player_id,
@@ -98,9 +98,9 @@ class ReviewRepo(Scoped):
 
 
 class StreakRepo(Scoped):
-    async def get(self, player_id: int) -> StreakRec:
+    def get(self, player_id: int) -> StreakRec:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(streaks.c.last_day, streaks.c.streak, streaks.c.best).where(
                     streaks.c.workspace_id == self.ws, streaks.c.player_id == player_id
                 )
@@ -108,7 +108,7 @@ class StreakRepo(Scoped):
         ).first()
         return StreakRec(row.last_day, row.streak, row.best) if row else StreakRec(None, 0, 0)
 
-    async def put(self, player_id: int, day: date, streak: int, best: int) -> None:
+    def put(self, player_id: int, day: date, streak: int, best: int) -> None:
         stmt = insert_for(self.session, streaks).values(
             player_id=player_id, workspace_id=self.ws, last_day=day, streak=streak, best=best
         )
@@ -117,4 +117,4 @@ class StreakRepo(Scoped):
             set_={"last_day": day, "streak": streak, "best": best},
             where=streaks.c.workspace_id == self.ws,
         )
-        await self.session.execute(stmt)
+        self.session.execute(stmt)

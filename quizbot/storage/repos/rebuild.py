@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from quizbot.storage.models import (
     Answer,
@@ -21,10 +21,10 @@ from quizbot.storage.periods import period_keys
 BATCH = 5000
 
 
-async def rebuild_workspace_scores(session: AsyncSession, workspace_id: int) -> int:
+def rebuild_workspace_scores(session: Session, workspace_id: int) -> int:
     """Replace the workspace's score tables by what the logs say; returns answers replayed."""
     tz = (
-        await session.execute(select(Workspace.timezone).where(Workspace.id == workspace_id))
+        session.execute(select(Workspace.timezone).where(Workspace.id == workspace_id))
     ).scalar_one()
     answered: Counter[tuple[str, int]] = Counter()
     points: Counter[tuple[str, int]] = Counter()
@@ -41,23 +41,27 @@ async def rebuild_workspace_scores(session: AsyncSession, workspace_id: int) -> 
 
     a = Answer.__table__.c
     replayed = 0
-    result = await session.stream(
-        select(a.player_id, a.team_id, a.answered_at).where(a.workspace_id == workspace_id)
+    result = session.execute(
+        select(a.player_id, a.team_id, a.answered_at)
+        .where(a.workspace_id == workspace_id)
+        .execution_options(yield_per=BATCH)
     )
-    async for row in result:
+    for row in result:
         count(row.player_id, row.team_id, 0, 1, row.answered_at)
         replayed += 1
     l = PointAward.__table__.c  # noqa: E741
-    result = await session.stream(
-        select(l.player_id, l.team_id, l.points, l.awarded_at).where(l.workspace_id == workspace_id)
+    result = session.execute(
+        select(l.player_id, l.team_id, l.points, l.awarded_at)
+        .where(l.workspace_id == workspace_id)
+        .execution_options(yield_per=BATCH)
     )
-    async for row in result:
+    for row in result:
         count(row.player_id, row.team_id, row.points, 0, row.awarded_at)
 
     members: Counter[tuple[str, int]] = Counter((k, t) for k, t, _p in active)
     for table in (PlayerScore, TeamScore, TeamActivity):
-        await session.execute(delete(table).where(table.workspace_id == workspace_id))
-    await _bulk(
+        session.execute(delete(table).where(table.workspace_id == workspace_id))
+    _bulk(
         session,
         PlayerScore,
         [
@@ -71,7 +75,7 @@ async def rebuild_workspace_scores(session: AsyncSession, workspace_id: int) -> 
             for (k, p), n in answered.items()
         ],
     )
-    await _bulk(
+    _bulk(
         session,
         TeamScore,
         [
@@ -85,7 +89,7 @@ async def rebuild_workspace_scores(session: AsyncSession, workspace_id: int) -> 
             for (k, t), pts in team_points.items()
         ],
     )
-    await _bulk(
+    _bulk(
         session,
         TeamActivity,
         [
@@ -96,6 +100,6 @@ async def rebuild_workspace_scores(session: AsyncSession, workspace_id: int) -> 
     return replayed
 
 
-async def _bulk(session: AsyncSession, model: type, rows: list[dict[str, object]]) -> None:
+def _bulk(session: Session, model: type, rows: list[dict[str, object]]) -> None:
     for i in range(0, len(rows), BATCH):
-        await session.execute(insert(model.__table__), rows[i : i + BATCH])  # type: ignore[attr-defined]
+        session.execute(insert(model.__table__), rows[i : i + BATCH])  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ teams = table_of(Team)
 
 
 class ScoreRepo(Scoped):
-    async def credit_answer(
+    def credit_answer(
         self,
         *,
         answer_id: int,
@@ -42,10 +42,10 @@ class ScoreRepo(Scoped):
     ) -> None:
         """Count a freshly recorded answer (and its points) on every board it belongs to."""
         if points > 0:
-            await self._ledger(answer_id, player_id, team_id, points, "answer", at)
-        await self._aggregate(player_id, team_id, points, 1, at, tz)
+            self._ledger(answer_id, player_id, team_id, points, "answer", at)
+        self._aggregate(player_id, team_id, points, 1, at, tz)
 
-    async def award(
+    def award(
         self, answer_id: int, points: int, at: datetime, tz: str, reason: str = "drop"
     ) -> bool:
         """Award points to an earlier answer (a drop, at its reveal); once per answer.
@@ -56,7 +56,7 @@ class ScoreRepo(Scoped):
         if points <= 0:
             return False
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(answers.c.player_id, answers.c.team_id).where(
                     answers.c.workspace_id == self.ws, answers.c.id == answer_id
                 )
@@ -64,12 +64,12 @@ class ScoreRepo(Scoped):
         ).first()
         if row is None:
             return False
-        if not await self._ledger(answer_id, row.player_id, row.team_id, points, reason, at):
+        if not self._ledger(answer_id, row.player_id, row.team_id, points, reason, at):
             return False
-        await self._aggregate(row.player_id, row.team_id, points, 0, at, tz)
+        self._aggregate(row.player_id, row.team_id, points, 0, at, tz)
         return True
 
-    async def _ledger(
+    def _ledger(
         self,
         answer_id: int,
         player_id: int,
@@ -92,9 +92,9 @@ class ScoreRepo(Scoped):
             .on_conflict_do_nothing(index_elements=[awards.c.answer_id])
             .returning(awards.c.id)
         )
-        return (await self.session.execute(stmt)).scalar_one_or_none() is not None
+        return (self.session.execute(stmt)).scalar_one_or_none() is not None
 
-    async def _aggregate(
+    def _aggregate(
         self,
         player_id: int,
         team_id: int | None,
@@ -127,7 +127,7 @@ class ScoreRepo(Scoped):
                 "answers": player_scores.c.answers + ins.excluded.answers,
             },
         )
-        await self.session.execute(stmt)
+        self.session.execute(stmt)
         if team_id is None:
             return
         act = (
@@ -146,7 +146,7 @@ class ScoreRepo(Scoped):
             .on_conflict_do_nothing()
             .returning(activity.c.period)
         )
-        fresh = set((await self.session.execute(act)).scalars())
+        fresh = set((self.session.execute(act)).scalars())
         tins = insert_for(self.session, team_scores)
         tstmt = tins.values(
             [
@@ -170,11 +170,11 @@ class ScoreRepo(Scoped):
                 "members": team_scores.c.members + tins.excluded.members,
             },
         )
-        await self.session.execute(tstmt)
+        self.session.execute(tstmt)
 
-    async def player_points(self, player_id: int, period: str) -> int:
+    def player_points(self, player_id: int, period: str) -> int:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(player_scores.c.points).where(
                     player_scores.c.workspace_id == self.ws,
                     player_scores.c.period == period,
@@ -183,13 +183,13 @@ class ScoreRepo(Scoped):
             )
         ).scalar_one_or_none() or 0
 
-    async def player_board(
+    def player_board(
         self, period: str, caller_id: int | None, limit: int = 10
     ) -> tuple[list[BoardRow], BoardRow | None]:
         """Top players by points (ties share a rank) and the caller's own row."""
         ps = player_scores.c
         rows = (
-            await self.session.execute(
+            self.session.execute(
                 select(ps.player_id, players.c.display_name, ps.points)
                 .join(players, players.c.id == ps.player_id)
                 .where(ps.workspace_id == self.ws, ps.period == period)
@@ -202,16 +202,16 @@ class ScoreRepo(Scoped):
             return top, None
         mine = next((r for r in top if r.key == caller_id), None)
         if mine is None:
-            points = await self.player_points(caller_id, period)
+            points = self.player_points(caller_id, period)
             above = (
-                await self.session.execute(
+                self.session.execute(
                     select(func.count()).where(
                         ps.workspace_id == self.ws, ps.period == period, ps.points > points
                     )
                 )
             ).scalar_one()
             name = (
-                await self.session.execute(
+                self.session.execute(
                     select(players.c.display_name).where(
                         players.c.workspace_id == self.ws, players.c.id == caller_id
                     )
@@ -220,13 +220,13 @@ class ScoreRepo(Scoped):
             mine = BoardRow(above + 1, caller_id, name, points)
         return top, mine
 
-    async def team_board(
+    def team_board(
         self, period: str, caller_team: int | None, limit: int = 10
     ) -> tuple[list[BoardRow], BoardRow | None]:
         """Teams ranked by points per active member, then total; the caller's team row."""
         ts = team_scores.c
         rows = (
-            await self.session.execute(
+            self.session.execute(
                 select(ts.team_id, teams.c.name, ts.points, ts.members)
                 .join(teams, teams.c.id == ts.team_id)
                 .where(ts.workspace_id == self.ws, ts.period == period)
@@ -241,7 +241,7 @@ class ScoreRepo(Scoped):
         mine = next((r for r in ranked if r.key == caller_team), None)
         if mine is None and caller_team is not None:
             name = (
-                await self.session.execute(
+                self.session.execute(
                     select(teams.c.name).where(
                         teams.c.workspace_id == self.ws, teams.c.id == caller_team
                     )

@@ -16,9 +16,9 @@ members = table_of(TeamMember)
 
 
 class TeamRepo(Scoped):
-    async def by_key(self, name_key: str) -> TeamRec | None:
+    def by_key(self, name_key: str) -> TeamRec | None:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(teams.c.id, teams.c.name).where(
                     teams.c.workspace_id == self.ws, teams.c.name_key == name_key
                 )
@@ -26,7 +26,7 @@ class TeamRepo(Scoped):
         ).first()
         return TeamRec(row.id, row.name) if row else None
 
-    async def create(self, name: str, name_key: str, now: datetime) -> TeamRec | None:
+    def create(self, name: str, name_key: str, now: datetime) -> TeamRec | None:
         """The new team, or None when the key is taken (decided by the unique constraint)."""
         stmt = (
             insert_for(self.session, teams)
@@ -34,12 +34,12 @@ class TeamRepo(Scoped):
             .on_conflict_do_nothing()
             .returning(teams.c.id)
         )
-        new_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        new_id = (self.session.execute(stmt)).scalar_one_or_none()
         return TeamRec(new_id, name) if new_id is not None else None
 
-    async def membership(self, player_id: int) -> TeamRec | None:
+    def membership(self, player_id: int) -> TeamRec | None:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(teams.c.id, teams.c.name)
                 .join(members, members.c.team_id == teams.c.id)
                 .where(members.c.workspace_id == self.ws, members.c.player_id == player_id)
@@ -47,16 +47,16 @@ class TeamRepo(Scoped):
         ).first()
         return TeamRec(row.id, row.name) if row else None
 
-    async def team_id_of(self, player_id: int) -> int | None:
+    def team_id_of(self, player_id: int) -> int | None:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(members.c.team_id).where(
                     members.c.workspace_id == self.ws, members.c.player_id == player_id
                 )
             )
         ).scalar_one_or_none()
 
-    async def join(self, player_id: int, team_id: int, now: datetime) -> None:
+    def join(self, player_id: int, team_id: int, now: datetime) -> None:
         """Put the player in `team_id`, leaving any team they were in."""
         stmt = insert_for(self.session, members).values(
             player_id=player_id, team_id=team_id, workspace_id=self.ws, joined_at=now
@@ -66,20 +66,20 @@ class TeamRepo(Scoped):
             set_={"team_id": team_id, "joined_at": now},
             where=members.c.workspace_id == self.ws,
         )
-        await self.session.execute(stmt)
+        self.session.execute(stmt)
 
-    async def leave(self, player_id: int) -> bool:
-        result = await self.session.execute(
+    def leave(self, player_id: int) -> bool:
+        result = self.session.execute(
             delete(members).where(
                 members.c.workspace_id == self.ws, members.c.player_id == player_id
             )
         )
         return bool(cast(CursorResult[Any], result).rowcount)
 
-    async def listing(self) -> list[TeamRec]:
+    def listing(self) -> list[TeamRec]:
         """Every team of the workspace with its member count, by name."""
         count = func.count(members.c.player_id)
-        rows = await self.session.execute(
+        rows = self.session.execute(
             select(teams.c.id, teams.c.name, count.label("n"))
             .outerjoin(members, members.c.team_id == teams.c.id)
             .where(teams.c.workspace_id == self.ws)
@@ -88,10 +88,10 @@ class TeamRepo(Scoped):
         )
         return [TeamRec(r.id, r.name, r.n) for r in rows]
 
-    async def names(self, team_ids: list[int]) -> dict[int, str]:
+    def names(self, team_ids: list[int]) -> dict[int, str]:
         if not team_ids:
             return {}
-        rows = await self.session.execute(
+        rows = self.session.execute(
             select(teams.c.id, teams.c.name).where(
                 teams.c.workspace_id == self.ws, teams.c.id.in_(team_ids)
             )

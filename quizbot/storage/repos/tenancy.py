@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from quizbot.storage.models import Player, Workspace
 from quizbot.storage.records import WorkspaceRec
@@ -18,12 +18,12 @@ players = table_of(Player)
 class WorkspaceRepo:
     """The only repository not bound to a workspace: it finds or creates them."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    async def find(self, platform: str, external_id: str) -> WorkspaceRec | None:
+    def find(self, platform: str, external_id: str) -> WorkspaceRec | None:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(workspaces.c.id, workspaces.c.timezone).where(
                     workspaces.c.platform == platform, workspaces.c.external_id == external_id
                 )
@@ -31,35 +31,35 @@ class WorkspaceRepo:
         ).first()
         return WorkspaceRec(row.id, platform, external_id, row.timezone) if row else None
 
-    async def get_or_create(self, platform: str, external_id: str, now: datetime) -> WorkspaceRec:
-        found = await self.find(platform, external_id)
+    def get_or_create(self, platform: str, external_id: str, now: datetime) -> WorkspaceRec:
+        found = self.find(platform, external_id)
         if found:
             return found
         stmt = insert_for(self.session, workspaces).values(
             platform=platform, external_id=external_id, timezone="UTC", created_at=now
         )
-        await self.session.execute(stmt.on_conflict_do_nothing())
-        found = await self.find(platform, external_id)
+        self.session.execute(stmt.on_conflict_do_nothing())
+        found = self.find(platform, external_id)
         assert found is not None
         return found
 
-    async def timezone_of(self, workspace_id: int) -> str | None:
+    def timezone_of(self, workspace_id: int) -> str | None:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(workspaces.c.timezone).where(workspaces.c.id == workspace_id)
             )
         ).scalar_one_or_none()
 
-    async def set_timezone(self, workspace_id: int, timezone: str) -> None:
-        await self.session.execute(
+    def set_timezone(self, workspace_id: int, timezone: str) -> None:
+        self.session.execute(
             update(workspaces).where(workspaces.c.id == workspace_id).values(timezone=timezone)
         )
 
 
 class PlayerRepo(Scoped):
-    async def find(self, external_id: str) -> tuple[int, str] | None:
+    def find(self, external_id: str) -> tuple[int, str] | None:
         row = (
-            await self.session.execute(
+            self.session.execute(
                 select(players.c.id, players.c.display_name).where(
                     players.c.workspace_id == self.ws, players.c.external_id == external_id
                 )
@@ -67,13 +67,13 @@ class PlayerRepo(Scoped):
         ).first()
         return (row.id, row.display_name) if row else None
 
-    async def get_or_create(self, external_id: str, display_name: str, now: datetime) -> int:
+    def get_or_create(self, external_id: str, display_name: str, now: datetime) -> int:
         """The player's id; a changed non-empty display name is stored."""
-        found = await self.find(external_id)
+        found = self.find(external_id)
         if found:
             pid, name = found
             if display_name and display_name != name:
-                await self.rename(pid, display_name)
+                self.rename(pid, display_name)
             return pid
         stmt = insert_for(self.session, players).values(
             workspace_id=self.ws,
@@ -81,30 +81,30 @@ class PlayerRepo(Scoped):
             display_name=display_name or external_id,
             created_at=now,
         )
-        await self.session.execute(stmt.on_conflict_do_nothing())
-        found = await self.find(external_id)
+        self.session.execute(stmt.on_conflict_do_nothing())
+        found = self.find(external_id)
         assert found is not None
         return found[0]
 
-    async def rename(self, player_id: int, display_name: str) -> None:
-        await self.session.execute(
+    def rename(self, player_id: int, display_name: str) -> None:
+        self.session.execute(
             update(players)
             .where(players.c.workspace_id == self.ws, players.c.id == player_id)
             .values(display_name=display_name)
         )
 
-    async def name(self, player_id: int) -> str | None:
+    def name(self, player_id: int) -> str | None:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(players.c.display_name).where(
                     players.c.workspace_id == self.ws, players.c.id == player_id
                 )
             )
         ).scalar_one_or_none()
 
-    async def count(self) -> int:
+    def count(self) -> int:
         return (
-            await self.session.execute(
+            self.session.execute(
                 select(func.count()).select_from(players).where(players.c.workspace_id == self.ws)
             )
         ).scalar_one()
