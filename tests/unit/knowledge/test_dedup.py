@@ -225,6 +225,16 @@ def test_adding_an_unrelated_question_keeps_every_id(raw, groups) -> None:
     assert len(again) == len(groups) + 1
 
 
+def test_a_new_phrasing_joins_its_question_and_keeps_its_id(raw, groups) -> None:
+    before = _group_of(groups, "What is batch normalization in CNN?")
+    extra = RawQuestion(
+        "admin-pack", "7", "Can you explain the concept of batch normalization in CNNs?"
+    )
+    after = _group_of(cluster([*raw, extra]).groups, extra.text)
+    assert after.id == before.id
+    assert len(after.variants) == len(before.variants) + 1
+
+
 def test_ids_are_unique(groups) -> None:
     assert len({g.id for g in groups}) == len(groups)
 
