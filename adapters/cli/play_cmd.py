@@ -30,17 +30,13 @@ USER_HELP = "Play as this name (default: your OS login name)."
 team_app = typer.Typer(help="Create, join, leave or list teams.", no_args_is_help=True)
 
 
-def _quiet_logging() -> None:
-    """Engine log lines would garble the game; only warnings reach the terminal."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-
-
 Job = Callable[[ConsoleRuntime, QuizApi, PlayerRef], int]
 
 
 def _with_service(output: Output, user: str | None, job: Job) -> None:
     """Check the player, bootstrap, run `job`, close; errors as messages, never tracebacks."""
-    _quiet_logging()
+    # No logging set-up on purpose: Python's last-resort handler shows warnings and errors
+    # on the current stderr, and info lines would garble the game.
     runtime = ConsoleRuntime()
     code = 0
     try:
