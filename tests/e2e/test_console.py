@@ -1,0 +1,438 @@
+"""The terminal adapter end to end: `cnnquiz play --json` as a subprocess, the other commands
+in-process, all on a fresh SQLite database; plus the session loop against a scripted engine."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from adapters.console.app import PlaySession
+from adapters.console.render import JsonOutput
+from quizbot.errors import InvalidInput, StorageUnavailable, UnknownTopic
+from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = "from adapters.cli import main; main()"
+WAIT = 60.0  # generous: the first run may compile the question bank
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_log_handlers() -> Iterator[None]:
+    """A CliRunner run of another command may leave a root handler on its closed stderr."""
+    import logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    root.handlers[:] = []
+    root.setLevel(logging.WARNING)
+    yield
+    root.handlers[:], _ = saved
+    root.setLevel(saved[1])
+
+
+@pytest.fixture
+def db_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'quiz.db'}"
+    env["LOG_LEVEL"] = "WARNING"
+    return env
+
+
+class JsonPlayer:
+    """`cnnquiz play --json` in a subprocess: send lines, read events (with a timeout)."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", CLI, "play", "--json", *args],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def event(self) -> dict[str, Any]:
+        line = self.lines.get(timeout=WAIT)
+        assert line is not None, f"play ended early: {self.finish()[1]}"
+        return json.loads(line)
+
+    def send(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+
+    def finish(self) -> tuple[int, str]:
+        """Close stdin (EOF) and wait; the exit code and stderr."""
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        code = self.proc.wait(timeout=WAIT)
+        assert self.proc.stderr is not None
+        return code, self.proc.stderr.read()
+
+
+@pytest.fixture
+def player(db_env: dict[str, str]) -> Iterator[Any]:
+    started: list[JsonPlayer] = []
+
+    def start(*args: str) -> JsonPlayer:
+        started.append(JsonPlayer(db_env, *args))
+        return started[-1]
+
+    yield start
+    for p in started:
+        if p.proc.poll() is None:
+            p.proc.kill()
+            p.proc.wait()
+
+
+def _answer_wrongly(p: JsonPlayer, question: dict[str, Any]) -> dict[str, Any] | None:
+    """Answer so that a miss is likely (certain for flashcards and numbers); the verdict."""
+    assert question["type"] == "question"
+    if question["kind"] == "open":
+        p.send("reveal")
+        reveal, rate = p.event(), p.event()
+        assert reveal["type"] == "verdict" and reveal["correct"] is None
+        assert rate["type"] == "rate"
+        p.send("again")
+        return {"correct": False, "ask_id": question["ask_id"]}
+    p.send("0" if question["kind"] == "computed" else question["choices"][-1]["id"])
+    verdict = p.event()
+    assert verdict["type"] == "verdict" and verdict["ask_id"] == question["ask_id"]
+    assert set(verdict) == {"type", "ask_id", "correct", "answer", "points"}
+    return verdict
+
+
+def test_a_wrong_answer_is_followed_up_on_a_prerequisite(player: Any) -> None:
+    p = player("--user", "alice", "--topic", "res net")
+    question = p.event()
+    assert set(question) == {
+        "type",
+        "ask_id",
+        "kind",
+        "prompt",
+        "choices",
+        "concepts",
+        "follow_up_of",
+    }
+    assert question["follow_up_of"] is None and "resnet" in question["concepts"]
+    for _ in range(12):  # a choice answer is wrong 3 times in 4; retry until one misses
+        verdict = _answer_wrongly(p, question)
+        assert verdict is not None
+        nxt = p.event()
+        if verdict["correct"] is False and nxt["follow_up_of"] is not None:
+            break
+        question = nxt
+    else:
+        pytest.fail("never got a follow-up after a wrong answer")
+    assert nxt["type"] == "question"
+    assert nxt["follow_up_of"] == verdict["ask_id"]
+    assert verdict["points"] == 0
+    code, err = p.finish()
+    assert code == 0
+    assert "Traceback" not in err
+
+
+def test_end_of_input_ends_the_session_cleanly(player: Any) -> None:
+    p = player("--user", "bob")
+    first = p.event()
+    assert first["type"] == "question" and first["ask_id"]
+    code, err = p.finish()
+    assert code == 0 and "Traceback" not in err
+
+
+def test_unknown_topic_is_an_error_line_with_suggestions(db_env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "play", "--json", "--topic", "skip conectoins blah"],
+        cwd=ROOT,
+        env=db_env,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(events) == 1 and events[0]["type"] == "error"
+    assert "Did you mean" in events[0]["message"]
+    assert "skip connection" in events[0]["message"]
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_bad_answers_get_error_lines_and_the_question_stays(player: Any) -> None:
+    p = player("--user", "carol", "--topic", "stride")
+    question = p.event()
+    if question["kind"] == "open":
+        pytest.skip("the bank made this a flashcard")
+    p.send("x" * 600)
+    assert p.event()["type"] == "error"
+    p.send("   ")
+    assert p.event()["type"] == "error"
+    p.send("zz" if question["kind"] == "computed" else "h")  # no option h
+    error = p.event()
+    assert error["type"] == "error" and error["message"]
+    p.send("?")
+    error = p.event()
+    assert error["type"] == "error" and error["message"]
+    verdict = _answer_wrongly(p, question)  # still answerable: nothing was half-written
+    assert verdict is not None and verdict["ask_id"] == question["ask_id"]
+    code, err = p.finish()
+    assert code == 0 and "Traceback" not in err
+
+
+def test_unreachable_database_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = "postgresql+asyncpg://nobody:secretpw@127.0.0.1:9/none"
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "play", "--json"],
+        cwd=ROOT,
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert done.returncode == 1
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert events and events[0]["type"] == "error" and "database" in events[0]["message"]
+    assert "Traceback" not in done.stderr and "secretpw" not in done.stdout + done.stderr
+
+
+def _cli(env: dict[str, str], *args: str) -> Any:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_team_commands(db_env: dict[str, str]) -> None:
+    made = _cli(db_env, "team", "create", "Edge Lords", "--user", "alice")
+    assert made.exit_code == 0, made.output
+    assert "Edge Lords" in made.output
+    taken = _cli(db_env, "team", "create", "edge LORDS", "--user", "bob")
+    assert taken.exit_code == 1 and "already a team" in taken.output
+    joined = _cli(db_env, "team", "join", "edge lords", "--user", "bob")
+    assert joined.exit_code == 0 and "joined" in joined.output
+    listing = _cli(db_env, "team", "list", "--user", "bob")
+    assert listing.exit_code == 0 and "Edge Lords" in listing.output and "2" in listing.output
+    assert "(yours)" in listing.output
+    bad = _cli(db_env, "team", "create", "bad\x07name", "--user", "carol")
+    assert bad.exit_code == 1 and "control" in bad.output
+    left = _cli(db_env, "team", "leave", "--user", "bob")
+    assert left.exit_code == 0 and "left" in left.output
+    again = _cli(db_env, "team", "leave", "--user", "bob")
+    assert again.exit_code == 1 and "not in a team" in again.output
+    assert "Traceback" not in again.output
+
+
+async def _score_points(url: str, user: str) -> int:
+    """Play through the engine until `user` has points (a choice answer is right 1 in 4)."""
+    from quizbot.bootstrap import bootstrap
+
+    runtime = await bootstrap(database_url=url)
+    who = PlayerRef("local", "local", user, user)
+    points = 0
+    try:
+        card = await runtime.service.ask(who, "pooling")
+        for _ in range(60):
+            if card.kind is AskKind.OPEN:
+                verdict = await runtime.service.answer(who, card.ask_id, "reveal")
+                verdict = await runtime.service.rate(who, card.ask_id, "good")
+            else:
+                guess = card.choices[0].id if card.choices else "1"
+                verdict = await runtime.service.answer(who, card.ask_id, guess)
+            points += verdict.points
+            if points:
+                break
+            card = verdict.next or await runtime.service.ask(who, "pooling")
+    finally:
+        await runtime.aclose()
+    return points
+
+
+def test_leaderboard_and_stats(db_env: dict[str, str]) -> None:
+    empty = _cli(db_env, "leaderboard", "--user", "dave")
+    assert empty.exit_code == 0 and "no points yet" in empty.output
+    assert asyncio.run(_score_points(db_env["DATABASE_URL"], "erin")) > 0
+    board = _cli(db_env, "leaderboard", "players", "all", "--user", "erin")
+    assert board.exit_code == 0, board.output
+    assert "erin" in board.output
+    week = _cli(db_env, "leaderboard", "players", "week", "--user", "dave")
+    assert week.exit_code == 0 and "erin" in week.output
+    teams = _cli(db_env, "leaderboard", "teams", "month", "--user", "erin")
+    assert teams.exit_code == 0
+    wrong = _cli(db_env, "leaderboard", "galaxies")
+    assert wrong.exit_code == 2  # typer's usage error names the valid choices
+    stats = _cli(db_env, "stats", "--user", "erin")
+    assert stats.exit_code == 0, stats.output
+    assert "Answered" in stats.output and "erin" in stats.output and "Strongest" in stats.output
+
+
+# --- the session loop against a scripted engine (no database) ----------------------------
+
+
+CARD = QuestionCard(
+    "ask-1",
+    AskKind.CHOICE,
+    "Why skip connections?",
+    (Choice("a", "x"), Choice("b", "y")),
+    ("resnet",),
+    ("ResNet",),
+)
+FLASH = QuestionCard("flash", AskKind.OPEN, "Explain dropout.", (), ("dropout",), ("dropout",))
+FOLLOW = QuestionCard(
+    "ask-2",
+    AskKind.COMPUTED,
+    "How big?",
+    (),
+    ("skip-connection",),
+    ("ResNet", "skip connection"),
+    follow_up_of="ask-1",
+)
+
+
+class ScriptedEngine:
+    """Answers from a script; records the calls the session made."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []
+
+    async def ask(self, who: PlayerRef, topic: str | None = None) -> QuestionCard:
+        self.calls.append(("ask", str(topic)))
+        if topic == "nope":
+            raise UnknownTopic("No such topic.", ("pooling", "padding"))
+        return FLASH if topic == "flash" else CARD
+
+    async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
+        self.calls.append(("rate", ask_id, rating))
+        return Verdict(ask_id, None, "model answer", "")
+
+    async def answer(self, who: PlayerRef, ask_id: str, response: str) -> Verdict:
+        self.calls.append(("answer", ask_id, response))
+        if response == "boom":
+            raise StorageUnavailable("The database is not reachable; nothing was saved.")
+        if response == "long":
+            raise InvalidInput("Too long.")
+        if ask_id == "flash":
+            ratings = (Choice("again", "Again"), Choice("good", "Good"))
+            return Verdict(ask_id, None, "model answer", "", rating_choices=ratings)
+        nxt = FOLLOW if ask_id == "ask-1" else None
+        return Verdict(ask_id, False, "y", "because", points=0, next=nxt)
+
+
+def _session(lines: list[str], engine: ScriptedEngine) -> tuple[int, list[dict[str, Any]]]:
+    import io
+
+    out = io.StringIO()
+    topic = lines[0][1:] if lines and lines[0].startswith("@") else None
+    feed = iter(lines[1:] if topic else lines)
+    session = PlaySession(
+        engine,  # type: ignore[arg-type]
+        PlayerRef("local", "local", "t"),
+        JsonOutput(out),
+        lambda: next(feed, None),
+        asyncio.run,
+    )
+    code = session.play(topic)
+    return code, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_session_walks_verdict_then_follow_up_and_quits_on_q() -> None:
+    engine = ScriptedEngine()
+    code, events = _session(["A", "long", "12", "q"], engine)
+    assert code == 0
+    kinds = [e["type"] for e in events]
+    assert kinds == ["question", "verdict", "question", "error", "verdict", "question"]
+    assert events[2]["follow_up_of"] == "ask-1"
+    assert ("answer", "ask-1", "A") in engine.calls  # the engine gets the raw letter
+
+
+def test_session_stops_when_storage_is_down() -> None:
+    code, events = _session(["boom", "a"], ScriptedEngine())
+    assert code == 1
+    assert events[-1] == {
+        "type": "error",
+        "message": "The database is not reachable; nothing was saved.",
+    }
+
+
+def test_session_unknown_topic_exits_with_suggestions() -> None:
+    code, events = _session(["@nope"], ScriptedEngine())
+    assert code == 1
+    assert events == [
+        {"type": "error", "message": "No such topic. Did you mean: pooling, padding?"}
+    ]
+
+
+def _rich(render: Any) -> str:
+    import io
+
+    from rich.console import Console
+
+    from adapters.console.render import RichOutput
+
+    buffer = io.StringIO()
+    render(RichOutput(Console(file=buffer, width=100, color_system=None)))
+    return buffer.getvalue()
+
+
+def test_rich_cards_show_letters_and_the_follow_up_path() -> None:
+    text = _rich(lambda out: out.question(CARD))
+    assert "A  x" in text and "B  y" in text
+    text = _rich(lambda out: out.question(FOLLOW))
+    assert "Follow-up: ResNet → skip connection" in text
+    assert "whole number" in text
+
+
+def test_rich_verdicts_show_answer_explanation_source_and_points() -> None:
+    right = Verdict("ask-1", True, "y", "because reasons", source="Book Q1", points=20, streak=3)
+    text = _rich(lambda out: out.verdict(right))
+    for part in ("Right!", "+20 points", "y", "because reasons", "Source: Book Q1", "3-day streak"):
+        assert part in text
+    retry = QuestionCard(
+        "ask-3",
+        AskKind.CHOICE,
+        "Why?",
+        (),
+        ("resnet",),
+        ("ResNet",),
+        follow_up_of="ask-2",
+        is_retry=True,
+    )
+    wrong = Verdict("ask-2", False, "12", "", next=FOLLOW)
+    assert "Not quite" in _rich(lambda out: out.verdict(wrong))
+    assert "prerequisite" in _rich(lambda out: out.verdict(wrong))
+    assert "original question again" in _rich(
+        lambda out: out.verdict(replace(wrong, correct=True, next=retry))
+    )
+    reveal = Verdict(
+        "ask-4", None, "The model answer", "", rating_choices=(Choice("again", "Again"),)
+    )
+    assert "1 Again" in _rich(lambda out: out.verdict(reveal))
+
+
+def test_session_flashcard_reveal_then_rating() -> None:
+    engine = ScriptedEngine()
+    code, events = _session(["@flash", "", "meh", "2"], engine)
+    assert code == 0
+    assert [e["type"] for e in events] == ["question", "verdict", "rate", "error", "question"]
+    assert events[1]["correct"] is None and events[1]["answer"] == "model answer"
+    assert [c["id"] for c in events[2]["choices"]] == ["again", "good"]
+    assert ("rate", "flash", "good") in engine.calls  # "2" is the second rating
