@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 MAX_FOLLOW_UP_DEPTH = 3
+WORKSPACE_CACHE_S = 60.0
+PLAYER_CACHE_MAX = 100_000
 TEAM_NAME_MAX = 32
 BOARD_SIZE = 10
 RATING_CHOICES = tuple(Choice(r, r.capitalize()) for r in RATINGS)
@@ -92,6 +95,8 @@ class QuizService:
         self.clock: Clock = clock or utc_now
         self.rng = rng or random.Random()
         self.topics = TopicMatcher(bank.concepts.values())
+        self._workspaces: dict[tuple[str, str], tuple[WorkspaceRec, float]] = {}
+        self._players: dict[tuple[int, str], tuple[int, str]] = {}
         self.drops: Any = None  # the daily-drop service (same drop_* methods), when set up
 
     # --- plumbing -------------------------------------------------------------------------
@@ -101,10 +106,33 @@ class QuizService:
         await self.store.aclose()
 
     def _ctx(self, tx: Tx, who: PlayerRef, now: datetime) -> _Ctx:
-        ws = tx.workspaces.get_or_create(who.platform, who.workspace, now)
+        """The caller's workspace and player, created on first sight.
+
+        Ids already committed are cached per process (workspaces for a minute, so a timezone
+        change shows up soon); anything created or renamed here is cached only when seen
+        again, so a rolled-back transaction never leaves a dangling id behind.
+        """
+        ws_key = (who.platform, who.workspace)
+        hit = self._workspaces.get(ws_key)
+        if hit is not None and time.monotonic() - hit[1] < WORKSPACE_CACHE_S:
+            ws = hit[0]
+        else:
+            found = tx.workspaces.find(who.platform, who.workspace)
+            if found is not None:
+                self._workspaces[ws_key] = (found, time.monotonic())
+            ws = found or tx.workspaces.get_or_create(who.platform, who.workspace, now)
         repos = tx.scoped(ws.id)
-        pid = repos.players.get_or_create(who.user_id, who.display_name, now)
-        return _Ctx(ws, repos, pid)
+        p_key = (ws.id, who.user_id)
+        known = self._players.get(p_key)
+        if known is None or (who.display_name and known[1] != who.display_name):
+            known = repos.players.find(who.user_id)
+            if known is not None and (not who.display_name or known[1] == who.display_name):
+                if len(self._players) > PLAYER_CACHE_MAX:
+                    self._players.clear()
+                self._players[p_key] = known
+            else:
+                known = (repos.players.get_or_create(who.user_id, who.display_name, now), "")
+        return _Ctx(ws, repos, known[0])
 
     def _names(self, concept_ids: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(
@@ -284,19 +312,18 @@ class QuizService:
         )
         repos.streaks.put(pid, today, days, max(streak.best, days))
         knew = correct if correct is not None else rating != "again"
-        masteries = repos.mastery.all_for(pid)
-        before = masteries.get(spec.concept_id)
+        before = repos.mastery.get(pid, spec.concept_id)
         p_known = update_mastery(before.p_known if before else None, knew)
         repos.mastery.put(pid, spec.concept_id, p_known, knew, now)
         key = review_key(spec)
         card_json, due = review(repos.reviews.card(pid, key), correct, rating, now)
         repos.reviews.put(pid, key, card_json, due)
         nxt = None
-        if not is_drop:
-            mastery = {c: m.p_known for c, m in masteries.items()} | {spec.concept_id: p_known}
-            nxt = (
-                self._follow_up(ctx, ask, mastery, now) if not knew else self._retry(ctx, ask, now)
-            )
+        if not is_drop and knew:
+            nxt = self._retry(ctx, ask, now)
+        elif not is_drop:
+            mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
+            nxt = self._follow_up(ctx, ask, mastery, now)
         return self._verdict(ask, correct, points, days, next_card=nxt)
 
     def _follow_up(

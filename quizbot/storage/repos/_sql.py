@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import Table
@@ -20,6 +21,22 @@ def insert_for(session: Session | AsyncSession, table: Table) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+_PREPARED: dict[tuple[str, str], Any] = {}
+
+
+def dialect_insert(dialect: str, table: Table) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def prepared(session: Session, key: str, build: Callable[[str], Any]) -> Any:
+    """A statement built once per dialect (hot paths skip rebuilding and re-coercing it)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _PREPARED.get((key, dialect))
+    if stmt is None:
+        stmt = _PREPARED[key, dialect] = build(dialect)
+    return stmt
 
 
 class Scoped:

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizbot.asking.spec import AskSpec
 from quizbot.storage.models import Answer, Ask
 from quizbot.storage.records import AnswerRec, AskRec
-from quizbot.storage.repos._sql import Scoped, insert_for, table_of
+from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
 
 asks = table_of(Ask)
 answers = table_of(Answer)
+
+
+_GET_ASK = select(asks).where(asks.c.workspace_id == bindparam("ws"), asks.c.id == bindparam("id"))
+
+
+def _answer_insert(dialect: str) -> Any:
+    return (
+        dialect_insert(dialect, answers)
+        .on_conflict_do_nothing(index_elements=[answers.c.ask_id, answers.c.player_id])
+        .returning(answers.c.id)
+    )
 
 
 class AskRepo(Scoped):
@@ -41,11 +53,7 @@ class AskRepo(Scoped):
         )
 
     def get(self, ask_id: str) -> AskRec | None:
-        row = (
-            self.session.execute(
-                select(asks).where(asks.c.workspace_id == self.ws, asks.c.id == ask_id)
-            )
-        ).first()
+        row = self.session.execute(_GET_ASK, {"ws": self.ws, "id": ask_id}).first()
         if row is None:
             return None
         return AskRec(
@@ -80,24 +88,20 @@ class AnswerRepo(Scoped):
 
         The UNIQUE(ask_id, player_id) constraint decides, so racing workers score once.
         """
-        stmt = (
-            insert_for(self.session, answers)
-            .values(
-                ask_id=ask_id,
-                workspace_id=self.ws,
-                player_id=player_id,
-                team_id=team_id,
-                concept_id=concept_id,
-                response=response,
-                correct=correct,
-                points=points,
-                answered_at=at,
-            )
-            .on_conflict_do_nothing(index_elements=[answers.c.ask_id, answers.c.player_id])
-            .returning(answers.c.id)
-        )
+        row = {
+            "ask_id": ask_id,
+            "workspace_id": self.ws,
+            "player_id": player_id,
+            "team_id": team_id,
+            "concept_id": concept_id,
+            "response": response,
+            "correct": correct,
+            "points": points,
+            "answered_at": at,
+        }
         try:
-            return (self.session.execute(stmt)).scalar_one_or_none()
+            stmt = prepared(self.session, "answer", _answer_insert)
+            return self.session.execute(stmt, row).scalar_one_or_none()
         except IntegrityError:
             return None
 

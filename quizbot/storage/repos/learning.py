@@ -2,79 +2,122 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from quizbot.storage.models import Mastery, PlayerStreak, ReviewCard
 from quizbot.storage.records import MasteryRec, StreakRec
-from quizbot.storage.repos._sql import Scoped, insert_for, table_of
+from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
 
 mastery = table_of(Mastery)
 reviews = table_of(ReviewCard)
 streaks = table_of(PlayerStreak)
 
+_MASTERY = select(mastery.c.concept_id, mastery.c.p_known, mastery.c.attempts, mastery.c.correct)
+_MASTERY_ONE = _MASTERY.where(
+    mastery.c.workspace_id == bindparam("ws"),
+    mastery.c.player_id == bindparam("player"),
+    mastery.c.concept_id == bindparam("concept"),
+)
+_CARD = select(reviews.c.card_json).where(
+    reviews.c.workspace_id == bindparam("ws"),
+    reviews.c.player_id == bindparam("player"),
+    reviews.c.key == bindparam("key"),
+)
+_STREAK = select(streaks.c.last_day, streaks.c.streak, streaks.c.best).where(
+    streaks.c.workspace_id == bindparam("ws"), streaks.c.player_id == bindparam("player")
+)
+
+
+def _upsert(table: Any, keys: list[str], set_: Callable[[Any], dict[str, Any]]) -> Any:
+    """Builder of an upsert that only ever updates a row of the same workspace."""
+
+    def build(dialect: str) -> Any:
+        ins = dialect_insert(dialect, table)
+        return ins.on_conflict_do_update(
+            index_elements=[table.c[k] for k in keys],
+            set_=set_(ins),
+            where=table.c.workspace_id == ins.excluded.workspace_id,
+        )
+
+    return build
+
+
+_mastery_upsert = _upsert(
+    mastery,
+    ["player_id", "concept_id"],
+    lambda ins: {
+        "p_known": ins.excluded.p_known,
+        "attempts": mastery.c.attempts + 1,
+        "correct": mastery.c.correct + ins.excluded.correct,
+        "updated_at": ins.excluded.updated_at,
+    },
+)
+_review_upsert = _upsert(
+    reviews,
+    ["player_id", "key"],
+    lambda ins: {"card_json": ins.excluded.card_json, "due_at": ins.excluded.due_at},
+)
+_streak_upsert = _upsert(
+    streaks,
+    ["player_id"],
+    lambda ins: {
+        "last_day": ins.excluded.last_day,
+        "streak": ins.excluded.streak,
+        "best": ins.excluded.best,
+    },
+)
+
 
 class MasteryRepo(Scoped):
     def all_for(self, player_id: int) -> dict[str, MasteryRec]:
         rows = self.session.execute(
-            select(
-                mastery.c.concept_id, mastery.c.p_known, mastery.c.attempts, mastery.c.correct
-            ).where(mastery.c.workspace_id == self.ws, mastery.c.player_id == player_id)
+            _MASTERY.where(mastery.c.workspace_id == self.ws, mastery.c.player_id == player_id)
         )
         return {
             r.concept_id: MasteryRec(r.concept_id, r.p_known, r.attempts, r.correct) for r in rows
         }
 
+    def get(self, player_id: int, concept_id: str) -> MasteryRec | None:
+        r = self.session.execute(
+            _MASTERY_ONE, {"ws": self.ws, "player": player_id, "concept": concept_id}
+        ).first()
+        return MasteryRec(r.concept_id, r.p_known, r.attempts, r.correct) if r else None
+
     def put(
         self, player_id: int, concept_id: str, p_known: float, correct: bool | None, now: datetime
     ) -> None:
         """Store the new estimate and count one attempt (a right one when `correct`)."""
-        right = 1 if correct else 0
-        stmt = insert_for(self.session, mastery).values(
-            player_id=player_id,
-            concept_id=concept_id,
-            workspace_id=self.ws,
-            p_known=p_known,
-            attempts=1,
-            correct=right,
-            updated_at=now,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[mastery.c.player_id, mastery.c.concept_id],
-            set_={
-                "p_known": p_known,
-                "attempts": mastery.c.attempts + 1,
-                "correct": mastery.c.correct + right,
-                "updated_at": now,
-            },
-            where=mastery.c.workspace_id == self.ws,
-        )
-        self.session.execute(stmt)
+        row = {
+            "player_id": player_id,
+            "concept_id": concept_id,
+            "workspace_id": self.ws,
+            "p_known": p_known,
+            "attempts": 1,
+            "correct": 1 if correct else 0,
+            "updated_at": now,
+        }
+        self.session.execute(prepared(self.session, "mastery", _mastery_upsert), row)
 
 
 class ReviewRepo(Scoped):
     def card(self, player_id: int, key: str) -> str | None:
-        return (
-            self.session.execute(
-                select(reviews.c.card_json).where(
-                    reviews.c.workspace_id == self.ws,
-                    reviews.c.player_id == player_id,
-                    reviews.c.key == key,
-                )
-            )
+        return self.session.execute(
+            _CARD, {"ws": self.ws, "player": player_id, "key": key}
         ).scalar_one_or_none()
 
     def put(self, player_id: int, key: str, card_json: str, due_at: datetime) -> None:
-        stmt = insert_for(self.session, reviews).values(
-            player_id=player_id, key=key, workspace_id=self.ws, card_json=card_json, due_at=due_at
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[reviews.c.player_id, reviews.c.key],
-            set_={"card_json": card_json, "due_at": due_at},
-            where=reviews.c.workspace_id == self.ws,
-        )
-        self.session.execute(stmt)
+        row = {
+            "player_id": player_id,
+            "key": key,
+            "workspace_id": self.ws,
+            "card_json": card_json,
+            "due_at": due_at,
+        }
+        self.session.execute(prepared(self.session, "review", _review_upsert), row)
 
     def schedule(self, player_id: int) -> list[tuple[str, datetime]]:
         """(key, due) of every card of a player, soonest due first."""
@@ -86,35 +129,26 @@ class ReviewRepo(Scoped):
         return [(r.key, r.due_at) for r in rows]
 
     def due_count(self, player_id: int, now: datetime) -> int:
-        return (
-            self.session.execute(
-                select(func.count()).where(
-                    reviews.c.workspace_id == self.ws,
-                    reviews.c.player_id == player_id,
-                    reviews.c.due_at <= now,
-                )
+        return self.session.execute(
+            select(func.count()).where(
+                reviews.c.workspace_id == self.ws,
+                reviews.c.player_id == player_id,
+                reviews.c.due_at <= now,
             )
         ).scalar_one()
 
 
 class StreakRepo(Scoped):
     def get(self, player_id: int) -> StreakRec:
-        row = (
-            self.session.execute(
-                select(streaks.c.last_day, streaks.c.streak, streaks.c.best).where(
-                    streaks.c.workspace_id == self.ws, streaks.c.player_id == player_id
-                )
-            )
-        ).first()
+        row = self.session.execute(_STREAK, {"ws": self.ws, "player": player_id}).first()
         return StreakRec(row.last_day, row.streak, row.best) if row else StreakRec(None, 0, 0)
 
     def put(self, player_id: int, day: date, streak: int, best: int) -> None:
-        stmt = insert_for(self.session, streaks).values(
-            player_id=player_id, workspace_id=self.ws, last_day=day, streak=streak, best=best
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[streaks.c.player_id],
-            set_={"last_day": day, "streak": streak, "best": best},
-            where=streaks.c.workspace_id == self.ws,
-        )
-        self.session.execute(stmt)
+        row = {
+            "player_id": player_id,
+            "workspace_id": self.ws,
+            "last_day": day,
+            "streak": streak,
+            "best": best,
+        }
+        self.session.execute(prepared(self.session, "streak", _streak_upsert), row)

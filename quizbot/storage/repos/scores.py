@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from quizbot.storage.models import (
     Answer,
@@ -18,7 +19,7 @@ from quizbot.storage.models import (
 )
 from quizbot.storage.periods import period_keys
 from quizbot.storage.records import BoardRow
-from quizbot.storage.repos._sql import Scoped, insert_for, table_of
+from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
 
 awards = table_of(PointAward)
 player_scores = table_of(PlayerScore)
@@ -78,21 +79,17 @@ class ScoreRepo(Scoped):
         reason: str,
         at: datetime,
     ) -> bool:
-        stmt = (
-            insert_for(self.session, awards)
-            .values(
-                workspace_id=self.ws,
-                player_id=player_id,
-                team_id=team_id,
-                answer_id=answer_id,
-                points=points,
-                reason=reason,
-                awarded_at=at,
-            )
-            .on_conflict_do_nothing(index_elements=[awards.c.answer_id])
-            .returning(awards.c.id)
-        )
-        return (self.session.execute(stmt)).scalar_one_or_none() is not None
+        stmt = prepared(self.session, "ledger", _ledger_stmt)
+        row = {
+            "workspace_id": self.ws,
+            "player_id": player_id,
+            "team_id": team_id,
+            "answer_id": answer_id,
+            "points": points,
+            "reason": reason,
+            "awarded_at": at,
+        }
+        return self.session.execute(stmt, row).scalar_one_or_none() is not None
 
     def _aggregate(
         self,
@@ -104,8 +101,8 @@ class ScoreRepo(Scoped):
         tz: str,
     ) -> None:
         keys = period_keys(at, tz)
-        ins = insert_for(self.session, player_scores)
-        stmt = ins.values(
+        self.session.execute(
+            prepared(self.session, "player_scores", _player_upsert),
             [
                 {
                     "workspace_id": self.ws,
@@ -115,24 +112,19 @@ class ScoreRepo(Scoped):
                     "answers": answered,
                 }
                 for k in keys
-            ]
-        ).on_conflict_do_update(
-            index_elements=[
-                player_scores.c.workspace_id,
-                player_scores.c.period,
-                player_scores.c.player_id,
             ],
-            set_={
-                "points": player_scores.c.points + ins.excluded.points,
-                "answers": player_scores.c.answers + ins.excluded.answers,
-            },
         )
-        self.session.execute(stmt)
         if team_id is None:
             return
-        act = (
-            insert_for(self.session, activity)
-            .values(
+        seen = set(
+            self.session.execute(
+                _ACTIVE, {"ws": self.ws, "team": team_id, "player": player_id, "keys": keys}
+            ).scalars()
+        )
+        fresh = [k for k in keys if k not in seen]
+        if fresh:
+            self.session.execute(
+                prepared(self.session, "activity", _activity_insert),
                 [
                     {
                         "workspace_id": self.ws,
@@ -140,15 +132,11 @@ class ScoreRepo(Scoped):
                         "team_id": team_id,
                         "player_id": player_id,
                     }
-                    for k in keys
-                ]
+                    for k in fresh
+                ],
             )
-            .on_conflict_do_nothing()
-            .returning(activity.c.period)
-        )
-        fresh = set((self.session.execute(act)).scalars())
-        tins = insert_for(self.session, team_scores)
-        tstmt = tins.values(
+        self.session.execute(
+            prepared(self.session, "team_scores", _team_upsert),
             [
                 {
                     "workspace_id": self.ws,
@@ -158,19 +146,8 @@ class ScoreRepo(Scoped):
                     "members": 1 if k in fresh else 0,
                 }
                 for k in keys
-            ]
-        ).on_conflict_do_update(
-            index_elements=[
-                team_scores.c.workspace_id,
-                team_scores.c.period,
-                team_scores.c.team_id,
             ],
-            set_={
-                "points": team_scores.c.points + tins.excluded.points,
-                "members": team_scores.c.members + tins.excluded.members,
-            },
         )
-        self.session.execute(tstmt)
 
     def player_points(self, player_id: int, period: str) -> int:
         return (
@@ -250,6 +227,50 @@ class ScoreRepo(Scoped):
             if name is not None:
                 mine = BoardRow(len(ranked) + 1, caller_team, name, 0, 0)
         return ranked[:limit], mine
+
+
+_ACTIVE = select(activity.c.period).where(
+    activity.c.workspace_id == bindparam("ws"),
+    activity.c.team_id == bindparam("team"),
+    activity.c.player_id == bindparam("player"),
+    activity.c.period.in_(bindparam("keys", expanding=True)),
+)
+
+
+def _ledger_stmt(dialect: str) -> Any:
+    return (
+        dialect_insert(dialect, awards)
+        .on_conflict_do_nothing(index_elements=[awards.c.answer_id])
+        .returning(awards.c.id)
+    )
+
+
+def _player_upsert(dialect: str) -> Any:
+    ins = dialect_insert(dialect, player_scores)
+    c = player_scores.c
+    return ins.on_conflict_do_update(
+        index_elements=[c.workspace_id, c.period, c.player_id],
+        set_={
+            "points": c.points + ins.excluded.points,
+            "answers": c.answers + ins.excluded.answers,
+        },
+    )
+
+
+def _activity_insert(dialect: str) -> Any:
+    return dialect_insert(dialect, activity).on_conflict_do_nothing()
+
+
+def _team_upsert(dialect: str) -> Any:
+    ins = dialect_insert(dialect, team_scores)
+    c = team_scores.c
+    return ins.on_conflict_do_update(
+        index_elements=[c.workspace_id, c.period, c.team_id],
+        set_={
+            "points": c.points + ins.excluded.points,
+            "members": c.members + ins.excluded.members,
+        },
+    )
 
 
 def _avg(points: int, members: int | None) -> Fraction:

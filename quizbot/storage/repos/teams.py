@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, bindparam, delete, func, select
 
 from quizbot.storage.models import Team, TeamMember
 from quizbot.storage.records import TeamRec
@@ -13,6 +13,11 @@ from quizbot.storage.repos._sql import Scoped, insert_for, table_of
 
 teams = table_of(Team)
 members = table_of(TeamMember)
+
+
+_TEAM_OF = select(members.c.team_id).where(
+    members.c.workspace_id == bindparam("ws"), members.c.player_id == bindparam("player")
+)
 
 
 class TeamRepo(Scoped):
@@ -48,12 +53,8 @@ class TeamRepo(Scoped):
         return TeamRec(row.id, row.name) if row else None
 
     def team_id_of(self, player_id: int) -> int | None:
-        return (
-            self.session.execute(
-                select(members.c.team_id).where(
-                    members.c.workspace_id == self.ws, members.c.player_id == player_id
-                )
-            )
+        return self.session.execute(
+            _TEAM_OF, {"ws": self.ws, "player": player_id}
         ).scalar_one_or_none()
 
     def join(self, player_id: int, team_id: int, now: datetime) -> None:

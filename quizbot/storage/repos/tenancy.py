@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from quizbot.storage.models import Player, Workspace
@@ -15,6 +15,15 @@ workspaces = table_of(Workspace)
 players = table_of(Player)
 
 
+_FIND_WS = select(workspaces.c.id, workspaces.c.timezone).where(
+    workspaces.c.platform == bindparam("platform"),
+    workspaces.c.external_id == bindparam("external"),
+)
+_FIND_PLAYER = select(players.c.id, players.c.display_name).where(
+    players.c.workspace_id == bindparam("ws"), players.c.external_id == bindparam("external")
+)
+
+
 class WorkspaceRepo:
     """The only repository not bound to a workspace: it finds or creates them."""
 
@@ -22,12 +31,8 @@ class WorkspaceRepo:
         self.session = session
 
     def find(self, platform: str, external_id: str) -> WorkspaceRec | None:
-        row = (
-            self.session.execute(
-                select(workspaces.c.id, workspaces.c.timezone).where(
-                    workspaces.c.platform == platform, workspaces.c.external_id == external_id
-                )
-            )
+        row = self.session.execute(
+            _FIND_WS, {"platform": platform, "external": external_id}
         ).first()
         return WorkspaceRec(row.id, platform, external_id, row.timezone) if row else None
 
@@ -58,13 +63,7 @@ class WorkspaceRepo:
 
 class PlayerRepo(Scoped):
     def find(self, external_id: str) -> tuple[int, str] | None:
-        row = (
-            self.session.execute(
-                select(players.c.id, players.c.display_name).where(
-                    players.c.workspace_id == self.ws, players.c.external_id == external_id
-                )
-            )
-        ).first()
+        row = self.session.execute(_FIND_PLAYER, {"ws": self.ws, "external": external_id}).first()
         return (row.id, row.display_name) if row else None
 
     def get_or_create(self, external_id: str, display_name: str, now: datetime) -> int:
