@@ -64,7 +64,7 @@ def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSp
         return None
     target = len(question.gist)
     pool.sort(key=lambda g: abs(len(g) - target))
-    distractors = rng.sample(pool[: max(_POOL, 3)], len(CHOICE_IDS) - 1)
+    distractors = rng.sample(pool[:_POOL], len(CHOICE_IDS) - 1)
     options = [question.gist, *distractors]
     rng.shuffle(options)
     choices = tuple(Choice(cid, text) for cid, text in zip(CHOICE_IDS, options, strict=True))
