@@ -31,6 +31,7 @@ T = TypeVar("T")
 REVEAL_TEXT = "reveal"  # what a flashcard "answer" sends: the engine only reveals it
 PLATFORM = WORKSPACE = "local"
 MAX_USER = 64
+GONE = object()  # an engine call's ask no longer exists
 
 
 def local_player(user: str | None) -> PlayerRef:
@@ -108,13 +109,14 @@ class PlaySession:
             if isinstance(command, int):
                 return command
             if isinstance(command, Skip):
-                skipped = self._call(self.service.ask(self.who, topic))
-                return 1 if skipped is None else skipped
+                return self._fresh(topic)
             if isinstance(command, Answer | Reveal):
                 text = command.text if isinstance(command, Answer) else REVEAL_TEXT
                 verdict = self._call(self.service.answer(self.who, card.ask_id, text))
                 if verdict is None:
                     continue  # bad input: the message is shown, the question stays
+                if verdict is GONE:
+                    return self._fresh(topic)  # the ask vanished: move on to a new one
                 if isinstance(verdict, int):
                     return verdict
                 return self._after(verdict, topic)
@@ -133,14 +135,15 @@ class PlaySession:
             rated = self._call(self.service.rate(self.who, verdict.ask_id, command.rating))
             if isinstance(rated, int):
                 return rated
-            if rated is not None:
+            if isinstance(rated, Verdict):
                 self.out.info(f"Noted ({command.rating}); it comes back when it is due.")
                 verdict = rated
                 break
-        if verdict.next is not None:
-            return verdict.next
-        nxt = self._call(self.service.ask(self.who, topic))
-        return nxt if nxt is not None else 1
+        return verdict.next if verdict.next is not None else self._fresh(topic)
+
+    def _fresh(self, topic: str | None) -> QuestionCard | int:
+        card = self._call(self.service.ask(self.who, topic))
+        return card if isinstance(card, QuestionCard | int) else 1
 
     def _read(self, awaiting: Awaiting, verdict: Verdict | None = None) -> Any:
         """The next usable command; an int exit code on quit or end of input."""
@@ -160,8 +163,9 @@ class PlaySession:
             else:
                 return command
 
-    def _call(self, call: Awaitable[T]) -> T | int | None:
-        """Run an engine call; None after a player-facing error, 1 when storage is down."""
+    def _call(self, call: Awaitable[T]) -> Any:
+        """Run an engine call: its result; None after a player-facing error, GONE when the ask
+        is unknown, 1 when storage is down."""
         try:
             return self.run(call)
         except StorageUnavailable as exc:
@@ -169,7 +173,7 @@ class PlaySession:
             return 1
         except UnknownAsk as exc:
             self.out.error(exc.message)
-            return None
+            return GONE
         except QuizError as exc:
             self.out.error(exc.message, exc.suggestions)
             return None

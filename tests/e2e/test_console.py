@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from adapters.cli import app
 from adapters.console.app import PlaySession
 from adapters.console.render import JsonOutput
-from quizbot.errors import InvalidInput, StorageUnavailable, UnknownTopic
+from quizbot.errors import InvalidInput, StorageUnavailable, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -330,6 +330,8 @@ class ScriptedEngine:
             raise StorageUnavailable("The database is not reachable; nothing was saved.")
         if response == "long":
             raise InvalidInput("Too long.")
+        if response == "stale":
+            raise UnknownAsk("I can't find that question for you; ask for a new one.")
         if ask_id == "flash":
             ratings = (Choice("again", "Again"), Choice("good", "Good"))
             return Verdict(ask_id, None, "model answer", "", rating_choices=ratings)
@@ -436,3 +438,11 @@ def test_session_flashcard_reveal_then_rating() -> None:
     assert events[1]["correct"] is None and events[1]["answer"] == "model answer"
     assert [c["id"] for c in events[2]["choices"]] == ["again", "good"]
     assert ("rate", "flash", "good") in engine.calls  # "2" is the second rating
+
+
+def test_session_moves_on_when_the_ask_is_gone() -> None:
+    engine = ScriptedEngine()
+    code, events = _session(["stale"], engine)
+    assert code == 0
+    assert [e["type"] for e in events] == ["question", "error", "question"]
+    assert [c[0] for c in engine.calls] == ["ask", "answer", "ask"]
