@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 from typer.testing import CliRunner
 
@@ -11,10 +14,17 @@ ENV_KEYS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNIN
 
 
 @pytest.fixture
-def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory) -> None:
+def no_credentials(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
+) -> Iterator[None]:
     for key in ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    # `run` installs its own stderr handler; CliRunner's stream is closed after the test.
+    root.handlers[:], root.level = handlers, level
 
 
 def test_run_without_credentials_points_to_play(no_credentials: None) -> None:
