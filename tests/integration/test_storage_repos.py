@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quizbot.asking.spec import AskSpec
-from quizbot.errors import StorageUnavailable
+from quizbot.errors import InvalidInput, StorageUnavailable
 from quizbot.replies import AskKind
 from quizbot.storage.db import make_engine, make_sessions, upgrade
 from quizbot.storage.models import PlayerScore, TeamActivity, TeamScore
 from quizbot.storage.records import AskRec
-from quizbot.storage.uow import UnitOfWork, rebuild_scores
+from quizbot.storage.uow import Store, Tx, UnitOfWork, rebuild_scores
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SPEC = AskSpec(
@@ -203,3 +204,40 @@ async def test_rebuild_from_the_logs_equals_the_incremental_boards(
     replayed = await rebuild_scores(sessions)
     assert replayed == 40
     assert await _snapshot(sessions) == incremental
+
+
+async def test_a_failing_transaction_leaves_nothing_behind(database_url: str) -> None:
+    await upgrade(database_url)
+    engine = make_engine(database_url)
+    store = Store(engine)
+
+    def half_done(tx: Tx) -> None:
+        ws = tx.workspaces.get_or_create("slack", "T9", NOW)
+        tx.scoped(ws.id).players.get_or_create("U9", "Half", NOW)
+        raise InvalidInput("bad input discovered after the first writes")
+
+    try:
+        with pytest.raises(InvalidInput):
+            await store.run(half_done)
+        assert await store.run(lambda tx: tx.workspaces.find("slack", "T9")) is None
+    finally:
+        await store.aclose()
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://nobody@127.0.0.1:1/none", "sqlite+aiosqlite:///{tmp}/dir.db/x.db"]
+)
+async def test_store_reports_an_unreachable_database(url: str, tmp_path: Path) -> None:
+    url = url.format(tmp=tmp_path)
+    if "dir.db" in url:
+        (tmp_path / "dir.db" / "x.db").mkdir(parents=True)  # a directory where the file should be
+    engine = make_engine(url)
+    store = Store(engine)
+    try:
+        with pytest.raises(StorageUnavailable) as caught:
+            await store.run(lambda tx: tx.workspaces.get_or_create("local", "local", NOW))
+        assert "nothing was saved" in caught.value.message
+    finally:
+        await store.aclose()
+        await engine.dispose()
