@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
+from quizbot.drops.service import DropService
 from quizbot.errors import StorageUnavailable
 from quizbot.service import Clock, QuizService
 from quizbot.settings import Settings
@@ -28,6 +29,7 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     service: QuizService
+    drops: DropService | None = None  # also `service.drops`; adapters add their publishers
     closed: bool = field(default=False, repr=False)
 
     async def aclose(self) -> None:
@@ -51,6 +53,7 @@ async def bootstrap(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     migrate: bool = True,
+    drops: bool = True,
 ) -> Runtime:
     """Build the runtime: migrate the database (unless told not to), load the bank, the service.
 
@@ -61,6 +64,7 @@ async def bootstrap(
         clock: aware-UTC clock for the service (tests inject one).
         rng: randomness for the service.
         migrate: apply pending migrations first.
+        drops: attach the daily-drop service (no publishers yet) to `service.drops`.
 
     Returns:
         A Runtime; call `await runtime.aclose()` when done.
@@ -84,10 +88,16 @@ async def bootstrap(
         raise
     sessions = make_sessions(engine)
     service = QuizService(bank, sessions, clock=clock, rng=rng)
+    drop_service = None
+    if drops:
+        drop_service = DropService(
+            sessions, bank, {}, service.clock, grace_minutes=settings.drop_grace_minutes
+        )
+        service.drops = drop_service
     logger.info(
         "engine ready: %d concepts, %d questions, %s database",
         len(bank.concepts),
         len(bank.questions),
         engine.dialect.name,
     )
-    return Runtime(settings, bank, engine, sessions, service)
+    return Runtime(settings, bank, engine, sessions, service, drop_service)

@@ -196,7 +196,11 @@ async def test_flashcards_reveal_then_self_rate_for_no_points(runtime: Runtime) 
     assert stats.answered == 0 and stats.strongest[0].concept_id == "chain-rule"
 
 
-async def test_drops_need_the_drop_service(runtime: Runtime) -> None:
+async def test_drop_commands_go_to_the_drop_service_when_there_is_one(runtime: Runtime) -> None:
+    assert runtime.drops is not None and runtime.service.drops is runtime.drops
+    admin = PlayerRef("discord", "g1", "boss", "Boss", is_admin=True)
+    assert await runtime.service.drop_list(admin) == ()
+    runtime.service.drops = None
     with pytest.raises(QuizError) as caught:
         await runtime.service.drop_list(player())
     assert "not set up" in caught.value.message
