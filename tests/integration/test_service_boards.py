@@ -10,6 +10,7 @@ from quizbot.bootstrap import Runtime
 from quizbot.errors import InvalidInput, InvalidTeamName, QuizError
 from quizbot.replies import AskKind, Board, Period, PlayerRef
 from quizbot.selection import Pick
+from quizbot.storage.uow import rebuild_scores
 from tests.integration.test_service_kit import (
     FakeClock,
     clock,
@@ -54,6 +55,9 @@ async def test_week_and_month_follow_the_workspace_timezone(
     assert {r.name for r in total.rows} == {"Sunday", "Monday", "December"}
     assert [r.rank for r in total.rows] == [1, 1, 1]  # a three-way tie shares first place
     assert week.caller is not None and week.caller.is_caller and week.caller.name == "December"
+    assert await rebuild_scores(svc.store) == 3  # the boards are exactly what the log says
+    assert await svc.leaderboard(me, Board.PLAYERS, Period.WEEK) == week
+    assert await svc.leaderboard(me, Board.PLAYERS, Period.MONTH) == month
 
 
 async def test_top_ten_plus_the_callers_own_rank(runtime: Runtime, clock: FakeClock) -> None:
