@@ -1,43 +1,48 @@
-"""Async token buckets that pace posts per platform (global) and per channel."""
+"""Async pacing per platform (global) and per channel: at most `count` posts in any window.
+
+A sliding-window log rather than a token bucket with a burst of one: such a bucket loses every
+late wake-up of the event loop (measured ~46 posts/s against a 50/s limit), while the window
+lets a late post be made up without ever exceeding `count` in any `per` seconds.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 Monotonic = Callable[[], float]
-_EPSILON = 1e-6  # float slack so a wait never shrinks below what a clock can resolve
 Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """`rate` tokens per second, bursts of at most `burst`."""
+    """At most `count` posts in any `per` seconds."""
 
-    rate: float
-    burst: float
+    count: int
+    per: float
 
 
 @dataclass(frozen=True, slots=True)
 class PlatformLimits:
-    """A platform's posting limits: one global bucket (optional) and one per channel."""
+    """A platform's posting limits: one for the whole bot (optional) and one per channel."""
 
     global_limit: Limit | None
     per_channel: Limit | None
 
 
-# Discord: 50 requests/s per bot; 5 messages / 5 s per channel. A burst of 1 keeps every window
-# within the limit (a burst of 5 at 1/s would allow 10 in some 5 s). Slack: ~1 message/s/channel.
+# Discord: 50 requests/s per bot (2% slack for network jitter) and 5 messages / 5 s per
+# channel. Slack chat.postMessage: about 1 message/s per channel.
 PLATFORM_LIMITS: dict[str, PlatformLimits] = {
-    "discord": PlatformLimits(Limit(rate=50.0, burst=1.0), Limit(rate=1.0, burst=1.0)),
-    "slack": PlatformLimits(None, Limit(rate=1.0, burst=1.0)),
+    "discord": PlatformLimits(Limit(50, 1.02), Limit(5, 5.0)),
+    "slack": PlatformLimits(None, Limit(1, 1.0)),
 }
 
 
-class TokenBucket:
-    """Waits until a token is free; waiters are served in arrival order (FIFO lock)."""
+class WindowLimiter:
+    """Waits until a post keeps the window within its limit; waiters go in arrival order."""
 
     def __init__(
         self, limit: Limit, *, monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep
@@ -45,31 +50,30 @@ class TokenBucket:
         self._limit = limit
         self._now = monotonic
         self._sleep = sleep
-        self._tokens = limit.burst
-        self._stamp = monotonic()
+        self._sent: deque[float] = deque(maxlen=limit.count)
+        self._hold_until = float("-inf")
         self._lock = asyncio.Lock()
 
-    def _refill(self) -> None:
+    def _wait(self) -> float:
         now = self._now()
-        self._tokens = min(self._limit.burst, self._tokens + (now - self._stamp) * self._limit.rate)
-        self._stamp = now
+        wait = self._hold_until - now
+        if len(self._sent) == self._limit.count:
+            wait = max(wait, self._sent[0] + self._limit.per - now)
+        return wait
 
     async def acquire(self) -> None:
         async with self._lock:
-            self._refill()
-            while self._tokens < 1.0 - _EPSILON:
-                await self._sleep((1.0 - self._tokens) / self._limit.rate)
-                self._refill()
-            self._tokens = max(self._tokens - 1.0, 0.0)
+            while (wait := self._wait()) > 0:
+                await self._sleep(wait)
+            self._sent.append(self._now())
 
-    def penalize(self, seconds: float) -> None:
-        """Drain the bucket so the next token is `seconds` away (after a 429's retry_after)."""
-        self._refill()
-        self._tokens = min(self._tokens, 1.0 - seconds * self._limit.rate)
+    def hold(self, seconds: float) -> None:
+        """Let nothing through for `seconds` (a 429's retry_after)."""
+        self._hold_until = max(self._hold_until, self._now() + seconds)
 
 
 class Pacer:
-    """Paces one platform's posts: the global bucket and a bucket per channel."""
+    """Paces one platform's posts: the global window and one window per channel."""
 
     def __init__(
         self,
@@ -81,26 +85,21 @@ class Pacer:
         self._limits = limits
         self._monotonic = monotonic
         self._sleep = sleep
-        self._global = (
-            TokenBucket(limits.global_limit, monotonic=monotonic, sleep=sleep)
-            if limits.global_limit
-            else None
-        )
-        self._channels: dict[str, TokenBucket] = {}
+        self._global = self._make(limits.global_limit)
+        self._channels: dict[str, WindowLimiter | None] = {}
 
-    def _channel(self, channel_id: str) -> TokenBucket | None:
-        if self._limits.per_channel is None:
+    def _make(self, limit: Limit | None) -> WindowLimiter | None:
+        if limit is None:
             return None
-        bucket = self._channels.get(channel_id)
-        if bucket is None:
-            bucket = TokenBucket(
-                self._limits.per_channel, monotonic=self._monotonic, sleep=self._sleep
-            )
-            self._channels[channel_id] = bucket
-        return bucket
+        return WindowLimiter(limit, monotonic=self._monotonic, sleep=self._sleep)
+
+    def _channel(self, channel_id: str) -> WindowLimiter | None:
+        if channel_id not in self._channels:
+            self._channels[channel_id] = self._make(self._limits.per_channel)
+        return self._channels[channel_id]
 
     async def acquire(self, channel_id: str) -> None:
-        """Wait for the channel's turn first, then for a global token (so waits do not hoard it)."""
+        """Wait for the channel's turn first, then the global one (so waits do not hoard it)."""
         channel = self._channel(channel_id)
         if channel is not None:
             await channel.acquire()
@@ -108,14 +107,14 @@ class Pacer:
             await self._global.acquire()
 
     def backoff(self, retry_after: float, channel_id: str | None = None) -> bool:
-        """A 429 said wait: hold the global bucket (or only the channel's, when scoped).
+        """A 429 said wait: hold the global window (or only the channel's, when scoped).
 
-        Returns False when no bucket can hold the wait (the caller then sleeps itself).
+        Returns False when no limiter can hold the wait (the caller then sleeps itself).
         """
-        bucket = self._channel(channel_id) if channel_id else self._global
-        if bucket is None:
+        limiter = self._channel(channel_id) if channel_id else self._global
+        if limiter is None:
             return False
-        bucket.penalize(retry_after)
+        limiter.hold(retry_after)
         return True
 
 
@@ -123,6 +122,5 @@ def pacer_for(
     platform: str, *, monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep
 ) -> Pacer:
     """The platform's pacer; unknown platforms (e.g. the console) are not paced."""
-    return Pacer(
-        PLATFORM_LIMITS.get(platform, PlatformLimits(None, None)), monotonic=monotonic, sleep=sleep
-    )
+    limits = PLATFORM_LIMITS.get(platform, PlatformLimits(None, None))
+    return Pacer(limits, monotonic=monotonic, sleep=sleep)

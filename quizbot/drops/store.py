@@ -191,6 +191,21 @@ async def insert_drop(session: AsyncSession, values: dict[str, object]) -> bool:
         return False
 
 
+async def insert_drops(session: AsyncSession, rows: list[dict[str, object]]) -> set[str]:
+    """Insert many drop rows in one statement; returns the ids that won their unique key."""
+    if not rows:
+        return set()
+    stmt = (
+        insert_for(session, drops)
+        .values(rows)
+        .on_conflict_do_nothing(
+            index_elements=[drops.c.workspace_id, drops.c.channel_id, drops.c.local_date]
+        )
+        .returning(drops.c.id)
+    )
+    return set((await session.execute(stmt)).scalars())
+
+
 async def retake(
     session: AsyncSession, drop: DropRec, worker: str, now: datetime, *, status: str
 ) -> bool:
@@ -252,6 +267,31 @@ async def recent_keys(
     out: dict[str, date] = {}
     for key, day in rows:
         out[key] = max(day, out.get(key, day))
+    return out
+
+
+async def recent_keys_many(
+    session: AsyncSession, channels: Iterable[tuple[int, str]], since: datetime
+) -> dict[tuple[int, str], dict[str, date]]:
+    """`recent_keys` for many (workspace_id, channel_id) pairs in one query."""
+    wanted = set(channels)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(
+            drops.c.workspace_id, drops.c.channel_id, drops.c.question_key, drops.c.local_date
+        ).where(
+            drops.c.workspace_id.in_({w for w, _ in wanted}),
+            drops.c.channel_id.in_({c for _, c in wanted}),
+            drops.c.due_at >= since,
+            drops.c.question_key.is_not(None),
+        )
+    )
+    out: dict[tuple[int, str], dict[str, date]] = {k: {} for k in wanted}
+    for ws, channel, key, day in rows:
+        seen = out.get((ws, channel))
+        if seen is not None:
+            seen[key] = max(day, seen.get(key, day))
     return out
 
 

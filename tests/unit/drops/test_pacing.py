@@ -1,4 +1,4 @@
-"""Token-bucket pacing and 429 / 5xx retries, on a manual clock (no real sleeping)."""
+"""Window pacing and 429 / 5xx retries, on a manual clock (no real sleeping)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ async def test_discord_global_pace_is_at_most_50_per_second() -> None:
         await pacer.acquire(f"c{i}")
         stamps.append(clock.monotonic() - start)
     for i in range(len(stamps) - 50):
-        assert stamps[i + 50] - stamps[i] >= 1.0 - 1e-6  # never 51 in one second
-    assert stamps[-1] == pytest.approx(199 / 50)
+        assert stamps[i + 50] - stamps[i] >= 1.0  # never 51 in one second
+    assert stamps[-1] < 200 / 50  # yet no slower than the limit allows
 
 
 async def test_discord_channel_pace_is_five_per_five_seconds() -> None:
@@ -37,7 +37,7 @@ async def test_discord_channel_pace_is_five_per_five_seconds() -> None:
         await pacer.acquire("one-channel")
         stamps.append(clock.monotonic() - start)
     for i in range(len(stamps) - 5):
-        assert stamps[i + 5] - stamps[i] >= 5.0 - 1e-6
+        assert stamps[i + 5] - stamps[i] >= 5.0
 
 
 async def test_slack_paces_one_message_per_second_per_channel_only() -> None:
@@ -48,6 +48,16 @@ async def test_slack_paces_one_message_per_second_per_channel_only() -> None:
     assert clock.slept == []
     await pacer.acquire("c0")
     assert sum(clock.slept) == pytest.approx(1.0)
+
+
+async def test_a_late_wake_up_is_made_up_without_exceeding_the_window() -> None:
+    clock = _clock()
+    pacer = Pacer(PlatformLimits(Limit(2, 1.0), None), monotonic=clock.monotonic, sleep=clock.sleep)
+    await pacer.acquire("a")
+    clock.advance(seconds=0.9)  # the loop was busy: the second post goes late
+    await pacer.acquire("b")
+    await pacer.acquire("c")  # waits only until the first leaves the window
+    assert clock.monotonic() - _clock().monotonic() == pytest.approx(1.0)
 
 
 async def test_retry_after_429_then_success_posts_once() -> None:

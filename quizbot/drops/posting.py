@@ -1,0 +1,306 @@
+"""Posting: find due drops, claim them in the database (the unique key decides), post, mark."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from quizbot.api import ChannelRef
+from quizbot.asking.spec import AskSpec
+from quizbot.drops import store
+from quizbot.drops.cards import drop_card
+from quizbot.drops.choice import REPEAT_WINDOW_DAYS, average_mastery, build_drop_ask, choose_drop
+from quizbot.drops.deps import DropDeps
+from quizbot.drops.publishing import PublishFailed, publish
+from quizbot.drops.schedule import occurrences, reveal_time
+from quizbot.drops.store import DropRec, ScheduleRec
+from quizbot.drops.tables import DropStatus
+from quizbot.storage.records import AskRec
+from quizbot.storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+LOOKBACK = timedelta(hours=24)  # how far back a sweep looks for missed drops
+CLAIM_CHUNK = 50  # drops claimed per transaction; posting starts after the first chunk
+
+Key = tuple[int, str, date]
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did: drop ids posted, skipped (too late) and failed (retried later)."""
+
+    posted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    schedule: ScheduleRec
+    local_date: date
+    due_at: datetime
+    requested: bool  # a "drop now" request rather than the schedule's time
+
+    @property
+    def key(self) -> Key:
+        return (self.schedule.workspace_id, self.schedule.channel_id, self.local_date)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    drop_id: str
+    schedule: ScheduleRec
+    ask_id: str
+    spec: AskSpec
+
+
+def plan(schedules: list[ScheduleRec], platforms: set[str], now: datetime) -> dict[Key, Due]:
+    """Drops due by `now` per (workspace, channel, local date), earliest due time per date."""
+    found: dict[Key, Due] = {}
+    for sch in schedules:
+        if sch.platform not in platforms:
+            continue  # another process serves that platform
+        dues: list[Due] = []
+        if sch.active:
+            # Only times after the schedule was last set: a new 09:00 set at 10:00 starts tomorrow.
+            start = max(now - LOOKBACK, sch.updated_at)
+            end = now + timedelta(microseconds=1)
+            dues += [Due(sch, d, at, False) for d, at in occurrences(sch.spec, start, end)]
+        if sch.requested_at is not None and sch.requested_at <= now:
+            day = sch.requested_at.astimezone(ZoneInfo(sch.timezone)).date()
+            dues.append(Due(sch, day, sch.requested_at, True))
+        for due in dues:
+            if due.key not in found or due.due_at < found[due.key].due_at:
+                found[due.key] = due
+    return found
+
+
+class DropPoster:
+    def __init__(self, deps: DropDeps) -> None:
+        self.deps = deps
+
+    async def post_due(self) -> SweepReport:
+        """Post every drop due now (or missed within the grace window); skip older ones."""
+        deps, now, report = self.deps, self.deps.clock(), SweepReport()
+        async with deps.reading() as uow:
+            schedules = await store.list_schedules(uow.session, runnable_only=True)
+            due = plan(schedules, set(deps.publishers), now)
+            existing = await store.drops_on(uow.session, due.keys())
+        fresh, late, stale, served = [], [], [], []
+        for d in due.values():
+            row = existing.get(d.key)
+            if row is None:
+                (late if now - d.due_at > deps.grace else fresh).append(d)
+                continue
+            if d.requested:
+                served.append(d)  # today's drop exists already
+            if row.status == DropStatus.CLAIMED and (row.claimed_at or now) <= now - deps.stale:
+                stale.append((d, row))
+        if late or served:
+            await self._skip(late, served, now, report)
+        deps.rng.shuffle(fresh)  # racing workers then mostly contend on different rows
+        tasks = [asyncio.create_task(self._retake(d, row, now, report)) for d, row in stale]
+        for i in range(0, len(fresh), CLAIM_CHUNK):
+            # Inserting in one global key order keeps racing transactions free of deadlocks.
+            chunk = sorted(fresh[i : i + CLAIM_CHUNK], key=lambda d: d.key)
+            try:
+                won = await self._claim(chunk, now)
+            except Exception:
+                logger.exception("claiming %d drops failed; the next sweep retries", len(chunk))
+                report.failed += [str(d.key) for d in chunk]
+                continue
+            tasks += [asyncio.create_task(self._post_guarded(c, report)) for c in won]
+        await asyncio.gather(*tasks)
+        return report
+
+    async def _skip(
+        self, late: list[Due], served: list[Due], now: datetime, rep: SweepReport
+    ) -> None:
+        rows = [self._row(uuid.uuid4().hex, d, now, DropStatus.SKIPPED) for d in late]
+        async with self.deps.writing() as uow:
+            won = await store.insert_drops(uow.session, rows)
+            for d in [*late, *served]:
+                if d.requested:
+                    await store.clear_request(uow.session, d.schedule.id, d.due_at)
+            await uow.commit()
+        for d, row in zip(late, rows, strict=True):
+            if row["id"] in won:
+                self._log_skip(d, now)
+                rep.skipped.append(str(row["id"]))
+
+    def _row(self, drop_id: str, due: Due, now: datetime, status: str) -> dict[str, object]:
+        sch = due.schedule
+        return {
+            "id": drop_id,
+            "schedule_id": sch.id,
+            "workspace_id": sch.workspace_id,
+            "platform": sch.platform,
+            "channel_id": sch.channel_id,
+            "local_date": due.local_date,
+            "due_at": due.due_at,
+            "status": status,
+            "claimed_by": self.deps.worker_id,
+            "claimed_at": now,
+            "reveal_at": reveal_time(sch.spec, due.due_at, sch.reveal_after_minutes),
+            "ask_id": None,
+            "question_key": None,
+        }
+
+    def _log_skip(self, due: Due, now: datetime) -> None:
+        logger.warning(
+            "drop skipped: %s channel %s for %s was due %s, %d min ago (grace %d min)",
+            due.schedule.platform,
+            due.schedule.channel_id,
+            due.local_date.isoformat(),
+            due.due_at.isoformat(),
+            (now - due.due_at).total_seconds() // 60,
+            self.deps.grace.total_seconds() // 60,
+        )
+
+    async def _claim(self, chunk: list[Due], now: datetime) -> list[Claimed]:
+        """Claim a chunk in one transaction, each with its question and ask already chosen."""
+        since = min(d.due_at for d in chunk) - timedelta(days=REPEAT_WINDOW_DAYS)
+        async with self.deps.writing() as uow:
+            channels = [(d.schedule.workspace_id, d.schedule.channel_id) for d in chunk]
+            recent = await store.recent_keys_many(uow.session, channels, since)
+            mastery: dict[int, dict[str, float]] = {}
+            rows, made = [], {}
+            for d in chunk:
+                ws = d.schedule.workspace_id
+                if ws not in mastery:
+                    known = await store.workspace_mastery(uow.session, ws)
+                    mastery[ws] = average_mastery(known, len({r[0] for r in known}))
+                spec, key = self._choose(mastery[ws], recent[ws, d.schedule.channel_id], d)
+                row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
+                row["ask_id"], row["question_key"] = uuid.uuid4().hex, key
+                rows.append(row)
+                made[row["id"]] = (d, row, spec)
+            won = await store.insert_drops(uow.session, rows)
+            claimed = []
+            for drop_id in won:
+                d, row, spec = made[drop_id]
+                await self._add_ask(uow, d.schedule.workspace_id, row, spec, now)
+                claimed.append(Claimed(drop_id, d.schedule, str(row["ask_id"]), spec))
+            for d in chunk:
+                if d.requested:
+                    await store.clear_request(uow.session, d.schedule.id, d.due_at)
+            await uow.commit()
+        return claimed
+
+    def _choose(
+        self, mastery: dict[str, float], recent: dict[str, date], due: Due
+    ) -> tuple[AskSpec, str]:
+        deps = self.deps
+        weekday = due.local_date.weekday()
+        pick = choose_drop(deps.bank, mastery=mastery, recent=recent, weekday=weekday, rng=deps.rng)
+        return build_drop_ask(deps.bank, pick, deps.rng), pick.key
+
+    async def _add_ask(
+        self, uow: UnitOfWork, ws: int, row: dict[str, object], spec: AskSpec, now: datetime
+    ) -> None:
+        ask_id = str(row["ask_id"])
+        await uow.scoped(ws).asks.add(
+            AskRec(
+                id=ask_id,
+                workspace_id=ws,
+                player_id=None,
+                spec=spec,
+                concept_path=(spec.concept_id,),
+                follow_up_of=None,
+                root_ask_id=ask_id,
+                depth=0,
+                created_at=now,
+                drop_id=str(row["id"]),
+                closes_at=row["reveal_at"],  # type: ignore[arg-type]
+            )
+        )
+
+    async def _retake(self, due: Due, row: DropRec, now: datetime, report: SweepReport) -> None:
+        """Finish (or, past the grace window, skip) a claim whose worker went quiet."""
+        late = now - due.due_at > self.deps.grace
+        status = DropStatus.SKIPPED if late else DropStatus.CLAIMED
+        try:
+            async with self.deps.writing() as uow:
+                ok = await store.retake(uow.session, row, self.deps.worker_id, now, status=status)
+                if ok and not late:
+                    claimed = await self._ensure_ask(uow, row, due, now)
+                await uow.commit()
+        except Exception:
+            logger.exception("re-taking drop %s failed", row.id)
+            report.failed.append(row.id)
+            return
+        if not ok:
+            return
+        if late:
+            self._log_skip(due, now)
+            report.skipped.append(row.id)
+            return
+        logger.info("drop %s: finishing a stale claim of %s", row.id, row.claimed_by)
+        await self._post_guarded(claimed, report)
+
+    async def _ensure_ask(self, uow: UnitOfWork, row: DropRec, due: Due, now: datetime) -> Claimed:
+        ws = row.workspace_id
+        if row.ask_id is not None:
+            ask = await uow.scoped(ws).asks.get(row.ask_id)
+            if ask is not None:
+                return Claimed(row.id, due.schedule, ask.id, ask.spec)
+        since = row.due_at - timedelta(days=REPEAT_WINDOW_DAYS)
+        known = await store.workspace_mastery(uow.session, ws)
+        mastery = average_mastery(known, len({r[0] for r in known}))
+        recent = await store.recent_keys(uow.session, ws, row.channel_id, since)
+        spec, key = self._choose(mastery, recent, due)
+        ask_id = uuid.uuid4().hex
+        values = {"id": row.id, "ask_id": ask_id, "reveal_at": row.reveal_at}
+        await self._add_ask(uow, ws, values, spec, now)
+        await store.set_ask(uow.session, row.id, self.deps.worker_id, ask_id, key)
+        return Claimed(row.id, due.schedule, ask_id, spec)
+
+    async def _post_guarded(self, claimed: Claimed, report: SweepReport) -> None:
+        async with self.deps.tasks:
+            try:
+                posted = await self._post(claimed)
+            except Exception:
+                logger.exception(
+                    "drop %s failed; it stays claimed for a later sweep", claimed.drop_id
+                )
+                posted = False
+        (report.posted if posted else report.failed).append(claimed.drop_id)
+
+    async def _post(self, claimed: Claimed) -> bool:
+        deps, sch = self.deps, claimed.schedule
+        channel = ChannelRef(sch.platform, sch.workspace, sch.channel_id)
+        publisher = deps.publishers[sch.platform]
+        card = drop_card(deps.bank, claimed.ask_id, claimed.spec)
+        try:
+            ref = await publish(
+                lambda: publisher.post_drop(channel, card),
+                pacer=deps.pacer(sch.platform),
+                channel_id=sch.channel_id,
+                sleep=deps.sleep,
+                what=f"drop {claimed.drop_id}",
+            )
+        except PublishFailed as exc:
+            logger.error("%s; it stays claimed and a later sweep retries it", exc)
+            return False
+        async with deps.writing() as uow:
+            ok = await store.mark_posted(
+                uow.session, claimed.drop_id, deps.worker_id, ref, deps.clock()
+            )
+            await uow.commit()
+        if not ok:
+            logger.error(
+                "drop %s was posted but its claim was taken over meanwhile", claimed.drop_id
+            )
+        logger.info(
+            "drop posted: %s channel %s (%s), ask %s",
+            sch.platform,
+            sch.channel_id,
+            claimed.drop_id,
+            claimed.ask_id,
+        )
+        return True
