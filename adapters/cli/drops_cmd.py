@@ -47,7 +47,7 @@ def _run(url: str | None, call: Callable[[DropService], Awaitable[T]]) -> T:
         # No publishers here: the running bot posts; an empty bank skips the heavy load.
         runtime = await bootstrap(settings, database_url=url, bank=Bank.from_parts([], []))
         try:
-            drops = DropService(
+            drops = runtime.drops or DropService(
                 runtime.sessions,
                 runtime.bank,
                 {},
