@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knowledge.bank import Bank
 from knowledge.model import Concept, Difficulty, Question
-from quizbot.api import ChannelRef
+from quizbot.api import ChannelRef, DropPublisher
 from quizbot.drops import pacing
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.drops.service import DropService
@@ -153,7 +153,7 @@ async def run(channels: int, url: str, fail_rate: float, window: float | None) -
     due = datetime.now(UTC).replace(second=0, microsecond=0)
     limits = aiohttp.TCPConnector(limit=100)
     async with aiohttp.ClientSession(f"http://127.0.0.1:{port}", connector=limits) as http:
-        publishers = {"discord": HttpPublisher(http, "")}
+        publishers: dict[str, DropPublisher] = {"discord": HttpPublisher(http, "")}
         service = DropService(sessions, synthetic_bank(), publishers, clock, concurrency=100)
         admin = PlayerRef("discord", "bench-guild", "admin", "Admin", is_admin=True)
         clock.shift = (due - timedelta(minutes=5)) - datetime.now(UTC)

@@ -91,7 +91,10 @@ class DropPoster:
             schedules = await store.list_schedules(uow.session, runnable_only=True)
             due = plan(schedules, set(deps.publishers), now)
             existing = await store.drops_on(uow.session, due.keys())
-        fresh, late, stale, served = [], [], [], []
+        fresh: list[Due] = []
+        late: list[Due] = []
+        served: list[Due] = []
+        stale: list[tuple[Due, DropRec]] = []
         for d in due.values():
             row = existing.get(d.key)
             if row is None:
@@ -255,7 +258,7 @@ class DropPoster:
         recent = await store.recent_keys(uow.session, ws, row.channel_id, since)
         spec, key = self._choose(mastery, recent, due)
         ask_id = uuid.uuid4().hex
-        values = {"id": row.id, "ask_id": ask_id, "reveal_at": row.reveal_at}
+        values: dict[str, object] = {"id": row.id, "ask_id": ask_id, "reveal_at": row.reveal_at}
         await self._add_ask(uow, ws, values, spec, now)
         await store.set_ask(uow.session, row.id, self.deps.worker_id, ask_id, key)
         return Claimed(row.id, due.schedule, ask_id, spec)

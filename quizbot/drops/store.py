@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quizbot.drops.schedule import DropSpec, parse_time
 from quizbot.drops.tables import Drop, DropSchedule, DropStatus
 from quizbot.storage.models import Mastery, Workspace
-from quizbot.storage.repos._sql import insert_for
+from quizbot.storage.repos._sql import insert_for, table_of
 
-schedules = DropSchedule.__table__
-drops = Drop.__table__
-workspaces = Workspace.__table__
-mastery = Mastery.__table__
+schedules = table_of(DropSchedule)
+drops = table_of(Drop)
+workspaces = table_of(Workspace)
+mastery = table_of(Mastery)
 
 
 @dataclass(frozen=True, slots=True)

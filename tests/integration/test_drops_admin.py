@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -9,8 +10,9 @@ import pytest
 
 from quizbot.api import ScheduleInfo
 from quizbot.drops.runner import DropRunner
+from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
-from tests.unit.drops.fakes import ADMIN, drop_env
+from tests.unit.drops.fakes import ADMIN, drop_env, drop_rows
 
 START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
 
@@ -89,3 +91,21 @@ async def test_runner_jobs_are_rebuilt_from_the_database_on_every_change(
             assert runner.scheduler.get_jobs() == []
         finally:
             runner.stop()
+
+
+async def test_runner_start_catches_up_a_missed_drop_at_once(database_url: str) -> None:
+    async with drop_env(database_url, START) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = datetime(2026, 11, 23, 8, 20, tzinfo=UTC)  # 09:20 Berlin: back up
+        runner = DropRunner(env.service)
+        await runner.start()
+        try:
+            for _ in range(500):  # the start-up sweep runs on the loop right away
+                rows = await drop_rows(env)
+                if rows and rows[0].status == DropStatus.POSTED:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            runner.stop()
+    assert [r.status for r in rows] == [DropStatus.POSTED]
+    assert len(env.publisher.drops) == 1

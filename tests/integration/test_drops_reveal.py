@@ -116,7 +116,7 @@ async def test_reveal_post_retried_after_failure_without_double_points(database_
         async def broken(*_args: object) -> None:
             raise RuntimeError("platform down")
 
-        publisher.post_reveal = broken  # type: ignore[method-assign]
+        publisher.post_reveal = broken  # type: ignore[method-assign, assignment]
         assert await env.worker.reveal_due() == []
         del publisher.post_reveal  # back to the recording method
         env.clock.advance(minutes=15)
