@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.storage.models import Ask
 from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows, rate_limited
@@ -150,3 +151,22 @@ async def test_consecutive_drops_do_not_repeat_a_question(database_url: str) -> 
         rows = await drop_rows(env)
     keys = [r.question_key for r in rows]
     assert len(rows) == 10 and len(set(keys)) == 10
+
+
+async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 7, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        cli = DropService(env.sessions, env.worker.bank, {}, env.clock)  # e.g. `cnnquiz drop now`
+        queued = await cli.drop_now(ADMIN, "general")
+        assert env.publisher.drops == []
+        env.clock.advance(minutes=1)
+        await env.worker.post_due()  # the running bot's next sweep
+        env.clock.now = berlin(monday, 9, 5)
+        await env.worker.post_due()  # 09:00 comes: today's drop is out already
+        rows = await drop_rows(env)
+    assert "Queued" in queued.text
+    assert len(env.publisher.drops) == 1
+    assert [(r.due_at, r.status) for r in rows] == [(berlin(monday, 7, 0), DropStatus.POSTED)]
