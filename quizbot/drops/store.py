@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quizbot.drops.schedule import DropSpec, parse_time
@@ -168,27 +167,6 @@ async def drops_on(
         if key in wanted:
             found[key] = _drop(r)
     return found
-
-
-async def get_drop(session: AsyncSession, drop_id: str) -> DropRec | None:
-    row = (await session.execute(select(drops).where(drops.c.id == drop_id))).first()
-    return _drop(row) if row else None
-
-
-async def insert_drop(session: AsyncSession, values: dict[str, object]) -> bool:
-    """Insert a drop row; False when (workspace, channel, local date) already has one."""
-    stmt = (
-        insert_for(session, drops)
-        .values(**values)
-        .on_conflict_do_nothing(
-            index_elements=[drops.c.workspace_id, drops.c.channel_id, drops.c.local_date]
-        )
-        .returning(drops.c.id)
-    )
-    try:
-        return (await session.execute(stmt)).scalar_one_or_none() is not None
-    except IntegrityError:
-        return False
 
 
 async def insert_drops(session: AsyncSession, rows: list[dict[str, object]]) -> set[str]:
