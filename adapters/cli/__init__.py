@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from adapters.cli import db_cmd, knowledge_cmd, play_cmd, run_cmd
+from adapters.cli import db_cmd, drops_cmd, knowledge_cmd, play_cmd, run_cmd
 
 app = typer.Typer(
     name="cnnquiz",
@@ -16,6 +16,7 @@ app.add_typer(knowledge_cmd.app, name="knowledge")
 run_cmd.register(app)
 play_cmd.register(app)
 db_cmd.register(app)
+drops_cmd.register(app)
 
 
 def main() -> None:

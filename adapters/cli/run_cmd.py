@@ -54,6 +54,13 @@ async def _serve(settings: Settings, platforms: list[Platform], http: bool, port
     from quizbot.bootstrap import bootstrap
 
     runtime = await bootstrap(settings)
+    runner = None
+    if runtime.drops is not None:
+        from quizbot.drops.runner import DropRunner
+
+        # Rebuilds its jobs whenever a schedule changes or an adapter registers a publisher.
+        runner = DropRunner(runtime.drops)
+        await runner.start()
     jobs: list[Callable[[], Awaitable[Any]]] = []
     if Platform.DISCORD in platforms:
         from adapters.discord.app import run_discord
@@ -83,6 +90,8 @@ async def _serve(settings: Settings, platforms: list[Platform], http: bool, port
         for task in [*tasks, stopper]:
             task.cancel()
         await asyncio.gather(*tasks, stopper, return_exceptions=True)
+        if runner is not None:
+            runner.stop()
         await runtime.aclose()
         logger.info("stopped")
 

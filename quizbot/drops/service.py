@@ -87,10 +87,19 @@ class DropService:
             **worker_options,
         )
         self._listeners: list[Listener] = []
+        self._pending: set[asyncio.Task[None]] = set()
 
     def add_publisher(self, publisher: DropPublisher) -> None:
-        """Adapters register here once their client is ready."""
+        """Adapters register here once their client is ready; a running scheduler re-plans."""
         self.publishers[publisher.platform] = publisher
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._listeners:
+            task = loop.create_task(self._changed())
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
 
     def on_change(self, listener: Listener) -> None:
         """Called after every schedule change (the runner rebuilds its jobs from the DB)."""

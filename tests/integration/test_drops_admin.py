@@ -12,7 +12,7 @@ from quizbot.api import ScheduleInfo
 from quizbot.drops.runner import DropRunner
 from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
-from tests.unit.drops.fakes import ADMIN, drop_env, drop_rows
+from tests.unit.drops.fakes import ADMIN, FakePublisher, drop_env, drop_rows
 
 START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
 
@@ -109,3 +109,22 @@ async def test_runner_start_catches_up_a_missed_drop_at_once(database_url: str) 
             runner.stop()
     assert [r.status for r in rows] == [DropStatus.POSTED]
     assert len(env.publisher.drops) == 1
+
+
+async def test_a_platform_that_connects_later_gets_its_jobs(database_url: str) -> None:
+    async with drop_env(database_url, START) as env:
+        slack_admin = replace(ADMIN, platform="slack")
+        await env.service.drop_set(slack_admin, "C1", "09:00", "Europe/Berlin")
+        runner = DropRunner(env.service)
+        runner.scheduler.start(paused=True)
+        try:
+            await runner.rebuild()
+            assert runner.scheduler.get_jobs() == []  # no Slack client yet: nothing to post with
+            env.service.add_publisher(FakePublisher(platform="slack"))
+            for _ in range(200):
+                if runner.scheduler.get_jobs():
+                    break
+                await asyncio.sleep(0.01)
+            assert [j.id.split(":")[0] for j in runner.scheduler.get_jobs()] == ["drop"]
+        finally:
+            runner.stop()
