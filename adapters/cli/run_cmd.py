@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
@@ -61,7 +61,7 @@ async def _serve(settings: Settings, platforms: list[Platform], http: bool, port
         # Rebuilds its jobs whenever a schedule changes or an adapter registers a publisher.
         runner = DropRunner(runtime.drops)
         await runner.start()
-    jobs: list[Callable[[], Awaitable[Any]]] = []
+    jobs: list[Callable[[], Coroutine[Any, Any, Any]]] = []
     if Platform.DISCORD in platforms:
         from adapters.discord.app import run_discord
 
