@@ -162,14 +162,18 @@ def pick_follow_up(
         exclude: concept ids not to pick (already on the follow-up path).
 
     Returns:
-        A prerequisite concept id (ties broken by id), or None at the foundation.
+        A prerequisite concept id, or None at the foundation. Ties go to the prerequisite the
+        ontology lists first: curators list the most essential one first (ResNet's is the
+        skip connection), so a new player walks down the main chain.
     """
     if concept_id not in bank.concepts:
         return None
-    options = [p for p in bank.prerequisites(concept_id) if p in bank.concepts and p not in exclude]
+    prerequisites = bank.prerequisites(concept_id)
+    options = [i for i, p in enumerate(prerequisites) if p in bank.concepts and p not in exclude]
     if not options:
         return None
-    return min(options, key=lambda p: (mastery.get(p, DEFAULT_BKT.p_init), p))
+    best = min(options, key=lambda i: (mastery.get(prerequisites[i], DEFAULT_BKT.p_init), i))
+    return prerequisites[best]
 
 
 def build_ask(bank: Bank, pick: Pick, rng: random.Random) -> AskSpec:

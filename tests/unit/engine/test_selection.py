@@ -76,8 +76,10 @@ def test_follow_up_picks_the_least_mastered_prerequisite(bank: Bank) -> None:
     mastery = {"skip-connection": 0.9, "batch-normalization": 0.1, "cnn": 0.5}
     assert pick_follow_up(bank, "resnet", mastery, set()) == "batch-normalization"
     assert pick_follow_up(bank, "resnet", mastery, {"batch-normalization"}) == "cnn"
-    # Never seen counts as the prior; ties go to the smallest id, every time.
-    assert pick_follow_up(bank, "resnet", {}, set()) == "batch-normalization"
+    # Never seen counts as the prior; ties go to the prerequisite the ontology lists first.
+    assert pick_follow_up(bank, "resnet", {}, set()) == "skip-connection"
+    even = {"skip-connection": 0.4, "batch-normalization": 0.4, "cnn": 0.4}
+    assert pick_follow_up(bank, "resnet", even, {"skip-connection"}) == "batch-normalization"
 
 
 def test_follow_ups_walk_down_to_the_foundation(bank: Bank) -> None:
