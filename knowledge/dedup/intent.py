@@ -35,8 +35,10 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     ("how", r"\bhow\b"),
 )
 _INTENT_RES = tuple((name, re.compile(p)) for name, p in _INTENTS)
-INTENT_IDS = {name: i for i, name in enumerate([*(n for n, _ in _INTENTS[:-2]), "how", "define"])}
+INTENT_IDS = {name: i for i, (name, _) in enumerate(_INTENTS)}
 
+# The fallback when no pattern matches ("What is X?"); a name of _INTENTS, so it has an id.
+_FALLBACK = "define"
 _SOFT = {  # partial compatibility between intents; every other mismatch scores _MISMATCH
     frozenset({"define", "role"}): 0.9,
     frozenset({"why", "role"}): 0.9,
@@ -52,18 +54,15 @@ def intent_of(text: str) -> str:
     for name, pattern in _INTENT_RES:
         if pattern.search(folded):
             return name
-    return "define"
+    return _FALLBACK
 
 
 def _compat_matrix() -> np.ndarray:
-    names = list(INTENT_IDS)
-    m = np.full((len(names), len(names)), _MISMATCH)
-    for a in names:
-        for b in names:
-            if a == b:
-                m[INTENT_IDS[a], INTENT_IDS[b]] = 1.0
-            else:
-                m[INTENT_IDS[a], INTENT_IDS[b]] = _SOFT.get(frozenset({a, b}), _MISMATCH)
+    m = np.full((len(INTENT_IDS), len(INTENT_IDS)), _MISMATCH)
+    np.fill_diagonal(m, 1.0)
+    for pair, score in _SOFT.items():
+        a, b = (INTENT_IDS[name] for name in pair)
+        m[a, b] = m[b, a] = score
     return m
 
 
