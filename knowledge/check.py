@@ -1,4 +1,4 @@
-"""Health check of the bank: cycles, orphan concepts, unlinked questions, near-duplicates."""
+"""Bank health check: ontology errors, orphan concepts, unlinked questions, near-duplicates."""
 
 from __future__ import annotations
 
@@ -6,20 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
 from knowledge.build import Compiled, Inputs, compile_bank
 from knowledge.graph import build_graph, orphans
 from knowledge.ontology import OntologyError, load_concepts
 from knowledge.packs import PackError
 from knowledge.sources import SourceError
 
-_MAX_CYCLES = 20
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem: `kind` is a short tag (cycle, orphan, unlinked, near-duplicate, ...)."""
+    """One problem: `kind` is a short tag (ontology, unlinked, orphan, near-duplicate, ...)."""
 
     kind: str
     message: str
@@ -40,15 +36,6 @@ class CheckReport:
         return 0 if self.ok else 1
 
 
-def _cycles(graph: nx.DiGraph) -> list[Finding]:
-    found = []
-    for cycle in nx.simple_cycles(graph):
-        found.append(Finding("cycle", " -> ".join([*cycle, cycle[0]])))
-        if len(found) >= _MAX_CYCLES:
-            break
-    return found
-
-
 def check_bank(
     sources_dir: Path | None = None,
     concepts_path: Path | None = None,
@@ -67,19 +54,18 @@ def check_bank(
         return CheckReport(errors=tuple(Finding("ontology", p) for p in exc.problems))
     except (OSError, ValueError) as exc:
         return CheckReport(errors=(Finding("ontology", str(exc)),))
-    graph = build_graph(concepts)
-    errors = _cycles(graph)
+    # load_concepts has already rejected prerequisite cycles and unknown ids.
     try:
         compiled: Compiled = compile_bank(inputs, concepts=concepts)
     except PackError as exc:
-        return CheckReport(errors=(*errors, *(Finding("pack", p) for p in exc.problems)))
+        return CheckReport(errors=tuple(Finding("pack", p) for p in exc.problems))
     except (SourceError, OSError) as exc:
-        return CheckReport(errors=(*errors, Finding("source", str(exc))))
-    errors += [Finding("unlinked", u) for u in compiled.unlinked]
+        return CheckReport(errors=(Finding("source", str(exc)),))
+    errors = [Finding("unlinked", u) for u in compiled.unlinked]
     linked = {c for q in compiled.bank.questions for c in q.concepts}
     warnings = [
         Finding("orphan", f"{cid} ({compiled.bank.concepts[cid].name}) has no question")
-        for cid in orphans(graph, linked)
+        for cid in orphans(build_graph(concepts), linked)
     ]
     warnings += [
         Finding("near-duplicate", f"{m.score:.2f}  {m.first!r} ~ {m.second!r}")
