@@ -25,14 +25,12 @@ class Similarity:
     def __init__(self, texts: Sequence[str]) -> None:
         self.topics = [topic_of(t) for t in texts]
         self.intents = np.array([INTENT_IDS[intent_of(t)] for t in texts], dtype=np.int8)
-        self._word = TfidfVectorizer(
+        words = TfidfVectorizer(
             token_pattern=TOKEN.pattern, ngram_range=(1, 2), sublinear_tf=True, lowercase=False
-        )
-        self._char = TfidfVectorizer(
+        ).fit_transform(self.topics)
+        chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=False
-        )
-        words = self._word.fit_transform(self.topics)
-        chars = self._char.fit_transform(self.topics)
+        ).fit_transform(self.topics)
         self.words = sp.csr_matrix(words)
         self.matrix = sp.csr_matrix(
             sp.hstack([words * np.sqrt(_WORD_WEIGHT), chars * np.sqrt(1 - _WORD_WEIGHT)])
