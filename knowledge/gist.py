@@ -73,7 +73,7 @@ def _lower_first(item: str) -> str:
 
 
 def _bullet_items(lines: list[str]) -> list[str]:
-    return [_clean_line(x) for x in lines if _BULLET.match(x) and _clean_line(x)]
+    return [item for item in (_clean_line(x) for x in lines if _BULLET.match(x)) if item]
 
 
 def gist(answer: str | None, question: str | None = None, limit: int = MAX_CHARS) -> str | None:
