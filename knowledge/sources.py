@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from knowledge.model import RawQuestion
-from knowledge.parsers import get_parser
+from knowledge.parsers import ParseError, get_parser
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,10 @@ def load_sources(directory: Path | None = None) -> list[SourceDoc]:
 
 def parse_source(doc: SourceDoc) -> list[RawQuestion]:
     """Parse one document with its format's parser; check the manifest's expected count."""
-    questions = get_parser(doc.format)(doc.text, doc.id, doc.manifest)
+    try:
+        questions = get_parser(doc.format)(doc.text, doc.id, doc.manifest)
+    except ParseError as exc:  # callers report SourceError as a finding, not a traceback
+        raise SourceError(f"{doc.original_file}: {exc}") from exc
     expected = doc.manifest.get("expected_count")
     if expected is not None and len(questions) != expected:
         raise SourceError(

@@ -92,3 +92,19 @@ def test_check_reports_orphan_concepts(tmp_path: Path) -> None:
     report = check_bank(concepts_path=patched, pack_paths=[])
     orphans = [w.message for w in report.warnings if w.kind == "orphan"]
     assert any(m.startswith("hypothetical-pooling") for m in orphans)
+
+
+def test_check_reports_a_source_in_an_unknown_format_instead_of_crashing(tmp_path: Path) -> None:
+    sources = Path(__file__).resolve().parents[3] / "knowledge" / "sources"
+    stem = "004_2f05e319ac35fcfb"
+    (tmp_path / f"{stem}.txt").write_bytes((sources / f"{stem}.txt").read_bytes())
+    manifest = (sources / f"{stem}.yaml").read_text(encoding="utf-8")
+    (tmp_path / f"{stem}.yaml").write_text(
+        "\n".join(
+            "format: nosuch" if line.startswith("format:") else line
+            for line in manifest.splitlines()
+        )
+    )
+    report = check_bank(sources_dir=tmp_path, pack_paths=[])
+    assert report.exit_code == 1
+    assert any("unknown source format 'nosuch'" in e.message for e in report.errors)

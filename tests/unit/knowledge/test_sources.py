@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from knowledge.model import Difficulty, RawQuestion
-from knowledge.parsers import ParseError
 from knowledge.sources import SOURCES_DIR, SourceError, load_raw_questions, load_sources
 
 # Counted by reading each document (see the report in the manifests' comments).
@@ -119,7 +118,7 @@ def test_other_directory_loads_only_its_own_manifests(tmp_path: Path) -> None:
         ("id: lv\nformat: leveled_list\n", SourceError, "lacks title, original_file"),
         (GOOD.replace(f"{LEVELED}.txt", "gone.txt"), SourceError, "gone.txt not found"),
         (GOOD + "expected_count: 60\n", SourceError, "parsed 59 questions, manifest expects 60"),
-        (GOOD.replace("leveled_list", "pdf"), ParseError, "unknown source format 'pdf'"),
+        (GOOD.replace("leveled_list", "pdf"), SourceError, "unknown source format 'pdf'"),
         (GOOD + "title: [unclosed\n", SourceError, "invalid YAML"),
     ],
 )
