@@ -50,7 +50,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _install_sqlite_hooks(engine: Engine, autocheckpoint: int | None = None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's begin event own BEGIN so we can choose IMMEDIATE for writers.
@@ -60,6 +60,8 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if autocheckpoint is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -88,18 +90,28 @@ def sqlite_file_url(url: str) -> str | None:
     return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
 
 
-def make_sync_sqlite_engine(url: str) -> Engine:
+def make_sync_sqlite_engine(url: str, autocheckpoint: int | None = None) -> Engine:
     """A blocking engine on the same SQLite file, for units of work run in a worker thread.
 
     aiosqlite hops to its thread several times per statement; one hop per transaction is
-    what keeps an answer's dozen statements within a few milliseconds.
+    what keeps an answer's dozen statements within a few milliseconds. `autocheckpoint`
+    (pages) moves the WAL checkpoint threshold of these connections.
     """
     sync_url = sqlite_file_url(url)
     if sync_url is None:
         raise ValueError("not an on-disk SQLite URL")
     engine = create_engine(sync_url, connect_args={"check_same_thread": False})
-    _install_sqlite_hooks(engine)
+    _install_sqlite_hooks(engine, autocheckpoint)
     return engine
+
+
+def checkpoint(engine: Engine) -> None:
+    """A PASSIVE WAL checkpoint: copies committed pages home without blocking writers."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+    finally:
+        raw.close()
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,6 +11,7 @@ after a rollback, so nothing is ever half-written.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 from quizbot.errors import StorageUnavailable
-from quizbot.storage.db import WRITE_OPTION, make_sync_sqlite_engine, sqlite_file_url
+from quizbot.storage.db import WRITE_OPTION, checkpoint, make_sync_sqlite_engine, sqlite_file_url
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
@@ -35,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 UNAVAILABLE = "The quiz database is not reachable right now; nothing was saved. Try again soon."
+CHECKPOINT_EVERY_S = 1.0
+# Connections of the Store checkpoint on their own only as a backstop (~40 MB of WAL); the
+# background checkpointer normally keeps the WAL small.
+BACKSTOP_PAGES = 10_000
 _DOWN = (OperationalError, InterfaceError, OSError, TimeoutError, ConnectionError)
 
 
@@ -80,7 +85,9 @@ class Store:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         sync_url = sqlite_file_url(engine.url.render_as_string(hide_password=False))
-        self._sync = make_sync_sqlite_engine(sync_url) if sync_url else None
+        self._sync = make_sync_sqlite_engine(sync_url, BACKSTOP_PAGES) if sync_url else None
+        self._writes = 0
+        self._checkpointer: asyncio.Task[None] | None = None
         self._sync_sessions = (
             sessionmaker(self._sync, expire_on_commit=False, autoflush=False)
             if self._sync
@@ -98,6 +105,10 @@ class Store:
         """Run `fn` in one transaction and return its result (StorageUnavailable when down)."""
         try:
             if self._sync_sessions is not None:
+                if write:
+                    self._writes += 1
+                    if self._checkpointer is None:
+                        self._checkpointer = asyncio.create_task(self._checkpoint_loop())
                 return await asyncio.to_thread(self._run_blocking, fn, write)
             async with self.sessions() as session:
                 await session.connection(execution_options={WRITE_OPTION: write})
@@ -117,7 +128,24 @@ class Store:
             session.commit()
             return result
 
+    async def _checkpoint_loop(self) -> None:
+        """Checkpoint the WAL off the request path (a commit that has to do it waits ~10 ms)."""
+        assert self._sync is not None
+        while True:
+            await asyncio.sleep(CHECKPOINT_EVERY_S)
+            if self._writes:
+                self._writes = 0
+                try:
+                    await asyncio.to_thread(checkpoint, self._sync)
+                except Exception:  # a busy or closing database: the next round retries
+                    logger.debug("WAL checkpoint failed", exc_info=True)
+
     async def aclose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpointer
+            self._checkpointer = None
         if self._sync is not None:
             self._sync.dispose()
 
