@@ -241,3 +241,31 @@ async def test_store_reports_an_unreachable_database(url: str, tmp_path: Path) -
     finally:
         await store.aclose()
         await engine.dispose()
+
+
+async def test_sqlite_wal_is_checkpointed_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizbot.storage.uow as uow_module
+
+    calls: list[object] = []
+    real = uow_module.checkpoint
+    monkeypatch.setattr(uow_module, "CHECKPOINT_EVERY_S", 0.01)
+    monkeypatch.setattr(uow_module, "checkpoint", lambda e: calls.append(real(e)))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'wal.db'}"
+    await upgrade(url)
+    engine = make_engine(url)
+    store = Store(engine)
+    try:
+        await store.run(lambda tx: tx.workspaces.get_or_create("local", "local", NOW))
+        for _ in range(100):
+            if calls:
+                break
+            await asyncio.sleep(0.01)
+        assert calls, "no checkpoint after a write"
+        settled = len(calls)
+        await asyncio.sleep(0.05)
+        assert len(calls) == settled  # nothing written since: no more checkpoints
+    finally:
+        await store.aclose()
+        await engine.dispose()
