@@ -38,8 +38,8 @@ from quizbot.replies import (
     Verdict,
 )
 from quizbot.review import RATINGS, review
-from quizbot.scoring import BASE_POINTS, next_streak, points_for
-from quizbot.selection import Pick, build_ask, pick_follow_up, pick_next, review_key
+from quizbot.scoring import next_streak, points_for
+from quizbot.selection import build_ask, pick_follow_up, pick_next, review_key
 from quizbot.storage.periods import ALL, local_day, month_key, week_key
 from quizbot.storage.records import AskRec, BoardRow, WorkspaceRec
 from quizbot.storage.uow import Store, Tx, WorkspaceRepos
@@ -415,13 +415,13 @@ class QuizService:
             key = {Period.ALL: ALL, Period.WEEK: week_key(day), Period.MONTH: month_key(day)}[
                 period
             ]
-            scores = ctx.repos.scores
+            boards = ctx.repos.boards
             if board is Board.PLAYERS:
-                top, mine = scores.player_board(key, ctx.player_id, BOARD_SIZE)
+                top, mine = boards.player_board(key, ctx.player_id, BOARD_SIZE)
                 caller_key: int | None = ctx.player_id
             else:
                 caller_key = ctx.repos.teams.team_id_of(ctx.player_id)
-                top, mine = scores.team_board(key, caller_key, BOARD_SIZE)
+                top, mine = boards.team_board(key, caller_key, BOARD_SIZE)
             rows = tuple(_row(r, r.key == caller_key) for r in top)
             return Leaderboard(
                 board=board,
@@ -441,7 +441,7 @@ class QuizService:
             ctx = self._ctx(tx, who, now)
             repos, pid = ctx.repos, ctx.player_id
             answered, correct = repos.answers.totals(pid)
-            points = repos.scores.player_points(pid, ALL)
+            points = repos.boards.player_points(pid, ALL)
             streak = repos.streaks.get(pid)
             team = repos.teams.membership(pid)
             masteries = repos.mastery.all_for(pid)
@@ -587,61 +587,6 @@ class QuizService:
 
     async def drop_list(self, who: PlayerRef) -> tuple[ScheduleInfo, ...]:
         return await self._drops().drop_list(who)
-
-    # --- for the drop scheduler -----------------------------------------------------------
-
-    async def open_drop_ask(
-        self,
-        platform: str,
-        workspace: str,
-        pick: Pick,
-        *,
-        drop_id: str,
-        closes_at: datetime | None,
-    ) -> QuestionCard:
-        """Persist a channel ask any player of the workspace may answer once (player_id NULL)."""
-        now = self.clock()
-        spec = build_ask(self.bank, pick, self.rng)
-
-        def work(tx: Tx) -> Any:
-            ws = tx.workspaces.get_or_create(platform, workspace, now)
-            ask_id = uuid.uuid4().hex
-            ask = AskRec(
-                ask_id,
-                ws.id,
-                None,
-                spec,
-                (spec.concept_id,),
-                None,
-                ask_id,
-                0,
-                now,
-                drop_id,
-                closes_at,
-            )
-            tx.scoped(ws.id).asks.add(ask)
-            return self._card(ask)
-
-        return await self.store.run(work)
-
-    async def award_drop_points(self, workspace_id: int, ask_id: str) -> int:
-        """Award every right answer of a drop ask its base points; idempotent. Returns awards."""
-        now = self.clock()
-
-        def work(tx: Tx) -> Any:
-            awarded = 0
-            repos = tx.scoped(workspace_id)
-            ask = repos.asks.get(ask_id)
-            if ask is None:
-                return 0
-            tz = tx.workspaces.timezone_of(workspace_id) or "UTC"
-            points = BASE_POINTS.get(ask.spec.difficulty, BASE_POINTS["medium"])
-            for answer in repos.answers.for_ask(ask_id):
-                if answer.correct and repos.scores.award(answer.id, points, now, tz):
-                    awarded += 1
-            return awarded
-
-        return await self.store.run(work)
 
 
 def validate_team_name(name: str) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from quizbot.errors import StorageUnavailable
 from quizbot.storage.db import WRITE_OPTION, checkpoint, make_sync_sqlite_engine, sqlite_file_url
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
+from quizbot.storage.repos.boards import BoardRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
 from quizbot.storage.repos.scores import ScoreRepo
@@ -56,6 +57,7 @@ class WorkspaceRepos:
         self.reviews = ReviewRepo(session, workspace_id)
         self.streaks = StreakRepo(session, workspace_id)
         self.scores = ScoreRepo(session, workspace_id)
+        self.boards = BoardRepo(session, workspace_id)
 
 
 class Tx:
@@ -166,12 +168,14 @@ class _AsyncRepo:
         return call
 
 
+ROLES = ("players", "teams", "asks", "answers", "mastery", "reviews", "streaks", "scores", "boards")
+
+
 class _AsyncWorkspaceRepos:
     def __init__(self, session: AsyncSession, workspace_id: int) -> None:
         self.workspace_id = workspace_id
-        for role in ("players", "teams", "asks", "answers", "mastery", "reviews", "streaks"):
+        for role in ROLES:
             setattr(self, role, _AsyncRepo(session, _role(role, workspace_id)))
-        self.scores = _AsyncRepo(session, _role("scores", workspace_id))
 
 
 def _role(role: str, workspace_id: int) -> Callable[[Session], Any]:

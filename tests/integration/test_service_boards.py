@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from knowledge.bank import Bank
 from quizbot.bootstrap import Runtime
 from quizbot.errors import InvalidInput, InvalidTeamName, QuizError
 from quizbot.replies import AskKind, Board, Period, PlayerRef
-from quizbot.selection import Pick
-from quizbot.storage.uow import rebuild_scores
+from quizbot.selection import Pick, build_ask
+from quizbot.storage.records import AskRec
+from quizbot.storage.uow import Tx, rebuild_scores
 from tests.integration.test_service_kit import (
     FakeClock,
     clock,
@@ -147,32 +150,54 @@ async def test_workspaces_never_see_each_other(runtime: Runtime) -> None:
     assert (await runtime.service.stats(beta)).answered == 2
 
 
+def _open_drop(tx: Tx, bank: Bank, now: datetime) -> tuple[int, str]:
+    """What the drop worker does: a channel ask (no player) closing an hour from now."""
+    ws = tx.workspaces.get_or_create("discord", "g1", now)
+    spec = build_ask(bank, Pick("question", "resnet", "q-resnet"), random.Random(1))
+    ask_id = "d" * 32
+    tx.scoped(ws.id).asks.add(
+        AskRec(
+            ask_id,
+            ws.id,
+            None,
+            spec,
+            ("resnet",),
+            None,
+            ask_id,
+            0,
+            now,
+            "d1",
+            now + timedelta(hours=1),
+        )
+    )
+    return ws.id, ask_id
+
+
+def _award_drop(tx: Tx, ws_id: int, ask_id: str, now: datetime) -> int:
+    """What the reveal does: points for every right answer, once per answer."""
+    repos = tx.scoped(ws_id)
+    return sum(
+        repos.scores.award(a.id, 20, now, "UTC") for a in repos.answers.for_ask(ask_id) if a.correct
+    )
+
+
 async def test_drop_asks_are_open_to_all_once_and_close(runtime: Runtime, clock: FakeClock) -> None:
     svc = runtime.service
-    card = await svc.open_drop_ask(
-        "discord",
-        "g1",
-        Pick("question", "resnet", "q-resnet"),
-        drop_id="d1",
-        closes_at=clock.now + timedelta(hours=1),
-    )
-    assert card.is_drop
+    ws_id, ask_id = await svc.store.run(lambda tx: _open_drop(tx, runtime.bank, clock.now))
     ada, bob, cy = player("ada"), player("bob"), player("cy")
-    good = await right(svc, ada, card.ask_id)
-    first = await svc.answer(ada, card.ask_id, good)
+    good = await right(svc, ada, ask_id)
+    first = await svc.answer(ada, ask_id, good)
     assert first.correct and first.pending_reveal and first.points == 0 and first.answer == ""
-    assert (await svc.answer(ada, card.ask_id, good)).already_answered
-    late_wrong = await svc.answer(bob, card.ask_id, await wrong(svc, bob, card.ask_id))
+    assert (await svc.answer(ada, ask_id, good)).already_answered
+    late_wrong = await svc.answer(bob, ask_id, await wrong(svc, bob, ask_id))
     assert late_wrong.correct is False and late_wrong.next is None
     with pytest.raises(QuizError):
-        await svc.answer(player("ada", workspace="g2"), card.ask_id, good)
+        await svc.answer(player("ada", workspace="g2"), ask_id, good)
     clock.advance(hours=2)
-    closed = await svc.answer(cy, card.ask_id, good)
+    closed = await svc.answer(cy, ask_id, good)
     assert closed.closed and closed.points == 0
-    ws = await svc.store.run(lambda tx: tx.workspaces.find("discord", "g1"), write=False)
-    assert ws is not None
-    assert await svc.award_drop_points(ws.id, card.ask_id) == 1
-    assert await svc.award_drop_points(ws.id, card.ask_id) == 0
+    assert await svc.store.run(lambda tx: _award_drop(tx, ws_id, ask_id, clock.now)) == 1
+    assert await svc.store.run(lambda tx: _award_drop(tx, ws_id, ask_id, clock.now)) == 0
     board = await svc.leaderboard(ada, Board.PLAYERS, Period.ALL)
     assert [(r.name, r.points) for r in board.rows] == [("ADA", 20), ("BOB", 0)]
 

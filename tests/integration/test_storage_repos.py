@@ -95,7 +95,7 @@ async def test_second_answer_to_the_same_ask_is_refused(
     assert await _record(sessions, ws, pid) is not None
     assert await _record(sessions, ws, pid) is None
     async with UnitOfWork(sessions, write=False) as uow:
-        assert await uow.scoped(ws).scores.player_points(pid, "all") == 10
+        assert await uow.scoped(ws).boards.player_points(pid, "all") == 10
         assert await uow.scoped(ws).answers.totals(pid) == (1, 1)
 
 
@@ -104,7 +104,7 @@ async def test_racing_answers_score_once(sessions: async_sessionmaker[AsyncSessi
     results = await asyncio.gather(*(_record(sessions, ws, pid) for _ in range(4)))
     assert sum(r is not None for r in results) == 1
     async with UnitOfWork(sessions, write=False) as uow:
-        assert await uow.scoped(ws).scores.player_points(pid, "all") == 10
+        assert await uow.scoped(ws).boards.player_points(pid, "all") == 10
 
 
 async def test_repositories_never_read_another_workspace(
@@ -118,7 +118,7 @@ async def test_repositories_never_read_another_workspace(
         assert await b.asks.get("ask-g1") is None
         assert await b.answers.get("ask-g1", pid_a) is None
         assert await b.players.name(pid_a) is None
-        top, mine = await b.scores.player_board("all", pid_b)
+        top, mine = await b.boards.player_board("all", pid_b)
         assert top == [] and mine is not None and (mine.points, mine.rank) == (0, 1)
         assert await b.mastery.all_for(pid_a) == {}
         team = await b.teams.create("Owls", "owls", NOW)
@@ -129,8 +129,8 @@ async def test_repositories_never_read_another_workspace(
         assert await b.scores.award(answer.id, 50, NOW, "UTC") is False  # it lives in ws_a
         await uow.commit()
     async with UnitOfWork(sessions, write=False) as uow:
-        assert await uow.scoped(ws_a).scores.player_points(pid_a, "all") == 10
-        assert await uow.scoped(ws_b).scores.player_points(pid_a, "all") == 0
+        assert await uow.scoped(ws_a).boards.player_points(pid_a, "all") == 10
+        assert await uow.scoped(ws_b).boards.player_points(pid_a, "all") == 0
 
 
 async def test_unreachable_database_is_a_friendly_error(tmp_path) -> None:

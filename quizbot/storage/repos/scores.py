@@ -1,12 +1,11 @@
-"""Points ledger and the pre-aggregated boards kept in step with it, plus ranked board reads."""
+"""Points ledger and the pre-aggregated board tables kept in step with it."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 
 from quizbot.storage.models import (
     Answer,
@@ -18,8 +17,8 @@ from quizbot.storage.models import (
     TeamScore,
 )
 from quizbot.storage.periods import period_keys
-from quizbot.storage.records import BoardRow
 from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
+from quizbot.storage.repos.boards import BoardRepo
 
 awards = table_of(PointAward)
 player_scores = table_of(PlayerScore)
@@ -69,6 +68,10 @@ class ScoreRepo(Scoped):
             return False
         self._aggregate(row.player_id, row.team_id, points, 0, at, tz)
         return True
+
+    def player_points(self, player_id: int, period: str) -> int:
+        """A player's points in a period (kept here for callers; see BoardRepo)."""
+        return BoardRepo(self.session, self.ws).player_points(player_id, period)
 
     def _ledger(
         self,
@@ -149,85 +152,6 @@ class ScoreRepo(Scoped):
             ],
         )
 
-    def player_points(self, player_id: int, period: str) -> int:
-        return (
-            self.session.execute(
-                select(player_scores.c.points).where(
-                    player_scores.c.workspace_id == self.ws,
-                    player_scores.c.period == period,
-                    player_scores.c.player_id == player_id,
-                )
-            )
-        ).scalar_one_or_none() or 0
-
-    def player_board(
-        self, period: str, caller_id: int | None, limit: int = 10
-    ) -> tuple[list[BoardRow], BoardRow | None]:
-        """Top players by points (ties share a rank) and the caller's own row."""
-        ps = player_scores.c
-        rows = (
-            self.session.execute(
-                select(ps.player_id, players.c.display_name, ps.points)
-                .join(players, players.c.id == ps.player_id)
-                .where(ps.workspace_id == self.ws, ps.period == period)
-                .order_by(ps.points.desc(), ps.player_id.desc())
-                .limit(limit)
-            )
-        ).all()
-        top = _rank([(r.player_id, r.display_name, r.points, None) for r in rows])
-        if caller_id is None:
-            return top, None
-        mine = next((r for r in top if r.key == caller_id), None)
-        if mine is None:
-            points = self.player_points(caller_id, period)
-            above = (
-                self.session.execute(
-                    select(func.count()).where(
-                        ps.workspace_id == self.ws, ps.period == period, ps.points > points
-                    )
-                )
-            ).scalar_one()
-            name = (
-                self.session.execute(
-                    select(players.c.display_name).where(
-                        players.c.workspace_id == self.ws, players.c.id == caller_id
-                    )
-                )
-            ).scalar_one_or_none() or ""
-            mine = BoardRow(above + 1, caller_id, name, points)
-        return top, mine
-
-    def team_board(
-        self, period: str, caller_team: int | None, limit: int = 10
-    ) -> tuple[list[BoardRow], BoardRow | None]:
-        """Teams ranked by points per active member, then total; the caller's team row."""
-        ts = team_scores.c
-        rows = (
-            self.session.execute(
-                select(ts.team_id, teams.c.name, ts.points, ts.members)
-                .join(teams, teams.c.id == ts.team_id)
-                .where(ts.workspace_id == self.ws, ts.period == period)
-            )
-        ).all()
-        ranked = _rank(
-            sorted(
-                ((r.team_id, r.name, r.points, r.members) for r in rows),
-                key=lambda r: (-_avg(r[2], r[3]), -r[2], r[1].casefold()),
-            )
-        )
-        mine = next((r for r in ranked if r.key == caller_team), None)
-        if mine is None and caller_team is not None:
-            name = (
-                self.session.execute(
-                    select(teams.c.name).where(
-                        teams.c.workspace_id == self.ws, teams.c.id == caller_team
-                    )
-                )
-            ).scalar_one_or_none()
-            if name is not None:
-                mine = BoardRow(len(ranked) + 1, caller_team, name, 0, 0)
-        return ranked[:limit], mine
-
 
 _ACTIVE = select(activity.c.period).where(
     activity.c.workspace_id == bindparam("ws"),
@@ -271,19 +195,3 @@ def _team_upsert(dialect: str) -> Any:
             "members": c.members + ins.excluded.members,
         },
     )
-
-
-def _avg(points: int, members: int | None) -> Fraction:
-    return Fraction(points, members) if members else Fraction(points)
-
-
-def _rank(ordered: list[tuple[int, str, int, int | None]]) -> list[BoardRow]:
-    """Competition ranking ("1, 2, 2, 4") over rows already in board order."""
-    out: list[BoardRow] = []
-    prev: tuple[Fraction, int] | None = None
-    for i, (key, name, points, members) in enumerate(ordered):
-        score = (_avg(points, members) if members is not None else Fraction(points), points)
-        rank = out[-1].rank if prev == score and out else i + 1
-        out.append(BoardRow(rank, key, name, points, members))
-        prev = score
-    return out
