@@ -47,23 +47,32 @@ class BoardRepo(Scoped):
             return top, None
         mine = next((r for r in top if r.key == caller_id), None)
         if mine is None:
-            points = self.player_points(caller_id, period)
-            above = (
-                self.session.execute(
-                    select(func.count()).where(
-                        ps.workspace_id == self.ws, ps.period == period, ps.points > points
-                    )
-                )
-            ).scalar_one()
-            name = (
-                self.session.execute(
-                    select(players.c.display_name).where(
-                        players.c.workspace_id == self.ws, players.c.id == caller_id
-                    )
-                )
-            ).scalar_one_or_none() or ""
-            mine = BoardRow(above + 1, caller_id, name, points)
+            mine = self._caller_row(period, caller_id)
         return top, mine
+
+    def _caller_row(self, period: str, caller_id: int) -> BoardRow | None:
+        """The caller's points, name and rank (one more than those strictly ahead), in one go."""
+        ps = player_scores.c
+        mine = (
+            select(ps.points)
+            .where(ps.workspace_id == self.ws, ps.period == period, ps.player_id == caller_id)
+            .scalar_subquery()
+        )
+        points = func.coalesce(mine, 0)
+        ahead = (
+            select(func.count())
+            .select_from(player_scores)
+            .where(ps.workspace_id == self.ws, ps.period == period, ps.points > points)
+            .scalar_subquery()
+        )
+        row = self.session.execute(
+            select(players.c.display_name, points.label("points"), ahead.label("ahead")).where(
+                players.c.workspace_id == self.ws, players.c.id == caller_id
+            )
+        ).first()
+        if row is None:
+            return None
+        return BoardRow(row.ahead + 1, caller_id, row.display_name, row.points)
 
     def team_board(
         self, period: str, caller_team: int | None, limit: int = 10
