@@ -1,0 +1,172 @@
+"""Buttons as DynamicItems (parsed back from their custom id) and the number-answer modal."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+import discord
+
+from adapters.discord import ids
+from adapters.discord.ids import Mode
+
+
+class ComponentHandler(Protocol):
+    """What a button click is handed to (the inbound controller)."""
+
+    async def on_answer(
+        self, interaction: discord.Interaction, mode: Mode, ask_id: str, choice_id: str
+    ) -> None: ...
+
+    async def on_rate(self, interaction: discord.Interaction, ask_id: str, rating: str) -> None: ...
+
+    async def on_number_button(
+        self, interaction: discord.Interaction, mode: Mode, ask_id: str
+    ) -> None: ...
+
+    async def on_next(self, interaction: discord.Interaction) -> None: ...
+
+
+def handler_of(interaction: discord.Interaction) -> ComponentHandler:
+    """The inbound controller the client carries (see app.QuizClient.inbound)."""
+    handler: ComponentHandler = interaction.client.inbound  # type: ignore[attr-defined]
+    return handler
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.ANSWER_TEMPLATE):
+    """A choice on a question card."""
+
+    def __init__(
+        self,
+        mode: Mode,
+        ask_id: str,
+        choice_id: str,
+        label: str,
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                disabled=disabled,
+                custom_id=ids.answer_id(mode, ask_id, choice_id),
+            )
+        )
+        self.mode, self.ask_id, self.choice_id = mode, ask_id, choice_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AnswerButton:
+        label = getattr(item, "label", None) or match["choice"]
+        return cls(Mode(match["mode"]), match["ask"], match["choice"], label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_answer(interaction, self.mode, self.ask_id, self.choice_id)
+
+
+class RateButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.RATE_TEMPLATE):
+    """A self-rating after a flashcard was revealed."""
+
+    def __init__(self, ask_id: str, rating: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.rate_id(ask_id, rating),
+            )
+        )
+        self.ask_id, self.rating = ask_id, rating
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RateButton:
+        label = getattr(item, "label", None) or match["rating"]
+        return cls(match["ask"], match["rating"], label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_rate(interaction, self.ask_id, self.rating)
+
+
+class NumberButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.NUMBER_TEMPLATE):
+    """Opens a modal to type the number a computed question asks for."""
+
+    def __init__(self, mode: Mode, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Type your answer",
+                emoji="🔢",
+                style=discord.ButtonStyle.primary,
+                custom_id=ids.number_id(mode, ask_id),
+            )
+        )
+        self.mode, self.ask_id = mode, ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> NumberButton:
+        return cls(Mode(match["mode"]), match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_number_button(interaction, self.mode, self.ask_id)
+
+
+class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.NEXT_TEMPLATE):
+    """Asks for the next personal question."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Next question", style=discord.ButtonStyle.primary, custom_id=ids.next_id()
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> NextButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_next(interaction)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AnswerButton,
+    RateButton,
+    NumberButton,
+    NextButton,
+)
+
+
+class NumberModal(discord.ui.Modal):
+    """Asks for a typed number.
+
+    It is sent stopped, so discord.py does not keep it: the client's interaction listener
+    grades submissions by custom id, which also works for a modal opened before a restart.
+    """
+
+    def __init__(self, mode: Mode, ask_id: str, hint: str | None) -> None:
+        super().__init__(title="Your answer", custom_id=ids.modal_id(mode, ask_id), timeout=None)
+        self.answer: discord.ui.TextInput[NumberModal] = discord.ui.TextInput(
+            label="Answer",
+            placeholder=(hint or "A number, like 10 or 10x10")[:100],
+            max_length=40,
+            custom_id="answer",
+        )
+        self.add_item(self.answer)
+        self.stop()
+
+
+def modal_answer(data: dict[str, Any]) -> str:
+    """The typed text of a modal submit payload (first text input found)."""
+    for row in data.get("components", ()):
+        children = row.get("components") or [row.get("component") or {}]
+        for child in children:
+            if "value" in child:
+                return str(child["value"])
+    return ""

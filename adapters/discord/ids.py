@@ -1,0 +1,67 @@
+"""Component custom ids: they carry the ask id, so buttons keep working after a restart."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+PREFIX = "cq"
+MAX_CUSTOM_ID = 100  # Discord's limit for component and modal custom ids
+
+
+class Mode(StrEnum):
+    PERSONAL = "p"  # an ephemeral card only the asker sees: the click edits it
+    DROP = "d"  # a public drop card: each click gets its own ephemeral verdict
+
+
+_PART = r"[A-Za-z0-9_.\-]+"
+ANSWER_TEMPLATE = rf"{PREFIX}:a:(?P<mode>[pd]):(?P<ask>{_PART}):(?P<choice>{_PART})"
+RATE_TEMPLATE = rf"{PREFIX}:r:(?P<ask>{_PART}):(?P<rating>{_PART})"
+NUMBER_TEMPLATE = rf"{PREFIX}:n:(?P<mode>[pd]):(?P<ask>{_PART})"
+NEXT_TEMPLATE = rf"{PREFIX}:next"
+MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
+ANY_OURS_RE = re.compile(rf"{PREFIX}:(?:[armn]:.*|next)")
+
+
+@dataclass(frozen=True, slots=True)
+class ModalTarget:
+    mode: Mode
+    ask_id: str
+
+
+def _checked(custom_id: str) -> str:
+    if len(custom_id) > MAX_CUSTOM_ID:
+        raise ValueError(f"custom id too long for Discord: {len(custom_id)} chars")
+    return custom_id
+
+
+def answer_id(mode: Mode, ask_id: str, choice_id: str) -> str:
+    return _checked(f"{PREFIX}:a:{mode.value}:{ask_id}:{choice_id}")
+
+
+def rate_id(ask_id: str, rating: str) -> str:
+    return _checked(f"{PREFIX}:r:{ask_id}:{rating}")
+
+
+def number_id(mode: Mode, ask_id: str) -> str:
+    return _checked(f"{PREFIX}:n:{mode.value}:{ask_id}")
+
+
+def next_id() -> str:
+    return NEXT_TEMPLATE
+
+
+def modal_id(mode: Mode, ask_id: str) -> str:
+    return _checked(f"{PREFIX}:m:{mode.value}:{ask_id}")
+
+
+def parse_modal(custom_id: str) -> ModalTarget | None:
+    match = MODAL_RE.fullmatch(custom_id)
+    if match is None:
+        return None
+    return ModalTarget(Mode(match["mode"]), match["ask"])
+
+
+def is_ours(custom_id: str) -> bool:
+    return ANY_OURS_RE.fullmatch(custom_id) is not None

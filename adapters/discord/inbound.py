@@ -1,0 +1,237 @@
+"""Discord interactions -> engine calls: every reply is deferred, then sent privately."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from adapters.discord import components, ids, render
+from adapters.discord.ids import Mode
+from adapters.discord.pathimage import render_chains_png
+from adapters.discord.render import Reply
+from quizbot.api import QuizApi
+from quizbot.errors import QuizError
+from quizbot.replies import Board, Period, PlayerRef
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+PATH_IMAGE = "concept-path.png"
+STALE_BUTTON = "This button is no longer valid. Try `/cnnquiz ask` for a new question."
+Work = Callable[[PlayerRef], Awaitable[Reply]]
+
+
+def player_of(interaction: discord.Interaction, *, admin_check: bool = False) -> PlayerRef:
+    """The acting player; outside a server the workspace is the user's DM space.
+
+    `is_admin` is Manage Server in this channel (resolved by Discord into the payload).
+    """
+    user = interaction.user
+    if interaction.guild_id is not None:
+        workspace = str(interaction.guild_id)
+    else:
+        workspace = f"dm-{user.id}"
+    is_admin = admin_check and interaction.guild_id is not None
+    is_admin = is_admin and interaction.permissions.manage_guild
+    return PlayerRef(PLATFORM, workspace, str(user.id), user.display_name, is_admin)
+
+
+async def send(interaction: discord.Interaction, reply: Reply) -> None:
+    """An ephemeral reply: the deferred response's follow-up, or the response itself."""
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **reply.kwargs())
+    else:
+        await interaction.response.send_message(ephemeral=True, **reply.kwargs())
+
+
+async def send_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """A QuizError's own message, or a generic apology (the traceback goes to the log)."""
+    if isinstance(error, QuizError):
+        reply = render.error_reply(error.message, error.suggestions)
+    else:
+        reply = render.error_reply(render.OOPS)
+    try:
+        await send(interaction, reply)
+    except discord.HTTPException as exc:  # expired token, unknown interaction, ...
+        logger.warning("discord: could not report an error to the user: %s", exc)
+
+
+class DiscordInbound:
+    """Handlers behind the slash commands, buttons and modals. Each defers, then replies."""
+
+    def __init__(self, api: QuizApi) -> None:
+        self.api = api
+
+    async def run(
+        self,
+        interaction: discord.Interaction,
+        what: str,
+        work: Work,
+        *,
+        admin_check: bool = False,
+    ) -> None:
+        """Defer (ephemeral "thinking") within Discord's 3 s, run `work`, send its reply."""
+        who = player_of(interaction, admin_check=admin_check)
+        logger.info("discord %s from %s in %s", what, who.user_id, who.workspace)
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            reply = await work(who)
+        except QuizError as exc:
+            reply = render.error_reply(exc.message, exc.suggestions)
+        except Exception:
+            logger.exception("discord %s failed", what)
+            reply = render.error_reply(render.OOPS)
+        await send(interaction, reply)
+
+    # -- slash commands ----------------------------------------------------------------
+
+    async def ask(self, interaction: discord.Interaction, topic: str | None) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return render.card_reply(await self.api.ask(who, topic or None))
+
+        await self.run(interaction, "ask", work)
+
+    async def leaderboard(
+        self, interaction: discord.Interaction, board: Board, period: Period
+    ) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            table = await self.api.leaderboard(who, board, period)
+            return Reply([render.leaderboard_embed(table)])
+
+        await self.run(interaction, "leaderboard", work)
+
+    async def stats(self, interaction: discord.Interaction) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return Reply([render.stats_embed(await self.api.stats(who))])
+
+        await self.run(interaction, "stats", work)
+
+    async def path(self, interaction: discord.Interaction, concept: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            path = self.api.concept_path(concept)
+            png = await asyncio.to_thread(render_chains_png, path.chains or ((path.name,),))
+            image = discord.File(io.BytesIO(png), filename=PATH_IMAGE)
+            return Reply([render.path_embed(path, PATH_IMAGE)], files=[image])
+
+        await self.run(interaction, "path", work)
+
+    async def help(self, interaction: discord.Interaction) -> None:
+        await send(interaction, Reply([render.help_embed()]))
+
+    async def team(self, interaction: discord.Interaction, action: str, name: str = "") -> None:
+        async def work(who: PlayerRef) -> Reply:
+            if action == "list":
+                return Reply([render.team_list_embed(await self.api.team_list(who))])
+            if action == "join":
+                notice = await self.api.team_join(who, name)
+            elif action == "create":
+                notice = await self.api.team_create(who, name)
+            else:
+                notice = await self.api.team_leave(who)
+            return Reply(content=render.notice_text(notice))
+
+        await self.run(interaction, f"team {action}", work)
+
+    async def drop(
+        self,
+        interaction: discord.Interaction,
+        action: str,
+        channel_id: str | None = None,
+        time: str = "",
+        timezone: str = "",
+    ) -> None:
+        """Admin drop commands; the engine refuses players without Manage Server."""
+        here = str(interaction.channel_id or "")
+
+        async def work(who: PlayerRef) -> Reply:
+            if action == "list":
+                schedules = await self.api.drop_list(who)
+                return Reply(content=render.schedules_text(schedules))
+            if action == "set":
+                notice = await self.api.drop_set(who, channel_id or here, time, timezone)
+            elif action == "off":
+                notice = await self.api.drop_off(who, channel_id)
+            else:
+                notice = await self.api.drop_now(who, channel_id or here)
+            return Reply(content=render.notice_text(notice))
+
+        await self.run(interaction, f"drop {action}", work, admin_check=True)
+
+    def topic_choices(self, current: str) -> list[tuple[str, str]]:
+        """(name, value) pairs for autocomplete: concept names, both shown and sent."""
+        return [(name, name) for _cid, name in self.api.suggest_topics(current, 25)]
+
+    # -- components (components.ComponentHandler) --------------------------------------
+
+    async def on_answer(
+        self, interaction: discord.Interaction, mode: Mode, ask_id: str, choice_id: str
+    ) -> None:
+        response = "" if choice_id == render.REVEAL_CHOICE else choice_id
+
+        async def work(who: PlayerRef) -> Reply:
+            return render.verdict_reply(await self.api.answer(who, ask_id, response), mode)
+
+        await self.run(interaction, f"answer ({mode.name.lower()})", work)
+
+    async def on_rate(self, interaction: discord.Interaction, ask_id: str, rating: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return render.verdict_reply(await self.api.rate(who, ask_id, rating), Mode.PERSONAL)
+
+        await self.run(interaction, "rate", work)
+
+    async def on_next(self, interaction: discord.Interaction) -> None:
+        await self.ask(interaction, None)
+
+    async def on_number_button(
+        self, interaction: discord.Interaction, mode: Mode, ask_id: str
+    ) -> None:
+        """Open the number modal at once: a modal cannot follow a deferred response."""
+        hint = _hint_of(interaction.message)
+        try:
+            await interaction.response.send_modal(components.NumberModal(mode, ask_id, hint))
+        except discord.HTTPException as exc:
+            logger.warning("discord: could not open the answer modal: %s", exc)
+
+    async def on_modal_submit(
+        self, interaction: discord.Interaction, target: ids.ModalTarget, data: dict[str, Any]
+    ) -> None:
+        typed = components.modal_answer(data).strip()
+
+        async def work(who: PlayerRef) -> Reply:
+            if not typed:
+                raise QuizError("Type a number first, like 10 or 10x10.")
+            verdict = await self.api.answer(who, target.ask_id, typed)
+            return render.verdict_reply(verdict, target.mode)
+
+        await self.run(interaction, f"typed answer ({target.mode.name.lower()})", work)
+
+    async def on_component_or_modal(self, interaction: discord.Interaction) -> None:
+        """Listener for every interaction: modal submits, and buttons nothing else handles."""
+        data: Any = interaction.data if isinstance(interaction.data, dict) else {}
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.type is discord.InteractionType.modal_submit:
+            target = ids.parse_modal(custom_id)
+            if target is not None:
+                await self.on_modal_submit(interaction, target, data)
+                return
+        elif interaction.type is not discord.InteractionType.component:
+            return
+        elif ids.is_ours(custom_id) and interaction.message is not None:
+            return  # a DynamicItem handles it
+        logger.info("discord: stale or unknown component %r", custom_id[:100])
+        await send_error(interaction, QuizError(STALE_BUTTON))
+
+
+def _hint_of(message: discord.Message | None) -> str | None:
+    """The hint shown on the card the button sits on (placeholder for the modal input)."""
+    for embed in message.embeds if message else ():
+        for field in embed.fields:
+            if field.name == "Hint" and field.value:
+                return field.value
+    return None

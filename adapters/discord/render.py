@@ -1,0 +1,286 @@
+"""Neutral reply objects -> Discord embeds and Views (no engine calls, no quiz rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from adapters.discord.components import AnswerButton, NextButton, NumberButton, RateButton
+from adapters.discord.ids import Mode
+from quizbot.api import ScheduleInfo
+from quizbot.replies import (
+    AskKind,
+    ConceptPath,
+    DropReveal,
+    Leaderboard,
+    LeaderboardRow,
+    Notice,
+    PlayerStats,
+    QuestionCard,
+    TeamList,
+    Verdict,
+)
+
+BLUE = discord.Colour.blurple()
+GREEN = discord.Colour.green()
+RED = discord.Colour.red()
+GOLD = discord.Colour.gold()
+GREY = discord.Colour.light_grey()
+ARROW = " → "
+REVEAL_CHOICE = "reveal"  # the response that reveals a flashcard (OPEN ask without choices)
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def path_text(path: tuple[str, ...] | list[str]) -> str:
+    """'ResNet → skip connection → vanishing gradient'."""
+    return ARROW.join(path)
+
+
+def _card_title(card: QuestionCard) -> str:
+    if card.is_drop:
+        return "📣 Daily drop"
+    if card.is_follow_up:
+        return "↪️ Follow-up: a prerequisite first"
+    if card.is_retry:
+        return "🔁 Now the original question again"
+    return "❓ Question"
+
+
+def card_embed(card: QuestionCard) -> discord.Embed:
+    embed = discord.Embed(title=_card_title(card), description=clip(card.prompt, 3500), colour=BLUE)
+    if card.choices:
+        lines = [f"**{c.id.upper()}.** {c.text}" for c in card.choices]
+        embed.add_field(name="Choices", value=clip("\n".join(lines), 1024), inline=False)
+    if card.hint:
+        embed.add_field(name="Hint", value=clip(card.hint, 1024), inline=False)
+    if card.is_follow_up or card.is_retry or len(card.concept_path) > 1:
+        embed.add_field(name="Concept path", value=clip(path_text(card.concept_path), 1024))
+    footer = [x for x in (card.difficulty, f"{card.points} pts" if card.points else None) if x]
+    if card.source:
+        footer.append(f"source: {card.source}")
+    if footer:
+        embed.set_footer(text=clip(" · ".join(footer), 2048))
+    return embed
+
+
+def card_view(card: QuestionCard, mode: Mode) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if card.choices:
+        for choice in card.choices:
+            label = clip(f"{choice.id.upper()}. {choice.text}", 80)
+            view.add_item(AnswerButton(mode, card.ask_id, choice.id, label))
+    elif card.kind is AskKind.OPEN:
+        view.add_item(
+            AnswerButton(
+                mode, card.ask_id, REVEAL_CHOICE, "Show answer", style=discord.ButtonStyle.primary
+            )
+        )
+    else:
+        view.add_item(NumberButton(mode, card.ask_id))
+    return view
+
+
+def verdict_embed(verdict: Verdict) -> discord.Embed:
+    if verdict.closed:
+        embed = discord.Embed(title="⏰ This drop is closed", colour=GREY)
+    elif verdict.already_answered:
+        embed = discord.Embed(
+            title="☑️ You already answered this one", colour=GREY, description="Not scored again."
+        )
+    elif verdict.pending_reveal:
+        embed = discord.Embed(
+            title="📨 Answer received",
+            colour=BLUE,
+            description="Points are counted at the reveal.",
+        )
+    elif verdict.correct is None:
+        embed = discord.Embed(title="📖 Answer", colour=BLUE)
+    elif verdict.correct:
+        points = f" +{verdict.points} points" if verdict.points else ""
+        embed = discord.Embed(title=f"✅ Correct!{points}", colour=GREEN)
+    else:
+        embed = discord.Embed(title="❌ Not quite", colour=RED)
+    if not verdict.pending_reveal:
+        embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
+        if verdict.explanation:
+            embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)
+    if verdict.concept_path:
+        embed.add_field(name="Concept path", value=clip(path_text(verdict.concept_path), 1024))
+    if verdict.streak > 1 and verdict.correct:
+        embed.add_field(name="Streak", value=f"🔥 {verdict.streak}")
+    if verdict.source:
+        embed.set_footer(text=clip(f"source: {verdict.source}", 2048))
+    return embed
+
+
+def card_reply(card: QuestionCard, mode: Mode = Mode.PERSONAL) -> Reply:
+    return Reply([card_embed(card)], card_view(card, mode))
+
+
+def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
+    """The verdict, then what comes next: rating buttons, a follow-up or the original again."""
+    embeds = [verdict_embed(verdict)]
+    if verdict.rating_choices:
+        view = discord.ui.View(timeout=None)
+        for choice in verdict.rating_choices:
+            view.add_item(RateButton(verdict.ask_id, choice.id, clip(choice.text, 80)))
+        return Reply(embeds, view)
+    if verdict.next is not None:
+        embeds.append(card_embed(verdict.next))
+        return Reply(embeds, card_view(verdict.next, mode))
+    if mode is Mode.PERSONAL and not (verdict.pending_reveal or verdict.closed):
+        return Reply(embeds, discord.ui.View(timeout=None).add_item(NextButton()))
+    return Reply(embeds)
+
+
+def _row_line(row: LeaderboardRow) -> str:
+    rank = MEDALS.get(row.rank, f"`#{row.rank}`")
+    extra = ""
+    if row.members is not None:
+        avg = f", {row.average:.1f}/member" if row.average is not None else ""
+        extra = f" · {row.members} active{avg}"
+    name = f"**{row.name}**" if row.is_caller else row.name
+    return f"{rank} {name} — {row.points} pts{extra}"
+
+
+def leaderboard_embed(board: Leaderboard) -> discord.Embed:
+    lines = [_row_line(r) for r in board.rows] or ["Nobody has scored yet. Be the first!"]
+    embed = discord.Embed(title=f"🏆 {board.title}", description=clip("\n".join(lines), 4000))
+    embed.colour = GOLD
+    if board.caller is not None:
+        embed.add_field(name="Your rank", value=_row_line(board.caller), inline=False)
+    else:
+        embed.add_field(name="Your rank", value="Not ranked yet for this period.", inline=False)
+    return embed
+
+
+def stats_embed(stats: PlayerStats) -> discord.Embed:
+    embed = discord.Embed(title=f"📊 {stats.name}", colour=BLUE)
+    embed.add_field(name="Answered", value=str(stats.answered))
+    embed.add_field(name="Accuracy", value=f"{stats.accuracy:.0%}")
+    embed.add_field(name="Points", value=str(stats.points))
+    embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})")
+    embed.add_field(name="Team", value=stats.team or "—")
+    embed.add_field(name="Due reviews", value=str(stats.due_reviews))
+    for title, scores in (("Strongest", stats.strongest), ("Weakest", stats.weakest)):
+        if scores:
+            value = "\n".join(f"{s.name}: {s.mastery:.0%} ({s.attempts})" for s in scores)
+            embed.add_field(name=title, value=clip(value, 1024), inline=False)
+    return embed
+
+
+def team_list_embed(teams: TeamList) -> discord.Embed:
+    lines = [
+        f"{'**' + t.name + '**' if t.is_mine else t.name} — {t.members} member"
+        f"{'' if t.members == 1 else 's'}"
+        for t in teams.teams
+    ] or ["No teams yet. Create one with `/cnnquiz team create`."]
+    embed = discord.Embed(title="👥 Teams", description=clip("\n".join(lines), 4000), colour=BLUE)
+    embed.set_footer(text=f"Your team: {teams.mine}" if teams.mine else "You are in no team.")
+    return embed
+
+
+def notice_text(notice: Notice) -> str:
+    return clip("\n".join([notice.text, *(f"• {d}" for d in notice.details)]), 2000)
+
+
+def schedules_text(schedules: tuple[ScheduleInfo, ...]) -> str:
+    if not schedules:
+        return "No drops scheduled. `/cnnquiz drop set <HH:MM> <timezone>` adds one."
+    lines = [
+        f"• <#{s.channel_id}> at {s.time} {s.timezone}{'' if s.active else ' (paused)'}"
+        for s in schedules
+    ]
+    return clip("**Drops**\n" + "\n".join(lines), 2000)
+
+
+def path_embed(path: ConceptPath, image_name: str | None) -> discord.Embed:
+    embed = discord.Embed(title=f"🧭 {path.name}", description=clip(path.definition, 3000))
+    embed.colour = BLUE
+    chains = [path_text(chain) for chain in path.chains if chain] or [path.name]
+    embed.add_field(name="Prerequisite chains", value=clip("\n".join(chains), 1024), inline=False)
+    if image_name:
+        embed.set_image(url=f"attachment://{image_name}")
+    return embed
+
+
+def drop_embed(card: QuestionCard) -> discord.Embed:
+    embed = card_embed(card)
+    embed.set_author(name="Answer privately with the buttons — results at the reveal")
+    return embed
+
+
+def reveal_embed(reveal: DropReveal) -> discord.Embed:
+    embed = discord.Embed(title="📣 Drop reveal", description=clip(reveal.prompt, 2000))
+    embed.colour = GOLD
+    embed.add_field(name="Answer", value=clip(reveal.answer, 1024), inline=False)
+    if reveal.explanation:
+        embed.add_field(name="Why", value=clip(reveal.explanation, 1024), inline=False)
+    share = f"{reveal.correct}/{reveal.answered} correct ({reveal.share_correct:.0%})"
+    embed.add_field(name="How the channel did", value=share if reveal.answered else "No answers.")
+    if reveal.first_correct:
+        embed.add_field(name="First correct", value=clip(reveal.first_correct, 256))
+    if reveal.source:
+        embed.set_footer(text=clip(f"source: {reveal.source}", 2048))
+    return embed
+
+
+HELP_LINES = (
+    ("/cnnquiz ask [topic]", "a personal question (only you see it)"),
+    ("/cnnquiz leaderboard [players|teams] [week|month|all]", "who leads"),
+    ("/cnnquiz team create|join|leave|list", "play as a team"),
+    ("/cnnquiz stats", "your accuracy, streak, strongest and weakest concepts"),
+    ("/cnnquiz path <concept>", "the prerequisite chain of a concept"),
+    ("/cnnquiz drop set|off|now", "daily drops in a channel (Manage Server only)"),
+)
+
+
+def help_embed() -> discord.Embed:
+    embed = discord.Embed(
+        title="CNN interview quiz",
+        description=(
+            "Answer with the buttons. A wrong answer leads to a question on the prerequisite "
+            "concept behind it, then back to the original."
+        ),
+        colour=BLUE,
+    )
+    for name, what in HELP_LINES:
+        embed.add_field(name=name, value=what, inline=False)
+    return embed
+
+
+def error_text(message: str, suggestions: tuple[str, ...] = ()) -> str:
+    if suggestions:
+        message += "\nDid you mean: " + ", ".join(suggestions[:5]) + "?"
+    return clip(message, 2000)
+
+
+@dataclass
+class Reply:
+    """One message to send: embeds, an optional View and attachments, or plain text."""
+
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+    content: str | None = None
+    files: list[discord.File] = field(default_factory=list)
+
+    def kwargs(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"embeds": self.embeds, "files": self.files}
+        if self.content:
+            out["content"] = self.content
+        if self.view is not None:
+            out["view"] = self.view
+        return out
+
+
+def error_reply(message: str, suggestions: tuple[str, ...] = ()) -> Reply:
+    return Reply(content=f"⚠️ {error_text(message, suggestions)}")
+
+
+OOPS = "Something went wrong on our side. Please try again in a moment."
