@@ -1,0 +1,1 @@
+"""The quiz engine's parts by role; `quizbot.service.QuizService` composes them."""

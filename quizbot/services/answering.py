@@ -1,0 +1,165 @@
+"""Answering: grade a response or a self-rating, record it and everything it moves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from quizbot.errors import InvalidInput, UnknownAsk
+from quizbot.grading import grade
+from quizbot.mastery import update_mastery
+from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
+from quizbot.review import RATINGS, review
+from quizbot.scoring import next_streak, points_for
+from quizbot.selection import review_key
+from quizbot.services.asking import Asking
+from quizbot.services.callers import Ctx
+from quizbot.services.deps import ServiceDeps
+from quizbot.storage.periods import local_day
+from quizbot.storage.records import AskRec
+
+RATING_CHOICES = tuple(Choice(r, r.capitalize()) for r in RATINGS)
+PENDING = "The answer is revealed in the channel when the drop closes."
+
+
+class Answering:
+    """Grades answers to private and drop asks; a private one leads on to the next card."""
+
+    def __init__(self, deps: ServiceDeps, asking: Asking) -> None:
+        self.deps = deps
+        self.asking = asking
+
+    async def answer(self, who: PlayerRef, ask_id: str, response: str) -> Verdict:
+        """Grade a choice id or typed text; a wrong answer's `next` is a follow-up."""
+
+        def work(ctx: Ctx) -> Verdict:
+            ask = self._load_ask(ctx, ask_id)
+            if ask.closes_at is not None and ctx.now >= ask.closes_at:
+                return self._closed(ask)
+            if ask.spec.kind is AskKind.OPEN:
+                done = ctx.repos.answers.get(ask.id, ctx.player_id)
+                verdict = self._verdict(ask, None, 0, 0, already=done is not None)
+                if done is None:
+                    verdict = replace(verdict, rating_choices=RATING_CHOICES)
+                return verdict
+            correct = grade(ask.spec, response)
+            return self._score(ctx, ask, response.strip()[:500], correct, None)
+
+        return await self.deps.run(who, work)
+
+    async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
+        """Self-rating of a revealed flashcard: "again", "hard", "good" or "easy"."""
+        key = (rating or "").strip().lower()
+        if key not in RATINGS:
+            raise InvalidInput("Rate yourself with again, hard, good or easy.")
+
+        def work(ctx: Ctx) -> Verdict:
+            ask = self._load_ask(ctx, ask_id)
+            if ask.spec.kind is not AskKind.OPEN:
+                raise InvalidInput("Only flashcards are self-rated; answer this one instead.")
+            return self._score(ctx, ask, key, None, key)
+
+        return await self.deps.run(who, work)
+
+    def _load_ask(self, ctx: Ctx, ask_id: str) -> AskRec:
+        ask = ctx.repos.asks.get(ask_id.strip()[:64]) if ask_id else None
+        if ask is None or (ask.player_id is not None and ask.player_id != ctx.player_id):
+            raise UnknownAsk("I can't find that question for you; ask for a new one.")
+        return ask
+
+    def _score(
+        self, ctx: Ctx, ask: AskRec, response: str, correct: bool | None, rating: str | None
+    ) -> Verdict:
+        """Record one answer and everything it moves; the already-answered path writes nothing."""
+        repos, pid, spec, now = ctx.repos, ctx.player_id, ask.spec, ctx.now
+        is_drop = ask.player_id is None
+        team_id = repos.teams.team_id_of(pid)
+        streak = repos.streaks.get(pid)
+        today = local_day(now, ctx.ws.timezone)
+        days = next_streak(streak.last_day, streak.streak, today)
+        points = 0
+        if correct is not None and not is_drop:
+            points = points_for(
+                spec.difficulty,
+                correct=correct,
+                kind=spec.kind,
+                follow_up=ask.depth > 0 or ask.is_retry,
+                streak_days=days,
+            )
+        answer_id = repos.answers.record(
+            ask_id=ask.id,
+            player_id=pid,
+            team_id=team_id,
+            concept_id=spec.concept_id,
+            response=response,
+            correct=correct,
+            points=points,
+            at=now,
+        )
+        if answer_id is None:
+            done = repos.answers.get(ask.id, pid)
+            return self._verdict(
+                ask,
+                done.correct if done else correct,
+                done.points if done else 0,
+                streak.streak,
+                already=True,
+            )
+        repos.scores.credit_answer(
+            answer_id=answer_id,
+            player_id=pid,
+            team_id=team_id,
+            points=points,
+            at=now,
+            tz=ctx.ws.timezone,
+        )
+        repos.streaks.put(pid, today, days, max(streak.best, days))
+        knew = correct if correct is not None else rating != "again"
+        before = repos.mastery.get(pid, spec.concept_id)
+        p_known = update_mastery(before.p_known if before else None, knew)
+        repos.mastery.put(pid, spec.concept_id, p_known, knew, now)
+        key = review_key(spec)
+        card_json, due = review(repos.reviews.card(pid, key), correct, rating, now)
+        repos.reviews.put(pid, key, card_json, due)
+        nxt = None
+        if not is_drop and knew:
+            nxt = self.asking.retry(ctx, ask)
+        elif not is_drop:
+            mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
+            nxt = self.asking.follow_up(ctx, ask, mastery)
+        return self._verdict(ask, correct, points, days, next_card=nxt)
+
+    def _verdict(
+        self,
+        ask: AskRec,
+        correct: bool | None,
+        points: int,
+        streak: int,
+        *,
+        already: bool = False,
+        next_card: QuestionCard | None = None,
+    ) -> Verdict:
+        spec, pending = ask.spec, ask.player_id is None
+        return Verdict(
+            ask_id=ask.id,
+            correct=correct,
+            answer="" if pending else spec.answer_text,
+            explanation=PENDING if pending else spec.explanation,
+            source=None if pending else spec.source,
+            points=points,
+            already_answered=already,
+            streak=streak,
+            next=next_card,
+            concept_path=self.deps.names(ask.concept_path),
+            pending_reveal=pending,
+        )
+
+    def _closed(self, ask: AskRec) -> Verdict:
+        return Verdict(
+            ask_id=ask.id,
+            correct=None,
+            answer=ask.spec.answer_text,
+            explanation="This drop is closed; answers are no longer counted.",
+            source=ask.spec.source,
+            concept_path=self.deps.names(ask.concept_path),
+            closed=True,
+        )

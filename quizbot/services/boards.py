@@ -1,0 +1,106 @@
+"""Boards and stats: leaderboards per period in the workspace's timezone, a player's record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from quizbot.replies import (
+    Board,
+    ConceptScore,
+    Leaderboard,
+    LeaderboardRow,
+    Period,
+    PlayerRef,
+    PlayerStats,
+)
+from quizbot.services.callers import Ctx
+from quizbot.services.deps import ServiceDeps
+from quizbot.storage.periods import ALL, local_day, month_key, week_key
+from quizbot.storage.records import BoardRow
+
+BOARD_SIZE = 10
+PERIOD_TITLES = {Period.WEEK: "this week", Period.MONTH: "this month", Period.ALL: "all time"}
+
+
+class Boards:
+    """Reads only: rankings of players or teams, and one player's stats."""
+
+    def __init__(self, deps: ServiceDeps) -> None:
+        self.deps = deps
+
+    async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
+        """Players or teams for the week / month / all time, in the workspace's timezone."""
+
+        def work(ctx: Ctx) -> Leaderboard:
+            day = local_day(ctx.now, ctx.ws.timezone)
+            key = {Period.ALL: ALL, Period.WEEK: week_key(day), Period.MONTH: month_key(day)}[
+                period
+            ]
+            boards = ctx.repos.boards
+            if board is Board.PLAYERS:
+                top, mine = boards.player_board(key, ctx.player_id, BOARD_SIZE)
+                caller_key: int | None = ctx.player_id
+            else:
+                caller_key = ctx.repos.teams.team_id_of(ctx.player_id)
+                top, mine = boards.team_board(key, caller_key, BOARD_SIZE)
+            rows = tuple(_row(r, r.key == caller_key) for r in top)
+            return Leaderboard(
+                board=board,
+                period=period,
+                title=f"{board.value.capitalize()} · {PERIOD_TITLES[period]}",
+                rows=rows,
+                caller=_row(mine, True) if mine else None,
+            )
+
+        return await self.deps.run(who, work)
+
+    async def stats(self, who: PlayerRef) -> PlayerStats:
+        """Accuracy, streak, strongest and weakest concepts."""
+
+        def work(ctx: Ctx) -> PlayerStats:
+            repos, pid, now = ctx.repos, ctx.player_id, ctx.now
+            answered, correct = repos.answers.totals(pid)
+            points = repos.boards.player_points(pid, ALL)
+            streak = repos.streaks.get(pid)
+            team = repos.teams.membership(pid)
+            masteries = repos.mastery.all_for(pid)
+            due = repos.reviews.due_count(pid, now)
+            name = repos.players.name(pid) or who.display_name
+            today = local_day(now, ctx.ws.timezone)
+            alive = streak.last_day is not None and streak.last_day >= today - timedelta(days=1)
+            scored = sorted(
+                (
+                    ConceptScore(c, self.deps.names((c,))[0], m.p_known, m.attempts)
+                    for c, m in masteries.items()
+                    if m.attempts > 0
+                ),
+                key=lambda s: (-s.mastery, s.concept_id),
+            )
+            strongest = tuple(scored[:3])
+            weakest = tuple(s for s in reversed(scored[-3:]) if s not in strongest)
+            return PlayerStats(
+                name=name,
+                answered=answered,
+                correct=correct,
+                points=points,
+                streak=streak.streak if alive else 0,
+                best_streak=streak.best,
+                team=team.name if team else None,
+                strongest=strongest,
+                weakest=weakest,
+                due_reviews=due,
+            )
+
+        return await self.deps.run(who, work)
+
+
+def _row(row: BoardRow, is_caller: bool) -> LeaderboardRow:
+    average = row.average
+    return LeaderboardRow(
+        rank=row.rank,
+        name=row.name,
+        points=row.points,
+        members=row.members,
+        average=round(average, 1) if average is not None else None,
+        is_caller=is_caller,
+    )

@@ -1,0 +1,44 @@
+"""What every part of the quiz service shares: bank, store, clock, randomness, callers."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from knowledge.bank import Bank
+from quizbot.replies import PlayerRef
+from quizbot.services.callers import Callers, Ctx
+from quizbot.storage.uow import Store
+from quizbot.topics import TopicMatcher
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ServiceDeps:
+    """Shared plumbing of the asking, answering, board and team parts."""
+
+    bank: Bank
+    store: Store
+    clock: Clock
+    rng: random.Random
+    topics: TopicMatcher
+    callers: Callers = field(default_factory=Callers)
+
+    async def run(self, who: PlayerRef, fn: Callable[[Ctx], T]) -> T:
+        """Run `fn` for the caller in one transaction, at one moment of the clock."""
+        now = self.clock()
+        return await self.store.run(lambda tx: fn(self.callers.resolve(tx, who, now)))
+
+    def names(self, concept_ids: Iterable[str]) -> tuple[str, ...]:
+        """Concept names for ids (an id the bank does not know stays as it is)."""
+        concepts = self.bank.concepts
+        return tuple(concepts[c].name if c in concepts else c for c in concept_ids)
