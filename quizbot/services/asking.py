@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from quizbot.asking.spec import AskSpec
-from quizbot.replies import AskKind, PlayerRef, QuestionCard
+from quizbot.replies import PlayerRef, QuestionCard
 from quizbot.scoring import points_for
 from quizbot.selection import build_ask, pick_follow_up, pick_next
 from quizbot.services.callers import Ctx
@@ -101,18 +101,12 @@ class Asking:
             created_at=ctx.now,
         )
         ctx.repos.asks.add(ask)
-        return self.card(ask)
+        return self._card(ask)
 
-    def card(self, ask: AskRec) -> QuestionCard:
-        """The card that shows a stored ask (a drop ask shows no points: they come at reveal)."""
+    def _card(self, ask: AskRec) -> QuestionCard:
+        """The card of a private ask (drop cards are `quizbot.drops.cards.drop_card`)."""
         spec = ask.spec
         question = self.deps.bank.question(spec.question_id) if spec.question_id else None
-        follow_up = ask.depth > 0 or ask.is_retry
-        worth = 0
-        if spec.kind is not AskKind.OPEN:
-            worth = points_for(
-                spec.difficulty, correct=True, kind=spec.kind, follow_up=follow_up, streak_days=1
-            )
         return QuestionCard(
             ask_id=ask.id,
             kind=spec.kind,
@@ -123,8 +117,13 @@ class Asking:
             follow_up_of=ask.follow_up_of,
             difficulty=spec.difficulty,
             source=spec.source,
-            points=0 if ask.player_id is None else worth,
+            points=points_for(
+                spec.difficulty,
+                correct=True,
+                kind=spec.kind,
+                follow_up=ask.depth > 0 or ask.is_retry,
+                streak_days=1,
+            ),
             hint=spec.hint,
-            is_drop=ask.player_id is None,
             is_retry=ask.is_retry,
         )
