@@ -15,10 +15,11 @@ from quizbot.replies import (
 )
 from quizbot.services.callers import Ctx
 from quizbot.services.deps import ServiceDeps
-from quizbot.storage.periods import ALL, local_day, month_key, week_key
+from quizbot.storage.periods import ALL, local_day, period_keys
 from quizbot.storage.records import BoardRow
 
 BOARD_SIZE = 10
+PERIODS = (Period.ALL, Period.WEEK, Period.MONTH)  # the order of `period_keys`
 PERIOD_TITLES = {Period.WEEK: "this week", Period.MONTH: "this month", Period.ALL: "all time"}
 
 
@@ -32,10 +33,7 @@ class Boards:
         """Players or teams for the week / month / all time, in the workspace's timezone."""
 
         def work(ctx: Ctx) -> Leaderboard:
-            day = local_day(ctx.now, ctx.ws.timezone)
-            key = {Period.ALL: ALL, Period.WEEK: week_key(day), Period.MONTH: month_key(day)}[
-                period
-            ]
+            key = period_keys(ctx.now, ctx.ws.timezone)[PERIODS.index(period)]
             boards = ctx.repos.boards
             if board is Board.PLAYERS:
                 top, mine = boards.player_board(key, ctx.player_id, BOARD_SIZE)
@@ -70,7 +68,7 @@ class Boards:
             alive = streak.last_day is not None and streak.last_day >= today - timedelta(days=1)
             scored = sorted(
                 (
-                    ConceptScore(c, self.deps.names((c,))[0], m.p_known, m.attempts)
+                    ConceptScore(c, self.deps.name(c), m.p_known, m.attempts)
                     for c, m in masteries.items()
                     if m.attempts > 0
                 ),

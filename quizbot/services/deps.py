@@ -38,7 +38,10 @@ class ServiceDeps:
         now = self.clock()
         return await self.store.run(lambda tx: fn(self.callers.resolve(tx, who, now)))
 
+    def name(self, concept_id: str) -> str:
+        """A concept's name (an id the bank does not know stays as it is)."""
+        concept = self.bank.concepts.get(concept_id)
+        return concept.name if concept else concept_id
+
     def names(self, concept_ids: Iterable[str]) -> tuple[str, ...]:
-        """Concept names for ids (an id the bank does not know stays as it is)."""
-        concepts = self.bank.concepts
-        return tuple(concepts[c].name if c in concepts else c for c in concept_ids)
+        return tuple(self.name(c) for c in concept_ids)
