@@ -114,18 +114,25 @@ class Answering:
         )
         repos.streaks.put(pid, today, days, max(streak.best, days))
         knew = correct if correct is not None else rating != "again"
-        before = repos.mastery.get(pid, spec.concept_id)
-        p_known = update_mastery(before.p_known if before else None, knew)
-        repos.mastery.put(pid, spec.concept_id, p_known, knew, now)
+        cid = spec.concept_id
+        mastery: dict[str, float] | None = None
+        if is_drop or knew:
+            before = repos.mastery.get(pid, cid)
+            prior = before.p_known if before else None
+        else:  # a miss: its follow-up needs every mastery, so one read serves both
+            mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
+            prior = mastery.get(cid)
+        p_known = update_mastery(prior, knew)
+        repos.mastery.put(pid, cid, p_known, knew, now)
         key = review_key(spec)
         card_json, due = review(repos.reviews.card(pid, key), correct, rating, now)
         repos.reviews.put(pid, key, card_json, due)
         nxt = None
-        if not is_drop and knew:
-            nxt = self.asking.retry(ctx, ask)
-        elif not is_drop:
-            mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
+        if mastery is not None:
+            mastery[cid] = p_known
             nxt = self.asking.follow_up(ctx, ask, mastery)
+        elif not is_drop:
+            nxt = self.asking.retry(ctx, ask)
         return self._verdict(ask, correct, points, days, next_card=nxt)
 
     def _verdict(
