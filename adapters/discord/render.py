@@ -45,10 +45,10 @@ def path_text(path: tuple[str, ...] | list[str]) -> str:
 def _card_title(card: QuestionCard) -> str:
     if card.is_drop:
         return "📣 Daily drop"
-    if card.is_follow_up:
-        return "↪️ Follow-up: a prerequisite first"
     if card.is_retry:
         return "🔁 Now the original question again"
+    if card.is_follow_up:
+        return "↪️ Follow-up: a prerequisite first"
     return "❓ Question"
 
 

@@ -1,0 +1,405 @@
+"""A fake Discord on 127.0.0.1: REST under /api/v10 and a JSON (uncompressed) gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aiohttp import WSMsgType, web
+
+T = TypeVar("T")
+TIMEOUT = 10.0
+APP_ID = 900000000000000001
+BOT_ID = 900000000000000002
+GUILD_ID = 800000000000000001
+CHANNEL_ID = 700000000000000001
+
+BOT_USER = {
+    "id": str(BOT_ID),
+    "username": "cnnquiz",
+    "discriminator": "0",
+    "global_name": "CNN quiz",
+    "avatar": None,
+    "bot": True,
+    "public_flags": 0,
+    "flags": 0,
+}
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # discord.py only decodes bodies whose Content-Type is exactly "application/json".
+    return web.Response(
+        status=status,
+        body=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded REST call: method, path below /api/v10, query and JSON body."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class FakeDiscord:
+    """Records every call; tests push gateway events and await what the bot sends back."""
+
+    calls: list[Call] = field(default_factory=list)
+    identifies: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    posts: list[str] = field(default_factory=list)  # ids of POST /channels/{id}/messages
+    # interaction token -> every message-like reply (callback data, follow-ups, edits)
+    replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    callbacks: dict[str, dict[str, Any]] = field(default_factory=dict)  # interaction id -> body
+    # "METHOD path-prefix" -> statuses to answer with first (429 carries retry_after 60)
+    failures: dict[str, list[int]] = field(default_factory=dict)
+    port: int = 0
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(600000000000000001))
+    _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.add_routes(
+            [web.get("/gateway", self._gateway), web.route("*", "/api/v10/{tail:.*}", self._rest)]
+        )
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def new_id(self) -> str:
+        return str(next(self._ids))
+
+    # -- waiting -------------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, probe: Callable[[], T | None]) -> T:
+        """Wait until `probe()` returns something other than None (or fail after TIMEOUT)."""
+
+        async def poll() -> T:
+            async with self._changed:
+                while True:
+                    found = probe()
+                    if found is not None:
+                        return found
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(poll(), TIMEOUT)
+
+    async def wait_replies(self, token: str, count: int = 1) -> list[dict[str, Any]]:
+        """The first `count` messages the bot sent in answer to the interaction `token`."""
+        return await self.wait_for(
+            lambda: got[:count] if len(got := self.replies.get(token, [])) >= count else None
+        )
+
+    async def wait_callback(self, interaction_id: str) -> dict[str, Any]:
+        return await self.wait_for(lambda: self.callbacks.get(interaction_id))
+
+    async def wait_channel_messages(self, channel_id: str, count: int = 1) -> list[dict[str, Any]]:
+        def probe() -> list[dict[str, Any]] | None:
+            found = [self.messages[i] for i in self.posts]
+            found = [m for m in found if m["channel_id"] == channel_id]
+            return found[:count] if len(found) >= count else None
+
+        return await self.wait_for(probe)
+
+    def calls_to(self, method: str, prefix: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.path.startswith(prefix)]
+
+    # -- gateway -------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
+        async for msg in socket:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:
+                await socket.send_json({"op": 11, "d": None})
+            elif frame["op"] == 2:
+                self.identifies.append(frame["d"])
+                await self._ready(socket)
+                await self._notify()
+        return socket
+
+    async def _ready(self, socket: web.WebSocketResponse) -> None:
+        ready = {
+            "v": 10,
+            "user": BOT_USER,
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": f"session-{len(self.identifies)}",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+        await self._dispatch(socket, "READY", ready)
+        await self._dispatch(socket, "GUILD_CREATE", guild_payload())
+
+    async def _dispatch(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
+        await socket.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        """Send a gateway event to the most recently connected bot."""
+        live = [s for s in self._sockets if not s.closed]
+        assert live, "no bot is connected to the fake gateway"
+        await self._dispatch(live[-1], event, data)
+
+    # -- REST ----------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body, files = await _read_body(request)
+        self.calls.append(Call(request.method, path, dict(request.query), body, files))
+        await self._notify()
+        for key, statuses in self.failures.items():
+            method, prefix = key.split(" ", 1)
+            if request.method == method and path.startswith(prefix) and statuses:
+                status = statuses.pop(0)
+                if status == 429:
+                    retry = {
+                        "message": "You are being rate limited.",
+                        "retry_after": 60.0,
+                        "global": False,
+                    }
+                    return _json(retry, 429, {"Retry-After": "60", "X-RateLimit-Scope": "user"})
+                return _json({"message": "oops", "code": 0}, status)
+        try:
+            response = self._route(request.method, path, body)
+        finally:
+            await self._notify()
+        return response
+
+    def _route(self, method: str, path: str, body: Any) -> web.Response:
+        parts = path.strip("/").split("/")
+        if path == "/users/@me":
+            return _json(BOT_USER)
+        if path == "/oauth2/applications/@me" or path == f"/applications/{APP_ID}":
+            return _json(app_info())
+        if path == "/gateway/bot":
+            limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limits})
+        if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
+            return _json([_command(c) for c in body])
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return self._callback(parts[1], parts[2], body)
+        if parts[0] == "webhooks":
+            return self._webhook(method, parts[2], parts[3:], body)
+        if parts[0] == "channels" and parts[2:] == ["messages"] and method == "POST":
+            message = self._store(parts[1], body)
+            self.posts.append(message["id"])
+            return _json(message)
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _store(self, channel_id: str, body: dict[str, Any], flags: int = 0) -> dict[str, Any]:
+        message = message_payload(self.new_id(), channel_id, body, flags)
+        self.messages[message["id"]] = message
+        return message
+
+    def _callback(self, interaction_id: str, token: str, body: dict[str, Any]) -> web.Response:
+        self.callbacks[interaction_id] = body
+        kind, data = body["type"], body.get("data") or {}
+        ephemeral = bool(data.get("flags", 0) & 64)
+        resource: dict[str, Any] = {"type": kind}
+        message_id = None
+        if kind in (4, 5):  # a message, or the "thinking" placeholder of a deferred one
+            message = self._store(str(CHANNEL_ID), data, data.get("flags", 0))
+            message_id = message["id"]
+            resource["message"] = message
+            self.replies.setdefault(token, []).append({"callback": kind, **message})
+        return _json(
+            {
+                "interaction": {
+                    "id": interaction_id,
+                    "type": 2,
+                    "response_message_id": message_id,
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": ephemeral,
+                },
+                "resource": resource if kind not in (1, 6, 8, 9) else None,
+            }
+        )
+
+    def _webhook(self, method: str, token: str, rest: list[str], body: Any) -> web.Response:
+        replies = self.replies.setdefault(token, [])
+        if not rest and method == "POST":  # a follow-up
+            message = self._store(str(CHANNEL_ID), body, body.get("flags", 0))
+            replies.append({"followup": True, **message})
+            return _json(message)
+        if rest[:1] == ["messages"] and len(rest) == 2:
+            original = next((r for r in replies if r.get("callback")), None)
+            message_id = original["id"] if original and rest[1] == "@original" else rest[1]
+            message = self.messages.get(message_id) or message_payload(
+                message_id, str(CHANNEL_ID), {}, 0
+            )
+            if method == "PATCH":
+                message = {**message, **{k: v for k, v in body.items() if k != "attachments"}}
+                self.messages[message_id] = message
+                replies.append({"edit": True, **message})
+            if method == "DELETE":
+                return web.Response(status=204)
+            return _json(message)
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+
+async def _read_body(request: web.Request) -> tuple[Any, tuple[str, ...]]:
+    """JSON bodies, and multipart ones (payload_json plus files) as discord.py sends files."""
+    if not request.can_read_body:
+        return None, ()
+    if request.content_type.startswith("multipart/"):
+        payload: Any = None
+        files: list[str] = []
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if part.name == "payload_json":  # type: ignore[union-attr]
+                payload = json.loads(await part.text())  # type: ignore[union-attr]
+            else:
+                files.append(part.filename or "")  # type: ignore[union-attr]
+                await part.read()  # type: ignore[union-attr]
+        return payload, tuple(files)
+    text = await request.text()
+    return (json.loads(text) if text else None), ()
+
+
+def _command(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(hash(data["name"]) & 0xFFFFFFFF),
+        "application_id": str(APP_ID),
+        "version": "1",
+        "default_member_permissions": None,
+        "dm_permission": True,
+        "nsfw": False,
+        **data,
+    }
+
+
+def app_info() -> dict[str, Any]:
+    return {
+        "id": str(APP_ID),
+        "name": "cnnquiz",
+        "icon": None,
+        "description": "",
+        "rpc_origins": [],
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "owner": BOT_USER,
+        "summary": "",
+        "verify_key": "0" * 64,
+        "team": None,
+        "flags": 0,
+        "bot": BOT_USER,
+    }
+
+
+def guild_payload() -> dict[str, Any]:
+    return {
+        "id": str(GUILD_ID),
+        "name": "Deep Learning Club",
+        "icon": None,
+        "owner_id": "100",
+        "unavailable": False,
+        "member_count": 3,
+        "large": False,
+        "features": [],
+        "roles": [],
+        "emojis": [],
+        "stickers": [],
+        "members": [],
+        "channels": [
+            {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "name": "general",
+                "position": 0,
+                "guild_id": str(GUILD_ID),
+                "permission_overwrites": [],
+            }
+        ],
+        "threads": [],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+        "premium_tier": 0,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "nsfw_level": 0,
+        "preferred_locale": "en-US",
+        "joined_at": datetime(2026, 1, 1, tzinfo=UTC).isoformat(),
+    }
+
+
+def message_payload(
+    message_id: str, channel_id: str, body: dict[str, Any], flags: int
+) -> dict[str, Any]:
+    """A message as Discord returns it: what the bot sent plus the fields discord.py reads."""
+    message = {
+        "id": message_id,
+        "channel_id": channel_id,
+        "guild_id": str(GUILD_ID),
+        "type": 0,
+        "author": BOT_USER,
+        "content": body.get("content") or "",
+        "embeds": body.get("embeds") or [],
+        "components": body.get("components") or [],
+        "attachments": [
+            {
+                "id": str(i),
+                "filename": a.get("filename", "file"),
+                "size": 1,
+                "url": "http://x/f",
+                "proxy_url": "http://x/f",
+            }
+            for i, a in enumerate(body.get("attachments") or [])
+        ],
+        "message_reference": body.get("message_reference"),
+        "flags": flags or body.get("flags") or 0,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "pinned": False,
+        "webhook_id": str(APP_ID),
+        "application_id": str(APP_ID),
+    }
+    return {k: v for k, v in message.items() if v is not None}

@@ -1,0 +1,128 @@
+"""Daily drops: admin-only commands, a public card posted by the registered publisher."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import discord
+import pytest
+
+from adapters.discord.publisher import retryable
+from quizbot.api import ChannelRef
+from quizbot.drops.publishing import PublishRetryable
+from quizbot.replies import AskKind, Choice, QuestionCard
+from tests.e2e.discord.conftest import (
+    ADMIN,
+    ALICE,
+    BOB,
+    CHANNEL_ID,
+    DiscordDriver,
+    FixedClock,
+    Starter,
+    buttons,
+    choice_button,
+    embed_text,
+)
+from tests.e2e.discord.fake_discord import GUILD_ID, FakeDiscord
+
+CHANNEL = str(CHANNEL_ID)
+
+
+async def test_member_without_manage_server_is_refused_politely(bot: DiscordDriver) -> None:
+    sent = await bot.command(["drop", "set"], {"time": "09:30", "timezone": "Europe/Berlin"})
+    reply = await bot.answer(sent)
+    assert reply["content"].startswith("⚠️ Sorry, only workspace admins")
+    assert reply["flags"] & 64
+    assert not bot.fake.calls_to("POST", f"/channels/{CHANNEL}/messages")
+
+
+async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdicts(
+    start_bot: Starter, fake_discord: FakeDiscord, clock: FixedClock
+) -> None:
+    runtime, running = await start_bot()
+    assert runtime.drops is not None
+    assert runtime.drops.publishers["discord"] is running.publisher
+    bot = DiscordDriver(fake_discord)
+
+    options = {"time": "09:30", "timezone": "Europe/Berlin"}
+    scheduled = await bot.answer(await bot.command(["drop", "set"], options, ADMIN))
+    assert f"<#{CHANNEL}> at 09:30 Europe/Berlin" in scheduled["content"]
+    posted = await bot.answer(await bot.command(["drop", "now"], user=ADMIN))
+    assert "Posted today's drop" in posted["content"]
+
+    (drop,) = await fake_discord.wait_channel_messages(CHANNEL)
+    assert not drop["flags"] & 64, "the drop itself is public"
+    assert drop["embeds"][0]["title"] == "📣 Daily drop"
+    assert all(b["custom_id"].startswith("cq:a:d:") for b in buttons(drop))
+
+    verdict = await bot.answer(await bot.click(drop, choice_button(drop, right=True), BOB))
+    assert verdict["embeds"][0]["title"] == "📨 Answer received"
+    other = await bot.answer(await bot.click(drop, choice_button(drop, right=False), ALICE))
+    assert other["embeds"][0]["title"] == "📨 Answer received"
+    public = [m for m in fake_discord.messages.values() if not m["flags"] & 64]
+    assert public == [drop], "verdicts on a drop are never public"
+
+    clock.now += timedelta(hours=5)
+    await runtime.drops.worker.reveal_due()
+    _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
+    assert str(reveal["message_reference"]["message_id"]) == drop["id"]
+    text = embed_text(reveal)
+    assert "1/2 correct (50%)" in text and "First correct: Bob" in text
+
+
+async def test_drop_list_and_off_for_admins(bot: DiscordDriver) -> None:
+    options = {"time": "07:00", "timezone": "UTC"}
+    await bot.answer(await bot.command(["drop", "set"], options, ADMIN))
+    listed = await bot.answer(await bot.command(["drop", "list"], user=ADMIN))
+    assert f"<#{CHANNEL}> at 07:00 UTC" in listed["content"]
+    off = await bot.answer(await bot.command(["drop", "off"], user=ADMIN))
+    assert "Paused daily drops" in off["content"]
+    refused = await bot.answer(await bot.command(["drop", "off"], user=ALICE))
+    assert refused["content"].startswith("⚠️ Sorry")
+
+
+def _card() -> QuestionCard:
+    return QuestionCard(
+        "ask1",
+        AskKind.CHOICE,
+        "Which?",
+        (Choice("a", "x"), Choice("b", "y")),
+        ("c",),
+        ("C",),
+        is_drop=True,
+    )
+
+
+async def test_rate_limit_becomes_publish_retryable(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    _runtime, running = await start_bot()
+    fake_discord.failures[f"POST /channels/{CHANNEL}/messages"] = [429]
+    where = ChannelRef("discord", str(GUILD_ID), CHANNEL)
+    with pytest.raises(PublishRetryable) as info:
+        await running.publisher.post_drop(where, _card())
+    assert info.value.retry_after == pytest.approx(60.0)
+    message_id = await running.publisher.post_drop(where, _card())  # the next try goes out
+    assert fake_discord.messages[message_id]["embeds"][0]["description"] == "Which?"
+
+
+async def test_forbidden_channel_is_not_retried(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    _runtime, running = await start_bot()
+    fake_discord.failures[f"POST /channels/{CHANNEL}/messages"] = [403]
+    with pytest.raises(discord.Forbidden):
+        await running.publisher.post_drop(ChannelRef("discord", "g", CHANNEL), _card())
+
+
+@pytest.mark.parametrize(
+    ("status", "retry"), [(500, True), (503, True), (429, True), (404, False), (403, False)]
+)
+def test_which_http_errors_are_retryable(status: int, retry: bool) -> None:
+    response = SimpleNamespace(status=status, reason="x", headers={"Retry-After": "2"})
+    error_type = discord.DiscordServerError if status >= 500 else discord.HTTPException
+    found = retryable(error_type(response, {"message": "x", "code": 0}))  # type: ignore[arg-type]
+    assert (found is not None) == retry
+    if status == 429:
+        assert found is not None and found.retry_after == 2.0

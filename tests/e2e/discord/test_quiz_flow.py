@@ -1,0 +1,164 @@
+"""Personal questions end to end: buttons, follow-ups, modals, restarts, boards and paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.discord.inbound import PATH_IMAGE
+from tests.e2e.discord.conftest import (
+    ALICE,
+    BOB,
+    CAROL,
+    DiscordDriver,
+    Starter,
+    buttons,
+    choice_button,
+    embed_text,
+)
+from tests.e2e.discord.fake_discord import FakeDiscord
+
+
+async def ask(bot: DiscordDriver, topic: str | None = None, user=ALICE) -> dict:
+    options = {"topic": topic} if topic else {}
+    return await bot.answer(await bot.command(["ask"], options, user))
+
+
+async def test_wrong_answer_leads_to_a_prerequisite_then_back_to_the_original(
+    bot: DiscordDriver,
+) -> None:
+    card = await ask(bot, "ResNet")
+    assert "Question q-resnet?" in embed_text(card)
+    assert card["flags"] & 64, "a personal question is ephemeral"
+
+    wrong = await bot.answer(await bot.click(card, choice_button(card, right=False)))
+    text = embed_text(wrong)
+    assert "Not quite" in text
+    assert "Identity shortcuts let very deep nets train" in text  # the right answer
+    follow_up = wrong["embeds"][1]
+    assert follow_up["title"].startswith("↪️ Follow-up")
+    assert "ResNet → skip connection" in embed_text({"embeds": [follow_up]})
+
+    right = await bot.answer(await bot.click(wrong, choice_button(wrong, right=True)))
+    assert "Correct!" in right["embeds"][0]["title"]
+    offer = right["embeds"][1]
+    assert offer["title"].startswith("🔁 Now the original question")
+    assert offer["description"] == "Question q-resnet?"
+    assert buttons(right), "the original comes back with its buttons"
+
+
+async def test_double_click_scores_once(bot: DiscordDriver) -> None:
+    card = await ask(bot, "dropout")
+    button = choice_button(card, right=True)
+    first = await bot.answer(await bot.click(card, button))
+    second = await bot.answer(await bot.click(card, button))
+    assert "Correct!" in first["embeds"][0]["title"]
+    assert "already answered" in second["embeds"][0]["title"]
+    stats = await bot.answer(await bot.command(["stats"]))
+    fields = {f["name"]: f["value"] for f in stats["embeds"][0]["fields"]}
+    assert fields["Answered"] == "1"
+
+
+async def test_old_button_is_graded_after_a_restart(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    runtime, running = await start_bot()
+    bot = DiscordDriver(fake_discord)
+    card = await ask(bot, "weight decay")
+    await running.aclose()
+    await runtime.aclose()
+
+    await start_bot()  # a new client and a new engine on the same database file
+    assert len(fake_discord.identifies) == 2
+    verdict = await bot.answer(await bot.click(card, choice_button(card, right=True)))
+    assert "Correct!" in verdict["embeds"][0]["title"]
+
+
+async def _typed_card(bot: DiscordDriver) -> dict:
+    """Ask on a computable topic until the card wants a typed number (concept asks first)."""
+    for _ in range(4):
+        card = await ask(bot, "stride")
+        if any(b["custom_id"].startswith("cq:n:") for b in buttons(card)):
+            return card
+        await bot.answer(await bot.click(card, buttons(card)[0]))
+    raise AssertionError("no computed question on stride")
+
+
+async def test_computed_question_goes_through_a_modal(bot: DiscordDriver) -> None:
+    card = await _typed_card(bot)
+    (button,) = buttons(card)
+    sent = await bot.click(card, button)
+    callback = await bot.fake.wait_callback(sent.id)
+    assert callback["type"] == 9, "the button opens a modal at once"
+    modal = callback["data"]
+    assert modal["custom_id"].startswith("cq:m:p:")
+
+    verdict = await bot.answer(await bot.submit_modal(modal["custom_id"], "12345"))
+    assert "Not quite" in verdict["embeds"][0]["title"]
+    answer = next(f["value"] for f in verdict["embeds"][0]["fields"] if f["name"] == "Answer")
+    assert answer.replace("x", "").isdigit()
+
+    again = await bot.answer(await bot.submit_modal(modal["custom_id"], answer))
+    assert "already answered" in again["embeds"][0]["title"]
+
+
+async def test_modal_submit_with_no_number_is_told_to_type_one(bot: DiscordDriver) -> None:
+    card = await _typed_card(bot)
+    sent = await bot.click(card, buttons(card)[0])
+    modal = (await bot.fake.wait_callback(sent.id))["data"]
+    reply = await bot.answer(await bot.submit_modal(modal["custom_id"], "   "))
+    assert "Type a number" in reply["content"]
+
+
+async def test_autocomplete_offers_concept_names(bot: DiscordDriver) -> None:
+    choices = await bot.autocomplete(["ask"], "topic", "res")
+    assert {"name": "ResNet", "value": "ResNet"} in choices
+    path_choices = await bot.autocomplete(["path"], "concept", "skip")
+    assert [c["name"] for c in path_choices][:1] == ["skip connection"]
+
+
+async def test_leaderboard_shows_players_and_the_callers_rank(bot: DiscordDriver) -> None:
+    for user, topic in ((ALICE, "dropout"), (BOB, "momentum"), (BOB, "overfitting")):
+        card = await ask(bot, topic, user)
+        await bot.answer(await bot.click(card, choice_button(card, right=True), user))
+    board = await bot.answer(await bot.command(["leaderboard"], {"period": "all"}, CAROL))
+    text = embed_text(board)
+    assert text.index("Bob") < text.index("Alice"), "two right answers outrank one"
+    assert "Your rank: 🥉 **Carol** — 0 pts" in text, "the caller's own rank is always shown"
+
+    mine = await bot.answer(await bot.command(["leaderboard"], {"board": "players"}, ALICE))
+    rank = next(f["value"] for f in mine["embeds"][0]["fields"] if f["name"] == "Your rank")
+    assert "Alice" in rank and "🥈" in rank
+
+
+async def test_team_leaderboard(bot: DiscordDriver) -> None:
+    created = await bot.answer(await bot.command(["team", "create"], {"name": "Convnets"}))
+    assert "Convnets" in created["content"]
+    card = await ask(bot, "dropout")
+    await bot.answer(await bot.click(card, choice_button(card, right=True)))
+    board = await bot.answer(await bot.command(["leaderboard"], {"board": "teams"}, BOB))
+    assert "Convnets" in embed_text(board)
+    listed = await bot.answer(await bot.command(["team", "list"], user=BOB))
+    assert "Convnets — 1 member" in embed_text(listed)
+
+
+async def test_path_shows_the_chain_and_a_picture(bot: DiscordDriver) -> None:
+    sent = await bot.command(["path"], {"concept": "ResNet"})
+    reply = await bot.answer(sent)
+    assert "ResNet → skip connection → vanishing gradient" in embed_text(reply)
+    assert reply["embeds"][0]["image"]["url"] == f"attachment://{PATH_IMAGE}"
+    upload = bot.fake.calls_to("POST", "/webhooks/")[-1]
+    assert upload.files == (PATH_IMAGE,)
+
+
+@pytest.mark.parametrize("topic", ["no such thing at all", "x" * 90])
+async def test_unknown_topic_is_a_friendly_ephemeral(bot: DiscordDriver, topic: str) -> None:
+    reply = await ask(bot, topic)
+    assert reply["content"].startswith("⚠️")
+    assert not buttons(reply)
+
+
+async def test_help_answers_at_once(bot: DiscordDriver) -> None:
+    sent = await bot.command(["help"])
+    callback = await bot.fake.wait_callback(sent.id)
+    assert callback["type"] == 4 and callback["data"]["flags"] & 64
+    assert "/cnnquiz ask [topic]" in embed_text(callback["data"])

@@ -1,0 +1,40 @@
+"""Malformed, stale and unknown interactions: a friendly word when possible, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.discord import app as discord_app
+from adapters.discord.inbound import STALE_BUTTON
+from tests.e2e.discord.conftest import PAYLOADS, DiscordDriver, embed_text, load_payload
+
+MALFORMED = sorted(p.name for p in (PAYLOADS / "malformed").glob("*.json"))
+# What the user is told, or None when Discord gives the bot nothing to answer with.
+EXPECTED: dict[str, str | None] = {
+    "button_for_unknown_ask.json": "can't find that question",  # the engine's UnknownAsk
+    "button_without_message.json": STALE_BUTTON,
+    "command_without_member.json": "Something went wrong",
+    "foreign_button.json": STALE_BUTTON,
+    "foreign_modal.json": STALE_BUTTON,
+    "missing_token.json": None,
+    "unknown_command.json": discord_app.UNKNOWN_COMMAND,
+    "unknown_interaction_type.json": None,
+}
+
+
+def test_every_malformed_payload_has_an_expectation() -> None:
+    assert set(MALFORMED) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+async def test_bad_interaction_does_not_take_the_bot_down(bot: DiscordDriver, name: str) -> None:
+    sent = await bot.send(bot.fresh(load_payload(f"malformed/{name}")))
+    expected = EXPECTED[name]
+    if expected is not None:
+        reply = await bot.first_reply(sent)
+        assert reply["content"].startswith("⚠️")
+        assert expected in reply["content"]
+    # The next interaction is still answered (for an unanswerable one this also shows
+    # the bad payload was read and dropped: the gateway delivers events in order).
+    card = await bot.answer(await bot.command(["ask"], {"topic": "dropout"}))
+    assert "Question q-dropout?" in embed_text(card)
