@@ -34,9 +34,10 @@ def secret_values(settings: Settings) -> list[str]:
         settings.slack_signing_secret,
     ]
     out = [v.get_secret_value() for v in values if v is not None]
-    if "@" in settings.database_url and ":" in settings.database_url.split("@", 1)[0]:
-        credentials = settings.database_url.split("://", 1)[-1].split("@", 1)[0]
-        out.append(credentials.split(":", 1)[1])
+    # user:password@ after the scheme; a URL without a password ("postgresql://u@h") has none.
+    userinfo, at, _host = settings.database_url.split("://", 1)[-1].partition("@")
+    if at and ":" in userinfo:
+        out.append(userinfo.split(":", 1)[1])
     return out
 
 
