@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from quizbot.errors import InvalidInput, UnknownAsk
-from quizbot.grading import grade
+from quizbot.grading import MAX_RESPONSE, grade
 from quizbot.mastery import update_mastery
 from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
 from quizbot.review import RATINGS, review
@@ -42,7 +42,7 @@ class Answering:
                     verdict = replace(verdict, rating_choices=RATING_CHOICES)
                 return verdict
             correct = grade(ask.spec, response)
-            return self._score(ctx, ask, response.strip()[:500], correct, None)
+            return self._score(ctx, ask, response.strip()[:MAX_RESPONSE], correct, None)
 
         return await self.deps.run(who, work)
 
