@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
 from quizbot.api import ScheduleInfo
+from quizbot.drops.service import DropService
 from quizbot.errors import QuizError
 from quizbot.replies import (
     Board,
@@ -63,7 +63,7 @@ class QuizService:
         self._answering = Answering(deps, self._asking)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
-        self.drops: Any = None  # the daily-drop service (same drop_* methods), when set up
+        self.drops: DropService | None = None  # the daily drops, when set up
 
     async def aclose(self) -> None:
         """Release the blocking SQLite engine the store may hold (the async one is the caller's)."""
@@ -121,7 +121,7 @@ class QuizService:
 
     # --- daily drops (delegated) ----------------------------------------------------------
 
-    def _drops(self) -> Any:
+    def _drops(self) -> DropService:
         if self.drops is None:
             raise QuizError(NO_DROPS)
         return self.drops
