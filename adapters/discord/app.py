@@ -44,8 +44,8 @@ class HasRuntime(Protocol):
 
 
 def intents() -> discord.Intents:
-    """No privileged intents (members, presences, message content); interactions need none."""
-    return discord.Intents.none()
+    """Only `guilds` (channel cache); no privileged intents: members, presences, content."""
+    return discord.Intents(guilds=True)
 
 
 class QuizClient(discord.Client):
@@ -185,9 +185,11 @@ async def start_discord(
     return RunningDiscord(client, publisher, task)
 
 
-async def run_discord(runtime: HasRuntime, settings: Settings) -> None:
+async def run_discord(
+    runtime: HasRuntime, settings: Settings, *, guild_ready_timeout: float = 2.0
+) -> None:
     """`cnnquiz run discord`: stay connected until cancelled, then close cleanly."""
-    running = await start_discord(runtime, settings)
+    running = await start_discord(runtime, settings, guild_ready_timeout=guild_ready_timeout)
     try:
         await asyncio.wait([running.task])  # cancelling us must not cancel it mid-frame
         running.task.result()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -10,7 +10,24 @@ from discord import app_commands
 from adapters.discord.inbound import DiscordInbound
 from quizbot.replies import Board, Period
 
-Channel = discord.TextChannel | discord.Thread
+
+class ChannelId(app_commands.Transformer):
+    """A text channel or thread option, read as its id from the payload (no cache needed)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        kinds = discord.ChannelType
+        return [kinds.text, kinds.news, kinds.public_thread, kinds.private_thread]
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
+        return str(value.id)
+
+
+Channel = app_commands.Transform[str, ChannelId]
 
 
 class QuizCommands(app_commands.Group):
@@ -24,8 +41,7 @@ class QuizCommands(app_commands.Group):
         self.inbound = inbound
 
     async def _topics(self, current: str) -> list[app_commands.Choice[str]]:
-        pairs = self.inbound.topic_choices(current)
-        return [app_commands.Choice(name=name[:100], value=value[:100]) for name, value in pairs]
+        return _choices(self.inbound.topic_choices(current))
 
     @app_commands.command(description="Your next question (only you see it)")
     @app_commands.describe(topic="A concept to practise, e.g. batch normalization")
@@ -102,23 +118,32 @@ class QuizCommands(app_commands.Group):
         timezone: str,
         channel: Channel | None = None,
     ) -> None:
-        channel_id = str(channel.id) if channel else None
-        await self.inbound.drop(interaction, "set", channel_id, time, timezone)
+        await self.inbound.drop(interaction, "set", channel, time, timezone)
+
+    @drop_set.autocomplete("timezone")
+    async def _drop_timezone(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(self.inbound.timezone_choices(current))
 
     @drop.command(name="off", description="Pause daily drops (one channel, or all)")
     @app_commands.describe(channel="The channel to pause (default: every channel)")
     async def drop_off(
         self, interaction: discord.Interaction, channel: Channel | None = None
     ) -> None:
-        await self.inbound.drop(interaction, "off", str(channel.id) if channel else None)
+        await self.inbound.drop(interaction, "off", channel)
 
     @drop.command(name="now", description="Post today's drop right now")
     @app_commands.describe(channel="The channel (default: here)")
     async def drop_now(
         self, interaction: discord.Interaction, channel: Channel | None = None
     ) -> None:
-        await self.inbound.drop(interaction, "now", str(channel.id) if channel else None)
+        await self.inbound.drop(interaction, "now", channel)
 
     @drop.command(name="list", description="The drop schedules of this server")
     async def drop_list(self, interaction: discord.Interaction) -> None:
         await self.inbound.drop(interaction, "list")
+
+
+def _choices(names: list[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import zoneinfo
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 PATH_IMAGE = "concept-path.png"
+AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 STALE_BUTTON = "This button is no longer valid. Try `/cnnquiz ask` for a new question."
 Work = Callable[[PlayerRef], Awaitable[Reply]]
 
@@ -163,9 +165,17 @@ class DiscordInbound:
 
         await self.run(interaction, f"drop {action}", work, admin_check=True)
 
-    def topic_choices(self, current: str) -> list[tuple[str, str]]:
-        """(name, value) pairs for autocomplete: concept names, both shown and sent."""
-        return [(name, name) for _cid, name in self.api.suggest_topics(current, 25)]
+    def topic_choices(self, current: str) -> list[str]:
+        """Concept names for autocomplete (shown and sent as typed)."""
+        return [name for _cid, name in self.api.suggest_topics(current, AUTOCOMPLETE_LIMIT)]
+
+    @staticmethod
+    def timezone_choices(current: str) -> list[str]:
+        """IANA timezone names containing what was typed, e.g. "berl" -> Europe/Berlin."""
+        typed = current.strip().lower().replace(" ", "_")
+        names = sorted(n for n in zoneinfo.available_timezones() if typed in n.lower())
+        names.sort(key=lambda n: (not n.lower().split("/")[-1].startswith(typed), len(n)))
+        return names[:AUTOCOMPLETE_LIMIT]
 
     # -- components (components.ComponentHandler) --------------------------------------
 

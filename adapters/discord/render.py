@@ -237,7 +237,7 @@ HELP_LINES = (
     ("/cnnquiz team create|join|leave|list", "play as a team"),
     ("/cnnquiz stats", "your accuracy, streak, strongest and weakest concepts"),
     ("/cnnquiz path <concept>", "the prerequisite chain of a concept"),
-    ("/cnnquiz drop set|off|now", "daily drops in a channel (Manage Server only)"),
+    ("/cnnquiz drop set|off|now|list", "daily drops in a channel (Manage Server only)"),
 )
 
 

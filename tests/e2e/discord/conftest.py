@@ -19,7 +19,8 @@ from pydantic import SecretStr
 from adapters.discord.app import RunningDiscord, start_discord
 from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.settings import Settings
-from tests.e2e.discord.fake_discord import CHANNEL_ID, FakeDiscord
+from tests.e2e.discord.fake_discord import FakeDiscord
+from tests.e2e.discord.shapes import CHANNEL_ID, GUILD_ID
 from tests.e2e.slack.bank import e2e_bank, right_text
 
 TOKEN = "discord-e2e-bot-token.NOT-A-REAL-ONE"
@@ -57,6 +58,27 @@ def choice_button(message: dict[str, Any], *, right: bool, card: int = -1) -> di
     choices = [b for b in buttons(message) if b["custom_id"].startswith("cq:a:")]
     right_button = next(b for b in choices if b["label"].split(". ", 1)[1] == want)
     return right_button if right else next(b for b in choices if b is not right_button)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel picked in a channel option."""
+
+    id: str
+    name: str
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "permissions": "412317240384",
+            "position": 1,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,8 +122,16 @@ class DiscordDriver:
     def command_payload(
         self, path: list[str], options: dict[str, Any] | None = None, user: User = ALICE
     ) -> dict[str, Any]:
+        """A slash command; a `Channel` option value is sent as Discord resolves channels."""
         payload = self._base("slash_command.json", user)
-        leaf = [{"type": 3, "name": k, "value": v} for k, v in (options or {}).items()]
+        leaf = []
+        for key, value in (options or {}).items():
+            if isinstance(value, Channel):
+                leaf.append({"type": 7, "name": key, "value": value.id})
+                resolved = payload["data"].setdefault("resolved", {}).setdefault("channels", {})
+                resolved[value.id] = value.payload()
+            else:
+                leaf.append({"type": 3, "name": key, "value": value})
         for depth, name in enumerate(reversed(path)):
             leaf = [{"type": 1 if depth == 0 else 2, "name": name, "options": leaf}]
         payload["data"]["options"] = leaf

@@ -17,6 +17,7 @@ from tests.e2e.discord.conftest import (
     ALICE,
     BOB,
     CHANNEL_ID,
+    Channel,
     DiscordDriver,
     FixedClock,
     Starter,
@@ -24,7 +25,8 @@ from tests.e2e.discord.conftest import (
     choice_button,
     embed_text,
 )
-from tests.e2e.discord.fake_discord import GUILD_ID, FakeDiscord
+from tests.e2e.discord.fake_discord import FakeDiscord
+from tests.e2e.discord.shapes import GUILD_ID
 
 CHANNEL = str(CHANNEL_ID)
 
@@ -126,3 +128,12 @@ def test_which_http_errors_are_retryable(status: int, retry: bool) -> None:
     assert (found is not None) == retry
     if status == 429:
         assert found is not None and found.retry_after == 2.0
+
+
+async def test_drop_set_for_another_channel_and_timezone_autocomplete(bot: DiscordDriver) -> None:
+    quiz = Channel("700000000000000042", "quiz")
+    options = {"time": "18:00", "timezone": "America/New_York", "channel": quiz}
+    reply = await bot.answer(await bot.command(["drop", "set"], options, ADMIN))
+    assert f"<#{quiz.id}> at 18:00 America/New_York" in reply["content"]
+    zones = await bot.autocomplete(["drop", "set"], "timezone", "berl")
+    assert zones[0] == {"name": "Europe/Berlin", "value": "Europe/Berlin"}

@@ -1,0 +1,98 @@
+"""Start-up and shutdown: login, intents, command sync, publisher registration, secrets."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from adapters.discord.app import DiscordConfigError, run_discord, start_discord
+from quizbot.api import DropPublisher
+from quizbot.bootstrap import bootstrap
+from quizbot.settings import Settings
+from tests.e2e.discord.conftest import TOKEN, DiscordDriver, FixedClock, Starter
+from tests.e2e.discord.fake_discord import FakeDiscord
+from tests.e2e.discord.shapes import APP_ID, GUILD_ID
+from tests.e2e.slack.bank import e2e_bank
+
+PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+
+
+async def test_identifies_without_privileged_intents(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    await start_bot()
+    (identify,) = fake_discord.identifies
+    assert identify["token"] == TOKEN
+    assert identify["intents"] & PRIVILEGED == 0
+
+
+async def test_commands_are_synced_globally_by_default(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    await start_bot()
+    (sync,) = fake_discord.calls_to("PUT", "/applications/")
+    assert sync.path == f"/applications/{APP_ID}/commands"
+    (group,) = sync.body
+    assert group["name"] == "cnnquiz"
+    subcommands = {o["name"]: o for o in group["options"]}
+    assert set(subcommands) == {"ask", "leaderboard", "stats", "path", "help", "team", "drop"}
+    drop_set = next(o for o in subcommands["drop"]["options"] if o["name"] == "set")
+    channel = next(o for o in drop_set["options"] if o["name"] == "channel")
+    assert channel["type"] == 7 and not channel["required"] and 0 in channel["channel_types"]
+    topic = subcommands["ask"]["options"][0]
+    assert topic["autocomplete"] is True
+
+
+async def test_commands_go_to_development_guilds_when_configured(
+    start_bot: Starter, fake_discord: FakeDiscord, settings: Settings
+) -> None:
+    settings.discord_guild_ids = f"{GUILD_ID}"
+    await start_bot()
+    (sync,) = fake_discord.calls_to("PUT", "/applications/")
+    assert sync.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+    assert [c["name"] for c in sync.body] == ["cnnquiz"]
+
+
+async def test_token_never_reaches_the_logs(
+    start_bot: Starter, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await start_bot()
+    bot = DiscordDriver(fake_discord)
+    await bot.answer(await bot.command(["stats"]))
+    assert "discord: connected as" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+async def test_run_discord_registers_the_publisher_and_closes_on_cancel(
+    fake_discord: FakeDiscord, settings: Settings, clock: FixedClock
+) -> None:
+    async with await bootstrap(settings, bank=e2e_bank(), clock=clock) as runtime:
+        drops = runtime.drops
+        assert drops is not None
+        registered = asyncio.Event()
+        add_publisher = drops.add_publisher
+
+        def spy(publisher: DropPublisher) -> None:
+            add_publisher(publisher)
+            registered.set()
+
+        drops.add_publisher = spy  # type: ignore[method-assign]
+        task = asyncio.create_task(run_discord(runtime, settings, guild_ready_timeout=0.05))
+        await asyncio.wait_for(registered.wait(), 10)
+        assert drops.publishers["discord"].platform == "discord"
+        assert fake_discord.open_sockets() == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await fake_discord.wait_for(lambda: fake_discord.open_sockets() == 0 or None)
+
+
+async def test_missing_token_is_a_config_error(clock: FixedClock) -> None:
+    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")  # type: ignore[call-arg]
+    settings.discord_token = None
+    async with await bootstrap(settings, bank=e2e_bank(), clock=clock) as runtime:
+        with pytest.raises(DiscordConfigError, match="DISCORD_TOKEN"):
+            await start_discord(runtime, settings)
