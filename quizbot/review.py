@@ -19,6 +19,14 @@ RATINGS: dict[str, Rating] = {
 _SCHEDULER = Scheduler(enable_fuzzing=False)
 
 
+def rating_key(rating: str | None) -> str:
+    """A self-rating as typed ("Good ") to its key ("good"); InvalidInput when it is none."""
+    key = (rating or "").strip().lower()
+    if key not in RATINGS:
+        raise InvalidInput("Rate yourself with again, hard, good or easy.")
+    return key
+
+
 def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("review times must be timezone-aware UTC datetimes")
@@ -41,10 +49,7 @@ def review(
     """
     now = _utc(now)
     if rating is not None:
-        key = rating.strip().lower()
-        if key not in RATINGS:
-            raise InvalidInput("Rate yourself with again, hard, good or easy.")
-        fsrs_rating = RATINGS[key]
+        fsrs_rating = RATINGS[rating_key(rating)]
     elif correct is None:
         raise ValueError("review needs either `correct` or a `rating`")
     else:

@@ -8,7 +8,7 @@ from quizbot.errors import InvalidInput, UnknownAsk
 from quizbot.grading import MAX_RESPONSE, grade
 from quizbot.mastery import update_mastery
 from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
-from quizbot.review import RATINGS, review
+from quizbot.review import RATINGS, rating_key, review
 from quizbot.scoring import next_streak, points_for
 from quizbot.selection import review_key
 from quizbot.services.asking import Asking
@@ -48,9 +48,7 @@ class Answering:
 
     async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
         """Self-rating of a revealed flashcard: "again", "hard", "good" or "easy"."""
-        key = (rating or "").strip().lower()
-        if key not in RATINGS:
-            raise InvalidInput("Rate yourself with again, hard, good or easy.")
+        key = rating_key(rating)
 
         def work(ctx: Ctx) -> Verdict:
             ask = self._load_ask(ctx, ask_id)
