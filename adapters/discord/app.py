@@ -25,6 +25,17 @@ logger = logging.getLogger(__name__)
 # Longer rate-limit waits are raised (discord.RateLimited) instead of slept through, so the
 # drop scheduler can pace them; 30 s is discord.py's smallest allowed value.
 MAX_RATELIMIT_WAIT = 30.0
+# What the bot needs in a channel: see the drop, post it with embeds and the path picture,
+# and reply to the drop with the reveal (a reply needs Read Message History).
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+INVITE_SCOPES = ("bot", "applications.commands")
 UNKNOWN_COMMAND = "That command is not available. Try `/cnnquiz help`."
 BAD_OPTION = "One of the options is not valid here. Try `/cnnquiz help`."
 
@@ -41,6 +52,13 @@ class HasRuntime(Protocol):
 
     @property
     def drops(self) -> Any: ...
+
+
+def invite_url(application_id: int | str) -> str:
+    """The OAuth2 URL that adds the bot to a server with its commands and permissions."""
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES
+    )
 
 
 def intents() -> discord.Intents:
@@ -92,6 +110,8 @@ class QuizClient(discord.Client):
 
     async def on_ready(self) -> None:
         logger.info("discord: connected as %s (%s)", self.user, self.user.id if self.user else "?")
+        if self.application_id is not None:
+            logger.info("discord: invite the bot with %s", invite_url(self.application_id))
         if self.on_ready_hook is not None:
             self.on_ready_hook(self)
         self.ready.set()

@@ -162,3 +162,19 @@ async def test_help_answers_at_once(bot: DiscordDriver) -> None:
     callback = await bot.fake.wait_callback(sent.id)
     assert callback["type"] == 4 and callback["data"]["flags"] & 64
     assert "/cnnquiz ask [topic]" in embed_text(callback["data"])
+
+
+async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -> None:
+    card = await ask(bot, "attention")
+    (reveal,) = buttons(card)
+    assert reveal["label"] == "Show answer"
+    shown = await bot.answer(await bot.click(card, reveal))
+    ratings = {b["label"].lower(): b for b in buttons(shown)}
+    assert {"again", "good"} <= set(ratings)
+
+    rated = await bot.answer(await bot.click(shown, ratings["good"]))
+    (next_button,) = buttons(rated)
+    assert next_button["label"] == "Next question"
+    follow = await bot.answer(await bot.click(rated, next_button))
+    assert follow["embeds"][0]["title"] == "❓ Question"
+    assert buttons(follow)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 import pytest
 
-from adapters.discord.app import DiscordConfigError, run_discord, start_discord
+from adapters.discord.app import (
+    INVITE_PERMISSIONS,
+    DiscordConfigError,
+    invite_url,
+    run_discord,
+    start_discord,
+)
 from quizbot.api import DropPublisher
 from quizbot.bootstrap import bootstrap
 from quizbot.settings import Settings
@@ -96,3 +103,10 @@ async def test_missing_token_is_a_config_error(clock: FixedClock) -> None:
     async with await bootstrap(settings, bank=e2e_bank(), clock=clock) as runtime:
         with pytest.raises(DiscordConfigError, match="DISCORD_TOKEN"):
             await start_discord(runtime, settings)
+
+
+def test_readme_invite_url_and_permissions_match_the_code() -> None:
+    readme = (Path(__file__).parents[3] / "adapters" / "discord" / "README.md").read_text()
+    assert invite_url("APPLICATION_ID") in readme
+    assert f"### Permissions ({INVITE_PERMISSIONS.value})" in readme
+    assert "scope=bot+applications.commands" in readme
