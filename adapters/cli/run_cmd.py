@@ -91,7 +91,7 @@ async def _serve(settings: Settings, platforms: list[Platform], http: bool, port
             task.cancel()
         await asyncio.gather(*tasks, stopper, return_exceptions=True)
         if runner is not None:
-            runner.stop()
+            await runner.aclose()
         await runtime.aclose()
         logger.info("stopped")
 

@@ -108,3 +108,20 @@ class DropRunner:
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    async def aclose(self, grace_s: float = 5.0) -> None:
+        """Stop starting work, let a sweep in flight finish (up to `grace_s`), then stop.
+
+        Shutting the scheduler down at once would cancel a sweep mid-transaction while the
+        caller closes the database under it.
+        """
+        if self.scheduler.running:
+            self.scheduler.pause()
+        try:
+            async with asyncio.timeout(grace_s):
+                async with self._lock:
+                    pass
+                await self.drops.wait_idle()
+        except TimeoutError:
+            logger.warning("drop runner: a sweep was still running after %.0f s; stopping", grace_s)
+        self.stop()

@@ -101,6 +101,11 @@ class DropService:
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
 
+    async def wait_idle(self) -> None:
+        """Wait for re-plans started by `add_publisher` to finish."""
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
     def on_change(self, listener: Listener) -> None:
         """Called after every schedule change (the runner rebuilds its jobs from the DB)."""
         self._listeners.append(listener)

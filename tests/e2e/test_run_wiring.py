@@ -290,3 +290,19 @@ async def test_cnnquiz_run_console_script_serves_slack_and_exits_0_on_sigterm(
     assert "INFO adapters.cli.run_cmd: stopped" in log.text
     assert BOT_TOKEN not in log.text and SECRET not in log.text
     assert await refused(port)
+
+
+async def test_stopping_run_mid_start_up_waits_for_the_drop_sweep(
+    settings: Settings, runtimes: list[Runtime], logs: Lines
+) -> None:
+    """Cancelled the moment Slack listens: the first sweep and the re-plan may be in flight."""
+    port = free_port()
+    before = asyncio.all_tasks()
+    serving = asyncio.create_task(run_cmd._serve(settings, [run_cmd.Platform.SLACK], True, port))
+    await logs.wait_for(f"slack HTTP mode listening on 0.0.0.0:{port}")
+    serving.cancel()
+    (result,) = await asyncio.gather(serving, return_exceptions=True)
+    assert isinstance(result, asyncio.CancelledError)
+    assert [rt.closed for rt in runtimes] == [True]
+    assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
+    assert logs.count("ERROR") == 0, logs.text
