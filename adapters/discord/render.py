@@ -31,6 +31,8 @@ GREY = discord.Colour.light_grey()
 ARROW = " → "
 REVEAL_CHOICE = "reveal"  # the response that reveals a flashcard (OPEN ask without choices)
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+FOOTER_LIMIT = 300  # Discord allows 2,048; a source line never needs that much
+EMBED_BUDGET = 5900  # Discord allows 6,000 characters over all embeds of one message
 
 
 def clip(text: str, limit: int) -> str:
@@ -53,7 +55,7 @@ def _card_title(card: QuestionCard) -> str:
 
 
 def card_embed(card: QuestionCard) -> discord.Embed:
-    embed = discord.Embed(title=_card_title(card), description=clip(card.prompt, 3500), colour=BLUE)
+    embed = discord.Embed(title=_card_title(card), description=clip(card.prompt, 2000), colour=BLUE)
     if card.choices:
         lines = [f"**{c.id.upper()}.** {c.text}" for c in card.choices]
         embed.add_field(name="Choices", value=clip("\n".join(lines), 1024), inline=False)
@@ -65,7 +67,7 @@ def card_embed(card: QuestionCard) -> discord.Embed:
     if card.source:
         footer.append(f"source: {card.source}")
     if footer:
-        embed.set_footer(text=clip(" · ".join(footer), 2048))
+        embed.set_footer(text=clip(" · ".join(footer), FOOTER_LIMIT))
     return embed
 
 
@@ -106,7 +108,8 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
         embed = discord.Embed(title=f"✅ Correct!{points}", colour=GREEN)
     else:
         embed = discord.Embed(title="❌ Not quite", colour=RED)
-    if not verdict.pending_reveal:
+    # Nothing that would spoil a drop before its reveal, and nothing twice.
+    if not (verdict.pending_reveal or verdict.already_answered or verdict.closed):
         embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
         if verdict.explanation:
             embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)
@@ -115,8 +118,29 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
     if verdict.streak > 1 and verdict.correct:
         embed.add_field(name="Streak", value=f"🔥 {verdict.streak}")
     if verdict.source:
-        embed.set_footer(text=clip(f"source: {verdict.source}", 2048))
+        embed.set_footer(text=clip(f"source: {verdict.source}", FOOTER_LIMIT))
     return embed
+
+
+def fit(embeds: list[discord.Embed], budget: int = EMBED_BUDGET) -> list[discord.Embed]:
+    """Shorten the longest texts until the embeds fit Discord's 6,000 characters per message."""
+    while sum(len(e) for e in embeds) > budget:
+        texts = [(len(e.description or ""), i, -1) for i, e in enumerate(embeds)]
+        texts += [
+            (len(f.value or ""), i, j) for i, e in enumerate(embeds) for j, f in enumerate(e.fields)
+        ]
+        size, i, j = max(texts)
+        if size <= 1:
+            break
+        keep = max(size - (sum(len(e) for e in embeds) - budget), size // 2, 1)
+        if j < 0:
+            embeds[i].description = clip(embeds[i].description or "", keep)
+        else:
+            field = embeds[i].fields[j]
+            embeds[i].set_field_at(
+                j, name=field.name, value=clip(field.value or "", keep), inline=bool(field.inline)
+            )
+    return embeds
 
 
 def card_reply(card: QuestionCard, mode: Mode = Mode.PERSONAL) -> Reply:
@@ -133,7 +157,7 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
         return Reply(embeds, view)
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
-        return Reply(embeds, card_view(verdict.next, mode))
+        return Reply(fit(embeds), card_view(verdict.next, mode))
     if mode is Mode.PERSONAL and not (verdict.pending_reveal or verdict.closed):
         return Reply(embeds, discord.ui.View(timeout=None).add_item(NextButton()))
     return Reply(embeds)
@@ -227,7 +251,7 @@ def reveal_embed(reveal: DropReveal) -> discord.Embed:
     if reveal.first_correct:
         embed.add_field(name="First correct", value=clip(reveal.first_correct, 256))
     if reveal.source:
-        embed.set_footer(text=clip(f"source: {reveal.source}", 2048))
+        embed.set_footer(text=clip(f"source: {reveal.source}", FOOTER_LIMIT))
     return embed
 
 

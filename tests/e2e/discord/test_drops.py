@@ -58,8 +58,12 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
     assert drop["embeds"][0]["title"] == "📣 Daily drop"
     assert all(b["custom_id"].startswith("cq:a:d:") for b in buttons(drop))
 
-    verdict = await bot.answer(await bot.click(drop, choice_button(drop, right=True), BOB))
+    right = choice_button(drop, right=True)
+    verdict = await bot.answer(await bot.click(drop, right, BOB))
     assert verdict["embeds"][0]["title"] == "📨 Answer received"
+    again = await bot.answer(await bot.click(drop, right, BOB))
+    assert "already answered" in again["embeds"][0]["title"]
+    assert right["label"].split(". ", 1)[1] not in embed_text(again), "no spoiler"
     other = await bot.answer(await bot.click(drop, choice_button(drop, right=False), ALICE))
     assert other["embeds"][0]["title"] == "📨 Answer received"
     public = [m for m in fake_discord.messages.values() if not m["flags"] & 64]

@@ -1,0 +1,61 @@
+"""Rendering stays inside Discord's limits whatever the engine hands over."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.discord import render
+from adapters.discord.ids import MAX_CUSTOM_ID, Mode
+from quizbot.replies import AskKind, Choice, QuestionCard, Verdict
+
+LONG = "why " * 2000
+
+
+def _card(kind: AskKind = AskKind.CHOICE, **extra: object) -> QuestionCard:
+    choices = tuple(Choice(c, f"{c} " * 200) for c in "abcd") if kind is AskKind.CHOICE else ()
+    return QuestionCard(
+        "0123456789abcdef0123456789abcdef",
+        kind,
+        LONG,
+        choices,
+        ("c",),
+        ("ResNet", "skip connection", "vanishing gradient"),
+        follow_up_of="0" * 32,
+        source=LONG,
+        hint="Answer with a whole number, like 10 or 10x10.",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize("kind", [AskKind.CHOICE, AskKind.COMPUTED, AskKind.OPEN])
+@pytest.mark.parametrize("mode", list(Mode))
+async def test_a_wrong_answer_with_a_long_follow_up_fits_one_message(
+    kind: AskKind, mode: Mode
+) -> None:
+    verdict = Verdict("1" * 32, False, LONG, LONG, source=LONG, next=_card(kind))
+    reply = render.verdict_reply(verdict, mode)
+    assert sum(len(e) for e in reply.embeds) <= 6000
+    for embed in reply.embeds:
+        assert len(embed.description or "") <= 4096
+        assert all(len(f.value or "") <= 1024 for f in embed.fields)
+    assert (reply.embeds[1].title or "").startswith("↪️ Follow-up")
+    assert reply.view is not None
+    for row in reply.view.to_components():
+        for button in row["components"]:
+            assert len(button["custom_id"]) <= MAX_CUSTOM_ID
+            assert len(button["label"]) <= 80
+
+
+async def test_the_concept_path_of_a_follow_up_is_shown() -> None:
+    embed = render.card_embed(_card())
+    path = next(f.value for f in embed.fields if f.name == "Concept path")
+    assert path == "ResNet → skip connection → vanishing gradient"
+
+
+@pytest.mark.parametrize(
+    "flags", [{"already_answered": True}, {"pending_reveal": True}, {"closed": True}]
+)
+def test_no_answer_is_given_away_twice_or_before_a_reveal(flags: dict[str, bool]) -> None:
+    verdict = Verdict("1" * 32, True, "the secret answer", "the secret why", **flags)  # type: ignore[arg-type]
+    text = str(render.verdict_embed(verdict).to_dict())
+    assert "secret" not in text
