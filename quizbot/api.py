@@ -82,8 +82,9 @@ class QuizApi(Protocol):
         time: str,
         timezone: str,
         weekdays: str | None = None,
-        reveal_after_minutes: int | None = None,
-    ) -> Notice: ...
+        reveal_after_minutes: int | str | None = None,
+    ) -> Notice:
+        """Weekdays like "mon-fri" (default) or "daily"; reveal like 240, "90m", "next"."""
 
     async def drop_off(self, who: PlayerRef, channel_id: str | None = None) -> Notice: ...
 

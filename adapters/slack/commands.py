@@ -22,6 +22,7 @@ DROP_NOW = "drop_now"
 DROP_LIST = "drop_list"
 
 DROP_ACTIONS = frozenset({DROP_SET, DROP_OFF, DROP_NOW, DROP_LIST})
+DROP_SET_USAGE = "drop set <HH:MM> <timezone> [#channel] [days=mon-fri] [reveal=4h]"
 SUBCOMMANDS = frozenset({"help", "leaderboard", "lb", "stats", "path", "team", "drop"})
 
 # Slack escapes channel mentions as <#C0123|general> (or <#C0123> without a name).
@@ -36,7 +37,7 @@ HELP_TEXT = "\n".join(
         "• `/cnnquiz team join|leave|list|create <name>`",
         "• `/cnnquiz stats` — accuracy, streak, strongest and weakest concepts",
         "• `/cnnquiz path <concept>` — the prerequisite chains of a concept",
-        "• `/cnnquiz drop set <HH:MM> <timezone> [#channel]` — daily drop (admins)",
+        f"• `/cnnquiz {DROP_SET_USAGE}` — daily drop (admins)",
         "• `/cnnquiz drop off [#channel]` (no channel: all) · `drop now` · `drop list` (admins)",
         "• `/cnnquiz help` — this text",
     ]
@@ -54,6 +55,8 @@ class Command:
     time: str = ""
     timezone: str = ""
     channel_id: str | None = None  # None: the channel the command was typed in
+    weekdays: str | None = None  # drop set days=mon,wed,fri (default Monday to Friday)
+    reveal: str | None = None  # drop set reveal=2h | 90m | next (default 4 h)
     problem: str | None = None
 
     @property
@@ -139,11 +142,26 @@ def _parse_drop(words: list[str]) -> Command:
     verb, rest = words[0].lower(), words[1:]
     if verb == "set":
         if len(rest) < 2:
-            return _help("Usage: `/cnnquiz drop set <HH:MM> <timezone> [#channel]`.")
-        channel, problem = _channel_arg(rest[2:])
+            return _help(f"Usage: `{DROP_SET_USAGE}`.")
+        options = {"days": None, "reveal": None}
+        others = []
+        for word in rest[2:]:
+            key, sep, value = word.partition("=")
+            if sep and key.lower() in options and value:
+                options[key.lower()] = value
+            else:
+                others.append(word)
+        channel, problem = _channel_arg(others)
         if problem:
             return _help(problem)
-        return Command(DROP_SET, time=rest[0], timezone=rest[1], channel_id=channel)
+        return Command(
+            DROP_SET,
+            time=rest[0],
+            timezone=rest[1],
+            channel_id=channel,
+            weekdays=options["days"],
+            reveal=options["reveal"],
+        )
     if verb in ("off", "now"):
         channel, problem = _channel_arg(rest)
         if problem:

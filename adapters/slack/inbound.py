@@ -169,7 +169,9 @@ class SlackInbound:
         if action == cmds.TEAM_LEAVE:
             return await api.team_leave(who)
         if action == cmds.DROP_SET:
-            return await api.drop_set(who, channel, command.time, command.timezone)
+            return await api.drop_set(
+                who, channel, command.time, command.timezone, command.weekdays, command.reveal
+            )
         if action == cmds.DROP_OFF:
             return await api.drop_off(who, command.channel_id)
         return await api.drop_now(who, channel)

@@ -7,6 +7,7 @@ from typing import Any
 
 from adapters.slack.commands import HELP_TEXT
 from quizbot.api import ScheduleInfo
+from quizbot.drops.schedule import format_weekdays
 from quizbot.replies import (
     AskKind,
     Board,
@@ -286,11 +287,19 @@ def notice_blocks(notice: Notice) -> list[Block]:
     return blocks
 
 
+def _reveal_text(minutes: int | None) -> str:
+    if minutes is None:
+        return "revealed at the next drop"
+    hours, rest = divmod(minutes, 60)
+    return f"revealed after {hours} h" if not rest else f"revealed after {minutes} min"
+
+
 def schedules_blocks(schedules: tuple[ScheduleInfo, ...]) -> list[Block]:
     if not schedules:
         return [_section("No drops scheduled. `/cnnquiz drop set <HH:MM> <timezone>` adds one.")]
     lines = [
-        f"• <#{s.channel_id}> at {s.time} {s.timezone}{'' if s.active else ' (off)'}"
+        f"• <#{s.channel_id}> at {s.time} {s.timezone}, {format_weekdays(s.weekdays)}, "
+        f"{_reveal_text(s.reveal_after_minutes)}{'' if s.active else ' (off)'}"
         for s in schedules
     ]
     return [_section("*Drops*\n" + "\n".join(lines))]

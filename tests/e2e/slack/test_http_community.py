@@ -110,3 +110,13 @@ async def test_leaderboards_and_app_home_after_several_players(slack_http: Slack
     assert f"*Points*\n{alice}" in text
     assert "*Weakest concepts:*" in text
     assert "Gradients" in text
+
+
+async def test_admins_choose_drop_days_and_reveal_delay(slack_http: SlackDriver) -> None:
+    command = "drop set 08:15 Asia/Tokyo days=mon,wed,fri reveal=2h"
+    notice = await _text(slack_http, command, OWNER_ID)
+    assert ":warning:" not in notice
+    listed = await _text(slack_http, "drop list", OWNER_ID)
+    assert "08:15 Asia/Tokyo, mon,wed,fri, revealed after 2 h" in listed
+    bad = await _text(slack_http, "drop set 08:15 Asia/Tokyo days=someday", OWNER_ID)
+    assert ":warning:" in bad

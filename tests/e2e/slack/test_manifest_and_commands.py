@@ -56,6 +56,17 @@ def test_manifest_declares_what_the_app_needs() -> None:
             cmds.Command(cmds.DROP_SET, time="09:30", timezone="Europe/Berlin", channel_id="C0777"),
         ),
         ("drop set 7:05 UTC", cmds.Command(cmds.DROP_SET, time="7:05", timezone="UTC")),
+        (
+            "drop set 07:05 Asia/Tokyo days=mon,wed,fri <#C0777> reveal=next",
+            cmds.Command(
+                cmds.DROP_SET,
+                time="07:05",
+                timezone="Asia/Tokyo",
+                channel_id="C0777",
+                weekdays="mon,wed,fri",
+                reveal="next",
+            ),
+        ),
         ("drop off", cmds.Command(cmds.DROP_OFF)),
         ("drop now <#C0777>", cmds.Command(cmds.DROP_NOW, channel_id="C0777")),
         ("drop list", cmds.Command(cmds.DROP_LIST)),
