@@ -36,3 +36,15 @@ def test_settings_repr_hides_tokens() -> None:
     settings = Settings(discord_token=SecretStr("discord-token-abcdef"))
     assert "discord-token-abcdef" not in repr(settings)
     assert "discord-token-abcdef" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "sqlite+aiosqlite:////var/lib/cnnquiz/quiz.db",
+        "postgresql+asyncpg://bot:@db/quiz",
+    ],
+)
+def test_database_urls_without_a_password_have_no_secret(url: str) -> None:
+    assert not any(secret_values(Settings(database_url=url)))
