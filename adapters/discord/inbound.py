@@ -77,19 +77,26 @@ class DiscordInbound:
         *,
         admin_check: bool = False,
     ) -> None:
-        """Defer (ephemeral "thinking") within Discord's 3 s, run `work`, send its reply."""
-        who = player_of(interaction, admin_check=admin_check)
-        logger.info("discord %s from %s in %s", what, who.user_id, who.workspace)
-        if not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=True, thinking=True)
+        """Defer (ephemeral "thinking") within Discord's 3 s, run `work`, send its reply.
+
+        Whatever goes wrong, the user gets a friendly ephemeral and the log a line.
+        """
         try:
+            who = player_of(interaction, admin_check=admin_check)
+            logger.info("discord %s from %s in %s", what, who.user_id, who.workspace)
+            if not interaction.response.is_done():
+                await interaction.response.defer(ephemeral=True, thinking=True)
             reply = await work(who)
         except QuizError as exc:
             reply = render.error_reply(exc.message, exc.suggestions)
         except Exception:
             logger.exception("discord %s failed", what)
             reply = render.error_reply(render.OOPS)
-        await send(interaction, reply)
+        try:
+            await send(interaction, reply)
+        except discord.HTTPException:
+            logger.exception("discord %s: the reply was refused", what)
+            await send_error(interaction, RuntimeError(what))
 
     # -- slash commands ----------------------------------------------------------------
 
@@ -205,8 +212,9 @@ class DiscordInbound:
         hint = _hint_of(interaction.message)
         try:
             await interaction.response.send_modal(components.NumberModal(mode, ask_id, hint))
-        except discord.HTTPException as exc:
-            logger.warning("discord: could not open the answer modal: %s", exc)
+        except discord.HTTPException:
+            logger.exception("discord: could not open the answer modal")
+            await send_error(interaction, RuntimeError("modal"))
 
     async def on_modal_submit(
         self, interaction: discord.Interaction, target: ids.ModalTarget, data: dict[str, Any]

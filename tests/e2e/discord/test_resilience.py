@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord import app as discord_app
+from adapters.discord import render
 from adapters.discord.inbound import STALE_BUTTON
-from tests.e2e.discord.conftest import PAYLOADS, DiscordDriver, embed_text, load_payload
+from tests.e2e.discord.conftest import PAYLOADS, DiscordDriver, Starter, embed_text, load_payload
+from tests.e2e.discord.fake_discord import FakeDiscord
 
 MALFORMED = sorted(p.name for p in (PAYLOADS / "malformed").glob("*.json"))
 # What the user is told, or None when Discord gives the bot nothing to answer with.
@@ -38,3 +40,26 @@ async def test_bad_interaction_does_not_take_the_bot_down(bot: DiscordDriver, na
     # the bad payload was read and dropped: the gateway delivers events in order).
     card = await bot.answer(await bot.command(["ask"], {"topic": "dropout"}))
     assert "Question q-dropout?" in embed_text(card)
+
+
+async def test_an_engine_crash_is_logged_and_apologised_for(
+    start_bot: Starter, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    runtime, _running = await start_bot()
+
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("database on fire")
+
+    runtime.service.stats = broken  # type: ignore[method-assign,assignment]
+    bot = DiscordDriver(fake_discord)
+    reply = await bot.answer(await bot.command(["stats"]))
+    assert reply["content"] == f"⚠️ {render.OOPS}"
+    assert "database on fire" not in reply["content"]
+    assert "discord stats failed" in caplog.text and "database on fire" in caplog.text
+
+
+async def test_a_refused_reply_still_gets_an_apology(bot: DiscordDriver) -> None:
+    bot.fake.failures["POST /webhooks/"] = [400]
+    sent = await bot.command(["ask"], {"topic": "dropout"})
+    replies = await bot.fake.wait_replies(sent.token, 2)
+    assert replies[1]["content"] == f"⚠️ {render.OOPS}"

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+import discord
 import pytest
 
 from adapters.discord.app import (
@@ -110,3 +111,13 @@ def test_readme_invite_url_and_permissions_match_the_code() -> None:
     assert invite_url("APPLICATION_ID") in readme
     assert f"### Permissions ({INVITE_PERMISSIONS.value})" in readme
     assert "scope=bot+applications.commands" in readme
+
+
+async def test_a_rejected_token_stops_start_up_without_echoing_it(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    fake_discord.failures["GET /users/@me"] = [401]
+    with pytest.raises(discord.LoginFailure) as info:
+        await start_bot()
+    assert TOKEN not in str(info.value)
+    assert not fake_discord.identifies
