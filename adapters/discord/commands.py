@@ -110,6 +110,8 @@ class QuizCommands(app_commands.Group):
         time="Local time, 24-hour HH:MM",
         timezone="IANA timezone, e.g. Europe/Berlin",
         channel="Where to post (default: here)",
+        days="Weekdays: mon-fri (default), daily, weekends or mon,wed,fri",
+        reveal="When to reveal the answer: 4h (default), 90m, or next (at the next drop)",
     )
     async def drop_set(
         self,
@@ -117,8 +119,10 @@ class QuizCommands(app_commands.Group):
         time: str,
         timezone: str,
         channel: Channel | None = None,
+        days: str | None = None,
+        reveal: str | None = None,
     ) -> None:
-        await self.inbound.drop(interaction, "set", channel, time, timezone)
+        await self.inbound.drop(interaction, "set", channel, time, timezone, days, reveal)
 
     @drop_set.autocomplete("timezone")
     async def _drop_timezone(

@@ -154,6 +154,8 @@ class DiscordInbound:
         channel_id: str | None = None,
         time: str = "",
         timezone: str = "",
+        days: str | None = None,
+        reveal: str | None = None,
     ) -> None:
         """Admin drop commands; the engine refuses players without Manage Server."""
         here = str(interaction.channel_id or "")
@@ -163,7 +165,8 @@ class DiscordInbound:
                 schedules = await self.api.drop_list(who)
                 return Reply(content=render.schedules_text(schedules))
             if action == "set":
-                notice = await self.api.drop_set(who, channel_id or here, time, timezone)
+                where = channel_id or here
+                notice = await self.api.drop_set(who, where, time, timezone, days, reveal)
             elif action == "off":
                 notice = await self.api.drop_off(who, channel_id)
             else:

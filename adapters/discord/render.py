@@ -10,6 +10,7 @@ import discord
 from adapters.discord.components import AnswerButton, NextButton, NumberButton, RateButton
 from adapters.discord.ids import Mode
 from quizbot.api import ScheduleInfo
+from quizbot.drops.schedule import format_weekdays
 from quizbot.replies import (
     AskKind,
     ConceptPath,
@@ -214,11 +215,19 @@ def notice_text(notice: Notice) -> str:
     return clip("\n".join([notice.text, *(f"• {d}" for d in notice.details)]), 2000)
 
 
+def _reveal_text(minutes: int | None) -> str:
+    if minutes is None:
+        return "revealed at the next drop"
+    hours, rest = divmod(minutes, 60)
+    return f"revealed after {hours} h" if not rest else f"revealed after {minutes} min"
+
+
 def schedules_text(schedules: tuple[ScheduleInfo, ...]) -> str:
     if not schedules:
         return "No drops scheduled. `/cnnquiz drop set <HH:MM> <timezone>` adds one."
     lines = [
-        f"• <#{s.channel_id}> at {s.time} {s.timezone}{'' if s.active else ' (paused)'}"
+        f"• <#{s.channel_id}> at {s.time} {s.timezone}, {format_weekdays(s.weekdays)}, "
+        f"{_reveal_text(s.reveal_after_minutes)}{'' if s.active else ' (paused)'}"
         for s in schedules
     ]
     return clip("**Drops**\n" + "\n".join(lines), 2000)

@@ -78,10 +78,10 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
 
 
 async def test_drop_list_and_off_for_admins(bot: DiscordDriver) -> None:
-    options = {"time": "07:00", "timezone": "UTC"}
+    options = {"time": "07:00", "timezone": "UTC", "days": "daily", "reveal": "90m"}
     await bot.answer(await bot.command(["drop", "set"], options, ADMIN))
     listed = await bot.answer(await bot.command(["drop", "list"], user=ADMIN))
-    assert f"<#{CHANNEL}> at 07:00 UTC" in listed["content"]
+    assert f"<#{CHANNEL}> at 07:00 UTC, daily, revealed after 90 min" in listed["content"]
     off = await bot.answer(await bot.command(["drop", "off"], user=ADMIN))
     assert "Paused daily drops" in off["content"]
     refused = await bot.answer(await bot.command(["drop", "off"], user=ALICE))
