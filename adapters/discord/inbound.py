@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 import zoneinfo
@@ -183,7 +184,7 @@ class DiscordInbound:
     def timezone_choices(current: str) -> list[str]:
         """IANA timezone names containing what was typed, e.g. "berl" -> Europe/Berlin."""
         typed = current.strip().lower().replace(" ", "_")
-        names = sorted(n for n in zoneinfo.available_timezones() if typed in n.lower())
+        names = [n for n in _timezones() if typed in n.lower()]
         names.sort(key=lambda n: (not n.lower().split("/")[-1].startswith(typed), len(n)))
         return names[:AUTOCOMPLETE_LIMIT]
 
@@ -247,6 +248,12 @@ class DiscordInbound:
             return  # a DynamicItem handles it
         logger.info("discord: stale or unknown component %r", custom_id[:100])
         await send_error(interaction, QuizError(STALE_BUTTON))
+
+
+@functools.cache
+def _timezones() -> tuple[str, ...]:
+    """IANA names, read once (the lookup scans the tz database on disk)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 def _hint_of(message: discord.Message | None) -> str | None:

@@ -178,3 +178,28 @@ async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -
     follow = await bot.answer(await bot.click(rated, next_button))
     assert follow["embeds"][0]["title"] == "❓ Question"
     assert buttons(follow)
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "expected"),
+    [
+        (["ask"], {}, "❓ Question"),
+        (["leaderboard"], {"board": "teams", "period": "month"}, "Teams"),
+        (["stats"], {}, "Answered"),
+        (["path"], {"concept": "dropout"}, "dropout → overfitting"),
+        (["path"], {"concept": "zzzz qqqq"}, "⚠️"),
+        (["team", "create"], {"name": "Pooling Party"}, "Pooling Party"),
+        (["team", "join"], {"name": "no such team"}, "⚠️"),
+        (["team", "leave"], {}, "⚠️ You are not in a team."),
+        (["team", "list"], {}, "Teams"),
+        (["drop", "now"], {}, "⚠️ Sorry, only workspace admins"),
+        (["drop", "list"], {}, "⚠️ Sorry, only workspace admins"),
+    ],
+    ids=lambda v: "-".join(v) if isinstance(v, list) else None,
+)
+async def test_every_command_answers_privately(
+    bot: DiscordDriver, path: list[str], options: dict[str, str], expected: str
+) -> None:
+    reply = await bot.answer(await bot.command(path, options))
+    assert reply["flags"] & 64
+    assert expected in embed_text(reply)
