@@ -46,16 +46,22 @@ async def test_wrong_answer_leads_to_a_prerequisite_then_back_to_the_original(
     assert buttons(right), "the original comes back with its buttons"
 
 
-async def test_double_click_scores_once(bot: DiscordDriver) -> None:
+@pytest.mark.parametrize("timing", ["one_after_the_other", "at_the_same_time"])
+async def test_double_click_scores_once(bot: DiscordDriver, timing: str) -> None:
     card = await ask(bot, "dropout")
     button = choice_button(card, right=True)
-    first = await bot.answer(await bot.click(card, button))
-    second = await bot.answer(await bot.click(card, button))
-    assert "Correct!" in first["embeds"][0]["title"]
-    assert "already answered" in second["embeds"][0]["title"]
+    if timing == "at_the_same_time":
+        clicks = [await bot.click(card, button), await bot.click(card, button)]
+        replies = [await bot.answer(sent) for sent in clicks]
+    else:
+        replies = [await bot.answer(await bot.click(card, button)) for _ in range(2)]
+    titles = [r["embeds"][0]["title"] for r in replies]
+    assert sum("Correct!" in t for t in titles) == 1
+    assert sum("already answered" in t for t in titles) == 1
     stats = await bot.answer(await bot.command(["stats"]))
     fields = {f["name"]: f["value"] for f in stats["embeds"][0]["fields"]}
-    assert fields["Answered"] == "1"
+    scored = next(t for t in titles if "Correct!" in t).split("+")[1].split()[0]
+    assert (fields["Answered"], fields["Points"]) == ("1", scored)
 
 
 async def test_old_button_is_graded_after_a_restart(
