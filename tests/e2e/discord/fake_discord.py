@@ -141,6 +141,9 @@ class FakeDiscord:
     # -- gateway -------------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        # discord.py 2.7.1 connects to DEFAULT_GATEWAY?v=10&encoding=json&compress=zlib-stream
+        # (a plain Client never asks /gateway/bot); it decompresses binary frames only, so
+        # plain JSON text frames need no compression here.
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self._sockets.append(socket)

@@ -6,6 +6,7 @@ import pytest
 
 from adapters.discord import render
 from adapters.discord.ids import MAX_CUSTOM_ID, Mode
+from adapters.discord.pathimage import render_chains_png
 from quizbot.replies import AskKind, Choice, QuestionCard, Verdict
 
 LONG = "why " * 2000
@@ -59,3 +60,19 @@ def test_no_answer_is_given_away_twice_or_before_a_reveal(flags: dict[str, bool]
     verdict = Verdict("1" * 32, True, "the secret answer", "the secret why", **flags)  # type: ignore[arg-type]
     text = str(render.verdict_embed(verdict).to_dict())
     assert "secret" not in text
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_the_path_picture_is_a_png_with_a_row_per_chain() -> None:
+    one = _png_size(render_chains_png((("ResNet", "skip connection", "vanishing gradient"),)))
+    two = _png_size(
+        render_chains_png(
+            (("ResNet", "skip connection", "vanishing gradient"), ("ResNet", "convolution"))
+        )
+    )
+    assert two[0] == one[0] and two[1] > one[1]
+    assert _png_size(render_chains_png(())) > (0, 0)  # a foundation still gets a picture
