@@ -14,6 +14,7 @@ from tests.e2e.discord.conftest import (
     buttons,
     choice_button,
     embed_text,
+    load_payload,
 )
 from tests.e2e.discord.fake_discord import FakeDiscord
 
@@ -209,3 +210,28 @@ async def test_every_command_answers_privately(
     reply = await bot.answer(await bot.command(path, options))
     assert reply["flags"] & 64
     assert expected in embed_text(reply)
+
+
+async def test_direct_messages_get_their_own_space_and_no_admin_rights(bot: DiscordDriver) -> None:
+    def dm(**fields: object) -> dict:
+        return {**bot.fresh(load_payload("dm_command.json")), **fields}
+
+    def command(group: str | None, name: str, options: list[dict]) -> dict:
+        node = {"type": 1, "name": name, "options": options}
+        if group:
+            node = {"type": 2, "name": group, "options": [node]}
+        return {"id": "1", "name": "cnnquiz", "type": 1, "options": [node]}
+
+    topic = [{"type": 3, "name": "topic", "value": "VGG"}]
+    card = await bot.answer(await bot.send(dm(data=command(None, "ask", topic))))
+    assert "Question q-vgg?" in embed_text(card)
+    button = choice_button(card, right=True)
+    click = dm(type=3, message=card, data={"custom_id": button["custom_id"], "component_type": 2})
+    verdict = await bot.answer(await bot.send(click))
+    assert "Correct!" in verdict["embeds"][0]["title"]
+
+    from_guild = await bot.answer(await bot.click(card, button))
+    assert "can't find that question" in from_guild["content"], "a DM is its own space"
+
+    refused = await bot.answer(await bot.send(dm(data=command("drop", "list", []))))
+    assert refused["content"].startswith("⚠️ Sorry, only workspace admins")
