@@ -44,13 +44,11 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.
         label: str,
         *,
         style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-        disabled: bool = False,
     ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=style,
-                disabled=disabled,
                 custom_id=ids.answer_id(mode, ask_id, choice_id),
             )
         )

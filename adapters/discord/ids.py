@@ -11,8 +11,8 @@ MAX_CUSTOM_ID = 100  # Discord's limit for component and modal custom ids
 
 
 class Mode(StrEnum):
-    PERSONAL = "p"  # an ephemeral card only the asker sees: the click edits it
-    DROP = "d"  # a public drop card: each click gets its own ephemeral verdict
+    PERSONAL = "p"  # an ephemeral card only the asker sees; the verdict offers what is next
+    DROP = "d"  # a public drop card: each click gets its own ephemeral verdict, nothing more
 
 
 _PART = r"[A-Za-z0-9_.\-]+"

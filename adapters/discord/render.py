@@ -149,8 +149,13 @@ def card_reply(card: QuestionCard, mode: Mode = Mode.PERSONAL) -> Reply:
 
 
 def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
-    """The verdict, then what comes next: rating buttons, a follow-up or the original again."""
+    """The verdict, then what comes next: rating buttons, a follow-up or the original again.
+
+    A drop's verdict stands alone: the channel's question is not a personal session.
+    """
     embeds = [verdict_embed(verdict)]
+    if mode is Mode.DROP:
+        return Reply(embeds)
     if verdict.rating_choices:
         view = discord.ui.View(timeout=None)
         for choice in verdict.rating_choices:
@@ -159,7 +164,7 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
         return Reply(fit(embeds), card_view(verdict.next, mode))
-    if mode is Mode.PERSONAL and not (verdict.pending_reveal or verdict.closed):
+    if not (verdict.pending_reveal or verdict.closed):
         return Reply(embeds, discord.ui.View(timeout=None).add_item(NextButton()))
     return Reply(embeds)
 

@@ -29,12 +29,9 @@ def _card(kind: AskKind = AskKind.CHOICE, **extra: object) -> QuestionCard:
 
 
 @pytest.mark.parametrize("kind", [AskKind.CHOICE, AskKind.COMPUTED, AskKind.OPEN])
-@pytest.mark.parametrize("mode", list(Mode))
-async def test_a_wrong_answer_with_a_long_follow_up_fits_one_message(
-    kind: AskKind, mode: Mode
-) -> None:
+async def test_a_wrong_answer_with_a_long_follow_up_fits_one_message(kind: AskKind) -> None:
     verdict = Verdict("1" * 32, False, LONG, LONG, source=LONG, next=_card(kind))
-    reply = render.verdict_reply(verdict, mode)
+    reply = render.verdict_reply(verdict, Mode.PERSONAL)
     assert sum(len(e) for e in reply.embeds) <= 6000
     for embed in reply.embeds:
         assert len(embed.description or "") <= 4096
@@ -76,3 +73,9 @@ def test_the_path_picture_is_a_png_with_a_row_per_chain() -> None:
     )
     assert two[0] == one[0] and two[1] > one[1]
     assert _png_size(render_chains_png(())) > (0, 0)  # a foundation still gets a picture
+
+
+async def test_a_drop_verdict_offers_nothing_more() -> None:
+    verdict = Verdict("1" * 32, False, "x", "y", pending_reveal=True, next=_card())
+    reply = render.verdict_reply(verdict, Mode.DROP)
+    assert reply.view is None and len(reply.embeds) == 1
