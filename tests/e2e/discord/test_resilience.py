@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from adapters.discord import app as discord_app
 from adapters.discord import render
 from adapters.discord.inbound import STALE_BUTTON
+from quizbot.replies import PlayerRef, PlayerStats
 from tests.e2e.discord.conftest import PAYLOADS, DiscordDriver, Starter, embed_text, load_payload
 from tests.e2e.discord.fake_discord import FakeDiscord
 
@@ -63,3 +66,26 @@ async def test_a_refused_reply_still_gets_an_apology(bot: DiscordDriver) -> None
     sent = await bot.command(["ask"], {"topic": "dropout"})
     replies = await bot.fake.wait_replies(sent.token, 2)
     assert replies[1]["content"] == f"⚠️ {render.OOPS}"
+
+
+async def test_slow_engine_work_is_deferred_first(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    """Discord's 3-second window is met by the defer, whatever the engine is doing."""
+    runtime, _running = await start_bot()
+    release = asyncio.Event()
+    real_stats = runtime.service.stats
+
+    async def slow_stats(who: PlayerRef) -> PlayerStats:
+        await release.wait()
+        return await real_stats(who)
+
+    runtime.service.stats = slow_stats  # type: ignore[method-assign]
+    bot = DiscordDriver(fake_discord)
+    sent = await bot.command(["stats"])
+    callback = await fake_discord.wait_callback(sent.id)
+    assert callback["type"] == 5 and callback["data"]["flags"] & 64
+    assert len(fake_discord.replies[sent.token]) == 1, "only the thinking placeholder so far"
+    release.set()
+    reply = await bot.answer(sent)
+    assert "Answered" in embed_text(reply)
