@@ -172,7 +172,11 @@ class DiscordInbound:
                 notice = await self.api.drop_off(who, channel_id)
             else:
                 notice = await self.api.drop_now(who, channel_id or here)
-            return Reply(content=render.notice_text(notice))
+            text = render.notice_text(notice)
+            missing = _missing_post_permissions(interaction)
+            if action != "off" and channel_id in (None, here) and missing:
+                text += "\n" + render.missing_permissions_text(missing)
+            return Reply(content=text)
 
         await self.run(interaction, f"drop {action}", work, admin_check=True)
 
@@ -254,6 +258,19 @@ class DiscordInbound:
 def _timezones() -> tuple[str, ...]:
     """IANA names, read once (the lookup scans the tz database on disk)."""
     return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def _missing_post_permissions(interaction: discord.Interaction) -> list[str]:
+    """What the bot lacks in this channel to post a drop (Discord sends its permissions)."""
+    if interaction.guild_id is None:
+        return []
+    have = interaction.app_permissions
+    needed = {
+        "View Channel": have.view_channel,
+        "Send Messages": have.send_messages,
+        "Embed Links": have.embed_links,
+    }
+    return [name for name, ok in needed.items() if not ok]
 
 
 def _hint_of(message: discord.Message | None) -> str | None:

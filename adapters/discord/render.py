@@ -220,6 +220,13 @@ def notice_text(notice: Notice) -> str:
     return clip("\n".join([notice.text, *(f"• {d}" for d in notice.details)]), 2000)
 
 
+def missing_permissions_text(missing: list[str]) -> str:
+    return (
+        f"⚠️ I can't post drops in this channel yet: give me {', '.join(missing)} here "
+        "(channel settings → Permissions)."
+    )
+
+
 def _reveal_text(minutes: int | None) -> str:
     if minutes is None:
         return "revealed at the next drop"

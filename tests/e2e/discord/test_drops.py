@@ -141,3 +141,15 @@ async def test_drop_set_for_another_channel_and_timezone_autocomplete(bot: Disco
     assert f"<#{quiz.id}> at 18:00 America/New_York" in reply["content"]
     zones = await bot.autocomplete(["drop", "set"], "timezone", "berl")
     assert zones[0] == {"name": "Europe/Berlin", "value": "Europe/Berlin"}
+
+
+async def test_drop_set_warns_when_the_bot_cannot_post_here(bot: DiscordDriver) -> None:
+    payload = bot.command_payload(
+        ["drop", "set"], {"time": "09:30", "timezone": "Europe/Berlin"}, ADMIN
+    )
+    payload["app_permissions"] = str(discord.Permissions(view_channel=True).value)
+    reply = await bot.answer(await bot.send(payload))
+    assert "Daily drops in" in reply["content"]
+    assert "give me Send Messages, Embed Links here" in reply["content"]
+    fine = await bot.answer(await bot.command(["drop", "list"], user=ADMIN))
+    assert "give me" not in fine["content"]
