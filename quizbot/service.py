@@ -133,7 +133,7 @@ class QuizService:
         time: str,
         timezone: str,
         weekdays: str | None = None,
-        reveal_after_minutes: int | None = None,
+        reveal_after_minutes: int | str | None = None,
     ) -> Notice:
         return await self._drops().drop_set(
             who, channel_id, time, timezone, weekdays, reveal_after_minutes
