@@ -143,8 +143,8 @@ def _parse_drop(words: list[str]) -> Command:
     if verb == "set":
         if len(rest) < 2:
             return _help(f"Usage: `{DROP_SET_USAGE}`.")
-        options = {"days": None, "reveal": None}
-        others = []
+        options: dict[str, str | None] = {"days": None, "reveal": None}
+        others: list[str] = []
         for word in rest[2:]:
             key, sep, value = word.partition("=")
             if sep and key.lower() in options and value:
