@@ -47,6 +47,20 @@ def average_mastery(
     return {c: (t + default * (players - n)) / players for c, (t, n) in totals.items()}
 
 
+def channel_mastery(
+    rows: Iterable[tuple[int, str, float]], channel_players: set[int]
+) -> dict[str, float]:
+    """The channel's average mastery: over the players who answered its drops.
+
+    A channel nobody has answered in yet (a new schedule) falls back to every player in `rows`.
+    """
+    rows = list(rows)
+    if channel_players:
+        mine = [r for r in rows if r[0] in channel_players]
+        return average_mastery(mine, len(channel_players))
+    return average_mastery(rows, len({r[0] for r in rows}))
+
+
 def _candidates(bank: Bank) -> list[DropPick]:
     """Gradable questions (with a gist); concept asks only when the bank has none."""
     picks = [

@@ -13,7 +13,7 @@ from quizbot.api import ChannelRef
 from quizbot.asking.spec import AskSpec
 from quizbot.drops import store
 from quizbot.drops.cards import drop_card
-from quizbot.drops.choice import REPEAT_WINDOW_DAYS, average_mastery, build_drop_ask, choose_drop
+from quizbot.drops.choice import REPEAT_WINDOW_DAYS, build_drop_ask, channel_mastery, choose_drop
 from quizbot.drops.deps import DropDeps
 from quizbot.drops.publishing import PublishFailed, publish
 from quizbot.drops.schedule import occurrences, reveal_time
@@ -171,14 +171,15 @@ class DropPoster:
         async with self.deps.writing() as uow:
             channels = [(d.schedule.workspace_id, d.schedule.channel_id) for d in chunk]
             recent = await store.recent_keys_many(uow.session, channels, since)
-            mastery: dict[int, dict[str, float]] = {}
+            players = await store.channel_players_many(uow.session, channels, since)
+            known: dict[int, list[tuple[int, str, float]]] = {}
             rows, made = [], {}
             for d in chunk:
-                ws = d.schedule.workspace_id
-                if ws not in mastery:
-                    known = await store.workspace_mastery(uow.session, ws)
-                    mastery[ws] = average_mastery(known, len({r[0] for r in known}))
-                spec, key = self._choose(mastery[ws], recent[ws, d.schedule.channel_id], d)
+                ws, channel = d.schedule.workspace_id, d.schedule.channel_id
+                if ws not in known:
+                    known[ws] = await store.workspace_mastery(uow.session, ws)
+                mastery = channel_mastery(known[ws], players[ws, channel])
+                spec, key = self._choose(mastery, recent[ws, channel], d)
                 row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
                 row["ask_id"], row["question_key"] = uuid.uuid4().hex, key
                 rows.append(row)
@@ -254,7 +255,9 @@ class DropPoster:
                 return Claimed(row.id, due.schedule, ask.id, ask.spec)
         since = row.due_at - timedelta(days=REPEAT_WINDOW_DAYS)
         known = await store.workspace_mastery(uow.session, ws)
-        mastery = average_mastery(known, len({r[0] for r in known}))
+        channel = (ws, row.channel_id)
+        players = await store.channel_players_many(uow.session, [channel], since)
+        mastery = channel_mastery(known, players[channel])
         recent = await store.recent_keys(uow.session, ws, row.channel_id, since)
         spec, key = self._choose(mastery, recent, due)
         ask_id = uuid.uuid4().hex

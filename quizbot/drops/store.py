@@ -12,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quizbot.drops.schedule import DropSpec, parse_time
 from quizbot.drops.tables import Drop, DropSchedule, DropStatus
-from quizbot.storage.models import Mastery, Workspace
+from quizbot.storage.models import Answer, Ask, Mastery, Workspace
 from quizbot.storage.repos._sql import insert_for, table_of
 
 schedules = table_of(DropSchedule)
 drops = table_of(Drop)
 workspaces = table_of(Workspace)
 mastery = table_of(Mastery)
+asks = table_of(Ask)
+answers = table_of(Answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,3 +336,32 @@ async def workspace_mastery(
         )
     )
     return [(r.player_id, r.concept_id, r.p_known) for r in rows]
+
+
+async def channel_players_many(
+    session: AsyncSession, channels: Iterable[tuple[int, str]], since: datetime
+) -> dict[tuple[int, str], set[int]]:
+    """Players who answered a drop in each (workspace_id, channel_id) due since `since`."""
+    wanted = set(channels)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(drops.c.workspace_id, drops.c.channel_id, answers.c.player_id)
+        .distinct()
+        .select_from(
+            drops.join(asks, asks.c.drop_id == drops.c.id).join(
+                answers, answers.c.ask_id == asks.c.id
+            )
+        )
+        .where(
+            drops.c.workspace_id.in_({w for w, _ in wanted}),
+            drops.c.channel_id.in_({c for _, c in wanted}),
+            drops.c.due_at >= since,
+        )
+    )
+    out: dict[tuple[int, str], set[int]] = {k: set() for k in wanted}
+    for ws, channel, player in rows:
+        players = out.get((ws, channel))
+        if players is not None:
+            players.add(player)
+    return out

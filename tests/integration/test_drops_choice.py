@@ -1,0 +1,74 @@
+"""A drop asks about the concept *its channel's* players are weakest at, not the workspace's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, select
+
+from quizbot.replies import PlayerRef
+from quizbot.service import QuizService
+from quizbot.storage.models import Mastery, Player
+from tests.unit.drops.fakes import ADMIN, CONCEPT_IDS, DropEnv, drop_env
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY = date(2026, 11, 23)
+
+
+def berlin(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), BERLIN).astimezone(UTC)
+
+
+def player(n: int) -> PlayerRef:
+    return PlayerRef("discord", "guild-1", f"user-{n}", f"Player {n}")
+
+
+async def _set_mastery(env: DropEnv, levels: dict[str, dict[str, float]]) -> None:
+    """Replace the mastery rows: user id -> concept -> p_known (every concept given)."""
+    async with env.sessions() as session:
+        ids = dict((await session.execute(select(Player.external_id, Player.id))).all())
+        ws = (await session.execute(select(Player.workspace_id))).scalars().first()
+        await session.execute(delete(Mastery))
+        rows = [
+            {
+                "player_id": ids[user],
+                "concept_id": concept,
+                "workspace_id": ws,
+                "p_known": p,
+                "attempts": 3,
+                "correct": 1,
+                "updated_at": env.clock.now,
+            }
+            for user, concepts in levels.items()
+            for concept, p in concepts.items()
+        ]
+        await session.execute(insert(Mastery), rows)
+        await session.commit()
+
+
+def _strong_except(weak: str, level: float) -> dict[str, float]:
+    return {c: (level if c == weak else 0.9) for c in CONCEPT_IDS}
+
+
+async def test_each_channel_gets_its_own_players_weakest_concept(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.worker.bank, env.sessions, clock=env.clock)
+        for channel in ("alpha", "beta", "gamma"):
+            await env.service.drop_set(ADMIN, channel, "09:00", "Europe/Berlin", "daily")
+        env.clock.now = berlin(MONDAY, 9)
+        await env.worker.post_due()
+        cards = {channel.channel_id: card for channel, card in env.publisher.drops}
+        # Player 1 plays in #alpha, player 2 in #beta; nobody has answered in #gamma yet.
+        await quiz.answer(player(1), cards["alpha"].ask_id, "a")
+        await quiz.answer(player(2), cards["beta"].ask_id, "a")
+        # Workspace-wide, kernel (0.45) is weaker than pooling (0.6); per channel it differs.
+        await _set_mastery(
+            env,
+            {"user-1": _strong_except("pooling", 0.3), "user-2": _strong_except("kernel", 0.0)},
+        )
+        env.publisher.drops.clear()
+        env.clock.now = berlin(MONDAY + timedelta(days=1), 9)
+        await env.worker.post_due()
+        concepts = {channel.channel_id: card.concepts for channel, card in env.publisher.drops}
+    assert concepts == {"alpha": ("pooling",), "beta": ("kernel",), "gamma": ("kernel",)}
