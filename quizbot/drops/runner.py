@@ -57,16 +57,23 @@ class DropRunner:
         self.sweep_seconds = sweep_seconds
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
+        self._built: tuple[object, ...] | None = None  # what the jobs were last built from
         drops.on_change(self.rebuild)
 
     async def tick(self) -> None:
-        """Reveal, then post, whatever the database says is due now."""
+        """Reveal, then post, whatever the database says is due now; re-plan if it changed."""
         async with self._lock:
             try:
                 await self.worker.reveal_due()
                 await self.worker.post_due()
             except Exception:  # one bad sweep must not stop the next one
                 logger.exception("drop sweep failed")
+        try:
+            # Another process (`cnnquiz drop set`, a second bot) may have changed a schedule.
+            if await self._read_plan() != self._built:
+                await self.rebuild()
+        except Exception:
+            logger.exception("drop re-plan failed")
 
     async def start(self) -> None:
         """Build jobs from the database and start; the first sweep runs at once (catch-up)."""
@@ -84,10 +91,21 @@ class DropRunner:
             self.scheduler.start()
         logger.info("drop runner started (worker %s)", self.worker.worker_id)
 
+    async def _schedules(self) -> list[store.ScheduleRec]:
+        async with UnitOfWork(self.drops.sessions, write=False) as uow:
+            return await store.list_schedules(uow.session)
+
+    def _plan_of(self, schedules: list[store.ScheduleRec]) -> tuple[object, ...]:
+        """What the jobs depend on: each schedule as stored, and the platforms that can post."""
+        return (tuple(schedules), frozenset(self.drops.publishers))
+
+    async def _read_plan(self) -> tuple[object, ...]:
+        return self._plan_of(await self._schedules())
+
     async def rebuild(self) -> None:
         """Replace every schedule job with one per active schedule read from the database."""
-        async with UnitOfWork(self.drops.sessions, write=False) as uow:
-            schedules = await store.list_schedules(uow.session)
+        schedules = await self._schedules()
+        self._built = self._plan_of(schedules)
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX):
                 job.remove()

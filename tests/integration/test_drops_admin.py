@@ -10,6 +10,7 @@ import pytest
 
 from quizbot.api import ScheduleInfo
 from quizbot.drops.runner import DropRunner
+from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
 from tests.unit.drops.fakes import ADMIN, FakePublisher, drop_env, drop_rows
@@ -126,5 +127,35 @@ async def test_a_platform_that_connects_later_gets_its_jobs(database_url: str) -
                     break
                 await asyncio.sleep(0.01)
             assert [j.id.split(":")[0] for j in runner.scheduler.get_jobs()] == ["drop"]
+        finally:
+            runner.stop()
+
+
+async def test_runner_picks_up_schedule_changes_made_by_another_process(
+    database_url: str,
+) -> None:
+    async with drop_env(database_url, START) as env:
+        runner = DropRunner(env.service)
+        runner.scheduler.start(paused=True)
+        # `cnnquiz drop set` in a shell: its own service, nobody listening to its changes.
+        cli = DropService(env.sessions, env.worker.bank, {}, env.clock)
+        try:
+            await runner.rebuild()
+            await cli.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+            assert runner.scheduler.get_jobs() == []
+            await runner.tick()  # the next sweep notices the database changed
+            (job,) = runner.scheduler.get_jobs()
+            assert job.trigger.get_next_fire_time(None, START) == datetime(
+                2026, 11, 23, 8, 0, tzinfo=UTC
+            )
+            await cli.drop_set(ADMIN, "general", "10:30", "Europe/Berlin")
+            await runner.tick()
+            (job,) = runner.scheduler.get_jobs()
+            assert job.trigger.get_next_fire_time(None, START) == datetime(
+                2026, 11, 23, 9, 30, tzinfo=UTC
+            )
+            await cli.drop_off(ADMIN, "general")
+            await runner.tick()
+            assert runner.scheduler.get_jobs() == []
         finally:
             runner.stop()
