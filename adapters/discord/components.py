@@ -139,6 +139,30 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     NumberButton,
     NextButton,
 )
+_TEMPLATES: tuple[re.Pattern[str], ...] = tuple(
+    item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS
+)
+
+
+def dynamic_item_takes(interaction: discord.Interaction, custom_id: str) -> bool:
+    """Whether discord.py hands this click to one of DYNAMIC_ITEMS (its checks, mirrored).
+
+    discord.py silently drops a click whose custom id fits no template, that is not a
+    button, or whose message does not carry that button (see ViewStore.
+    schedule_dynamic_item_call); such a click must be answered by the caller instead.
+    """
+    data: Any = interaction.data if isinstance(interaction.data, dict) else {}
+    message = interaction.message
+    if message is None or data.get("component_type") != discord.ComponentType.button.value:
+        return False
+    if not any(template.fullmatch(custom_id) for template in _TEMPLATES):
+        return False
+    view_type = discord.ui.LayoutView if message.flags.components_v2 else discord.ui.View
+    view = view_type.from_message(message, timeout=None)
+    return any(
+        item.type is discord.ComponentType.button and getattr(item, "custom_id", None) == custom_id
+        for item in view.walk_children()
+    )
 
 
 class NumberModal(discord.ui.Modal):

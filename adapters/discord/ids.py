@@ -21,7 +21,6 @@ RATE_TEMPLATE = rf"{PREFIX}:r:(?P<ask>{_PART}):(?P<rating>{_PART})"
 NUMBER_TEMPLATE = rf"{PREFIX}:n:(?P<mode>[pd]):(?P<ask>{_PART})"
 NEXT_TEMPLATE = rf"{PREFIX}:next"
 MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
-ANY_OURS_RE = re.compile(rf"{PREFIX}:(?:[armn]:.*|next)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,3 @@ def parse_modal(custom_id: str) -> ModalTarget | None:
     if match is None:
         return None
     return ModalTarget(Mode(match["mode"]), match["ask"])
-
-
-def is_ours(custom_id: str) -> bool:
-    return ANY_OURS_RE.fullmatch(custom_id) is not None

@@ -248,8 +248,8 @@ class DiscordInbound:
                 return
         elif interaction.type is not discord.InteractionType.component:
             return
-        elif ids.is_ours(custom_id) and interaction.message is not None:
-            return  # a DynamicItem handles it
+        elif components.dynamic_item_takes(interaction, custom_id):
+            return
         logger.info("discord: stale or unknown component %r", custom_id[:100])
         await send_error(interaction, QuizError(STALE_BUTTON))
 

@@ -10,7 +10,14 @@ from adapters.discord import app as discord_app
 from adapters.discord import render
 from adapters.discord.inbound import STALE_BUTTON
 from quizbot.replies import PlayerRef, PlayerStats
-from tests.e2e.discord.conftest import PAYLOADS, DiscordDriver, Starter, embed_text, load_payload
+from tests.e2e.discord.conftest import (
+    PAYLOADS,
+    DiscordDriver,
+    Starter,
+    buttons,
+    embed_text,
+    load_payload,
+)
 from tests.e2e.discord.fake_discord import FakeDiscord
 
 MALFORMED = sorted(p.name for p in (PAYLOADS / "malformed").glob("*.json"))
@@ -22,6 +29,10 @@ EXPECTED: dict[str, str | None] = {
     "foreign_button.json": STALE_BUTTON,
     "foreign_modal.json": STALE_BUTTON,
     "missing_token.json": None,
+    # Ours at first sight, yet discord.py's DynamicItem dispatch silently skips them.
+    "our_button_id_on_a_select_menu.json": STALE_BUTTON,
+    "our_button_not_on_its_message.json": STALE_BUTTON,
+    "our_prefix_unknown_mode.json": STALE_BUTTON,
     "unknown_command.json": discord_app.UNKNOWN_COMMAND,
     "unknown_interaction_type.json": None,
 }
@@ -42,7 +53,7 @@ async def test_bad_interaction_does_not_take_the_bot_down(bot: DiscordDriver, na
     # The next interaction is still answered (for an unanswerable one this also shows
     # the bad payload was read and dropped: the gateway delivers events in order).
     card = await bot.answer(await bot.command(["ask"], {"topic": "dropout"}))
-    assert "Question q-dropout?" in embed_text(card)
+    assert card["embeds"][0]["title"] == "❓ Question" and buttons(card)
 
 
 async def test_an_engine_crash_is_logged_and_apologised_for(
