@@ -75,7 +75,11 @@ async def test_drop_posts_to_the_channel_clicks_are_private_and_reveal_is_thread
 
 
 async def _answer_resnet(driver: SlackDriver, user: str, name: str, right: bool) -> int:
-    card = await driver.reply(await driver.command("resnet", user=user, name=name))
+    return await _answer(driver, "resnet", user, name, right)
+
+
+async def _answer(driver: SlackDriver, topic: str, user: str, name: str, right: bool) -> int:
+    card = await driver.reply(await driver.command(topic, user=user, name=name))
     verdict = await driver.reply(
         await driver.click(choice_button(card["blocks"], right=right), user=user, name=name)
     )
@@ -120,3 +124,21 @@ async def test_admins_choose_drop_days_and_reveal_delay(slack_http: SlackDriver)
     assert "08:15 Asia/Tokyo, mon,wed,fri, revealed after 2 h" in listed
     bad = await _text(slack_http, "drop set 08:15 Asia/Tokyo days=someday", OWNER_ID)
     assert ":warning:" in bad
+
+
+async def test_app_home_shows_the_players_weakest_concept(slack_http: SlackDriver) -> None:
+    for topic in ("vgg", "mobilenet", "inception", "alexnet"):
+        assert await _answer(slack_http, topic, "U0003", "carol", right=True) > 0
+    assert await _answer(slack_http, "resnet", "U0003", "carol", right=False) == 0
+
+    home = load_payload("app_home_opened.json")
+    home["event"]["user"] = "U0003"
+    status, _ = await slack_http.event(home)
+    assert status == 200
+    (published,) = await slack_http.fake.wait_calls("views.publish")
+    assert published.args["user_id"] == "U0003"
+    text = block_texts(published.args["view"]["blocks"])
+    weakest = text.split("*Weakest concepts:*", 1)[1]
+    assert re.search(r"• ResNet — \d+% over 1 tries", weakest)
+    strongest = text.split("*Strongest:*", 1)[1].split("\n", 1)[0]
+    assert strongest.strip() and "ResNet" not in strongest
