@@ -26,11 +26,41 @@ async def _text(driver: SlackDriver, command: str, user: str, name: str = "") ->
 
 async def test_non_admin_cannot_set_drops(slack_http: SlackDriver) -> None:
     refused = await _text(slack_http, "drop set 09:00 Europe/Berlin", "U0002", "bob")
-    assert ":warning:" in refused
+    assert ":warning:" in refused and "only workspace admins" in refused
     (lookup,) = slack_http.fake.calls_to("users.info")
     assert lookup.args["user"] == "U0002"
     listed = await _text(slack_http, "drop list", OWNER_ID)
     assert "No drops scheduled" in listed
+
+
+@pytest.mark.parametrize("command", ["drop off", "drop now", "drop list"])
+async def test_non_admin_cannot_pause_post_or_list_drops(
+    slack_http: SlackDriver, command: str
+) -> None:
+    await _text(slack_http, "drop set 09:00 UTC", OWNER_ID)
+    refused = await _text(slack_http, command, "U0002", "bob")
+    assert "only workspace admins" in refused
+    assert slack_http.fake.calls_to("chat.postMessage") == []  # `drop now` posted nothing
+    listed = await _text(slack_http, "drop list", OWNER_ID)
+    assert "<#C0001> at 09:00 UTC" in listed and "(off)" not in listed
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        ("drop set 25:00 Europe/Berlin", "Use 24-hour HH:MM, e.g. 09:30"),
+        ("drop set 9pm Europe/Berlin", "Use 24-hour HH:MM, e.g. 09:30"),
+        ("drop set 09:00 Berlin", "Use an IANA timezone like Europe/Berlin"),
+        ("drop set 09:00 Europe/Berlin reveal=soon", "e.g. 4h or 90m"),
+        ("drop set 09:00", "drop set <HH:MM> <timezone>"),
+    ],
+)
+async def test_bad_drop_input_is_explained_with_an_example(
+    slack_http: SlackDriver, command: str, example: str
+) -> None:
+    reply = await _text(slack_http, command, OWNER_ID)
+    assert example in reply
+    assert "No drops scheduled" in await _text(slack_http, "drop list", OWNER_ID)
 
 
 @pytest.mark.parametrize("admin", [OWNER_ID, ADMIN_ID], ids=["workspace_owner", "configured"])
