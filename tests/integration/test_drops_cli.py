@@ -29,12 +29,16 @@ def test_cli_sets_lists_pauses_and_reports_bad_input(database_url: str) -> None:
     bad = runner.invoke(
         cli, ["drop", "set", *where, "--channel", "c2", "--time", "9pm", "--tz", "Europe/Berlin"]
     )
+    bad_zone = runner.invoke(
+        cli, ["drop", "set", *where, "--channel", "c2", "--time", "09:00", "--tz", "Berlin"]
+    )
     listed = runner.invoke(cli, ["drop", "list", *where])
     queued = runner.invoke(cli, ["drop", "now", *where, "--channel", "c1"])
     paused = runner.invoke(cli, ["drop", "off", *where, "--channel", "c1"])
     after = runner.invoke(cli, ["drop", "list", *where])
     assert made.exit_code == 0 and "09:00 Europe/Berlin" in made.output
     assert bad.exit_code == 1 and "e.g. 09:30" in bad.output
+    assert bad_zone.exit_code == 1 and "like Europe/Berlin" in bad_zone.output
     assert "c1" in listed.output and "mon-fri" in listed.output and "active" in listed.output
     assert "c2" not in listed.output
     assert queued.exit_code == 0 and "Queued" in queued.output
