@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import random
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -10,6 +12,9 @@ import pytest
 
 from adapters.discord.publisher import retryable
 from quizbot.api import ChannelRef
+from quizbot.asking.computed import make_computed_ask
+from quizbot.asking.spec import AskSpec
+from quizbot.drops import posting
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.replies import AskKind, Choice, QuestionCard
 from tests.e2e.discord.conftest import (
@@ -21,6 +26,7 @@ from tests.e2e.discord.conftest import (
     DiscordDriver,
     FixedClock,
     Starter,
+    User,
     buttons,
     choice_button,
     embed_text,
@@ -74,6 +80,7 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
     _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
     assert str(reveal["message_reference"]["message_id"]) == drop["id"]
     text = embed_text(reveal)
+    assert f"Answer: {right['label'].split('. ', 1)[1]}" in text
     assert "1/2 correct (50%)" in text and "First correct: Bob" in text
 
 
@@ -86,6 +93,60 @@ async def test_drop_list_and_off_for_admins(bot: DiscordDriver) -> None:
     assert "Paused daily drops" in off["content"]
     refused = await bot.answer(await bot.command(["drop", "off"], user=ALICE))
     assert refused["content"].startswith("⚠️ Sorry")
+
+
+async def test_a_computed_drop_is_answered_in_a_modal_even_after_a_restart(
+    start_bot: Starter,
+    fake_discord: FakeDiscord,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine drops multiple choice today; were it to drop a number, this is the path."""
+    specs: list[AskSpec] = []
+
+    def computed(_bank: object, _pick: object, rng: random.Random) -> AskSpec:
+        specs.append(make_computed_ask(rng, "stride", "easy"))
+        return specs[-1]
+
+    monkeypatch.setattr(posting, "build_drop_ask", computed)
+    runtime, running = await start_bot()
+    bot = DiscordDriver(fake_discord)
+    options = {"time": "09:30", "timezone": "UTC"}
+    await bot.answer(await bot.command(["drop", "set"], options, ADMIN))
+    await bot.answer(await bot.command(["drop", "now"], user=ADMIN))
+    (drop,) = await fake_discord.wait_channel_messages(CHANNEL)
+    (button,) = buttons(drop)
+    assert button["custom_id"].startswith("cq:n:d:")
+    (spec,) = specs
+
+    await running.aclose()
+    await runtime.aclose()
+    runtime, _running = await start_bot()  # the drop's button outlives the bot
+    assert runtime.drops is not None
+
+    async def typed(user: User, value: str) -> dict:
+        opened = await fake_discord.wait_callback((await bot.click(drop, button, user)).id)
+        assert opened["type"] == 9, "the button opens a modal at once"
+        modal = opened["data"]
+        assert modal["custom_id"].startswith("cq:m:d:")
+        assert spec.hint is not None and spec.hint in json.dumps(modal)
+        return await bot.answer(await bot.submit_modal(modal["custom_id"], value, user))
+
+    received = await typed(BOB, spec.answer_text)
+    assert received["embeds"][0]["title"] == "📨 Answer received"
+    assert "Answer:" not in embed_text(received), "no spoiler before the reveal"
+    assert (await typed(ALICE, "1"))["embeds"][0]["title"] == "📨 Answer received"
+    again = await typed(BOB, "2")
+    assert "already answered" in again["embeds"][0]["title"]
+    public = [m for m in fake_discord.messages.values() if not m["flags"] & 64]
+    assert public == [drop], "typed answers to a drop stay private"
+
+    clock.now += timedelta(hours=5)
+    await runtime.drops.worker.reveal_due()
+    _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
+    text = embed_text(reveal)
+    assert f"Answer: {spec.answer_text}" in text
+    assert "1/2 correct (50%)" in text and "First correct: Bob" in text
 
 
 def _card() -> QuestionCard:
