@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from quizbot.asking.spec import AskSpec
 from quizbot.drops.reveal import FIRST_CORRECT_BONUS, drop_points
+from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
@@ -122,5 +124,49 @@ async def test_reveal_post_retried_after_failure_without_double_points(database_
         env.clock.advance(minutes=15)
         assert len(await env.worker.reveal_due()) == 1
         points = await _points(env, player(1))
+    assert len(env.publisher.reveals) == 1
+    assert points == drop_points(spec) + FIRST_CORRECT_BONUS
+
+
+async def test_answers_close_at_the_reveal_time_even_before_the_sweep(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(MONDAY, 9)
+        await env.worker.post_due()
+        card = env.publisher.drops[0][1]
+        spec = await _spec(env, card.ask_id)
+        await quiz.answer(player(1), card.ask_id, spec.correct)
+        env.clock.now = berlin(MONDAY, 13)  # reveal time; the sweep has not run yet
+        late = await quiz.answer(player(2), card.ask_id, spec.correct)
+        await env.worker.reveal_due()
+        points = [await _points(env, player(n)) for n in (1, 2)]
+    assert late.closed and late.points == 0
+    (_, _, reveal) = env.publisher.reveals[0]
+    assert (reveal.answered, reveal.correct, reveal.first_correct) == (1, 1, "Player 1")
+    assert points == [drop_points(spec) + FIRST_CORRECT_BONUS, 0]
+
+
+async def test_two_workers_revealing_at_once_post_and_award_once(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        other = DropService(
+            env.sessions,
+            env.worker.bank,
+            {"discord": env.publisher},
+            env.clock,
+            sleep=env.clock.sleep,
+            monotonic=env.clock.monotonic,
+        )
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(MONDAY, 9)
+        await env.worker.post_due()
+        card = env.publisher.drops[0][1]
+        spec = await _spec(env, card.ask_id)
+        await quiz.answer(player(1), card.ask_id, spec.correct)
+        env.clock.now = berlin(MONDAY, 13)
+        results = await asyncio.gather(env.worker.reveal_due(), other.worker.reveal_due())
+        points = await _points(env, player(1))
+    assert sorted(len(r) for r in results) == [0, 1]
     assert len(env.publisher.reveals) == 1
     assert points == drop_points(spec) + FIRST_CORRECT_BONUS
