@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from quizbot.drops.publishing import MAX_ATTEMPTS, PublishRetryable
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.storage.models import Ask
@@ -170,3 +171,28 @@ async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot
     assert "Queued" in queued.text
     assert len(env.publisher.drops) == 1
     assert [(r.due_at, r.status) for r in rows] == [(berlin(monday, 7, 0), DropStatus.POSTED)]
+
+
+async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_it_once(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        env.publisher.failures = [PublishRetryable(None) for _ in range(MAX_ATTEMPTS)]
+        first = await env.worker.post_due()
+        after_first = await drop_rows(env)
+        env.clock.advance(minutes=2)
+        await env.worker.post_due()  # the claim is still live: left alone
+        env.clock.advance(minutes=15)
+        second = await env.worker.post_due()
+        await env.worker.post_due()
+        rows = await drop_rows(env)
+    assert first.posted == [] and len(first.failed) == 1
+    assert [r.status for r in after_first] == [DropStatus.CLAIMED]
+    assert env.clock.slept[: MAX_ATTEMPTS - 1] == [1.0, 2.0, 4.0, 8.0, 16.0]  # backed off
+    assert env.publisher.attempts == MAX_ATTEMPTS + 1
+    assert second.posted == [rows[0].id]
+    assert [r.status for r in rows] == [DropStatus.POSTED]
+    assert len(env.publisher.drops) == 1
