@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from quizbot.drops.choice import DIFFICULTY_BY_WEEKDAY
 from quizbot.drops.publishing import MAX_ATTEMPTS, PublishRetryable
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
@@ -141,7 +142,7 @@ async def test_drop_now_posts_todays_drop_once(database_url: str) -> None:
     assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.POSTED)]
 
 
-async def test_consecutive_drops_do_not_repeat_a_question(database_url: str) -> None:
+async def test_consecutive_drops_do_not_repeat_and_rotate_difficulty(database_url: str) -> None:
     monday = date(2026, 11, 23)
     async with drop_env(database_url, berlin(monday, 8, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
@@ -152,6 +153,10 @@ async def test_consecutive_drops_do_not_repeat_a_question(database_url: str) -> 
         rows = await drop_rows(env)
     keys = [r.question_key for r in rows]
     assert len(rows) == 10 and len(set(keys)) == 10
+    # Easy on Monday and Tuesday, hard on Friday; the bank has enough of each level.
+    levels = [card.difficulty for _channel, card in env.publisher.drops]
+    assert levels == [DIFFICULTY_BY_WEEKDAY[r.local_date.weekday()] for r in rows]
+    assert levels[:5] == ["easy", "easy", "medium", "medium", "hard"]
 
 
 async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot(
