@@ -9,7 +9,7 @@ from typing import Literal
 
 from knowledge.bank import Bank
 from knowledge.model import Question
-from quizbot.asking.choice import make_choice_ask
+from quizbot.asking.choice import can_ask_as_choice, make_choice_ask
 from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
 from quizbot.asking.concept import make_concept_ask
 from quizbot.asking.open import make_open_ask
@@ -78,24 +78,47 @@ def frontier(bank: Bank, mastery: Mapping[str, float]) -> list[str]:
 
 
 def _fresh_on(
-    bank: Bank, concepts: Sequence[str], seen: set[str], rng: random.Random
+    bank: Bank,
+    concepts: Sequence[str],
+    seen: set[str],
+    rng: random.Random,
+    *,
+    gradable_first: bool = True,
+    easy_first: bool = False,
 ) -> Pick | None:
-    """An unseen question on one of `concepts` (easy first), else an unseen concept/computed ask."""
+    """Something unseen on one of `concepts`.
+
+    Order: a multiple-choice question (easy first), a concept-naming ask, a computed ask,
+    and only then a question that can only be a flashcard (no gist, or too few same-kind
+    distractors): a flashcard earns no points and may reveal a page-long answer, so it does
+    not open a session or serve as a follow-up. Without `gradable_first` (a topic the player
+    chose) every question on it comes before concept and computed asks. With `easy_first`
+    (the frontier), a concept-naming ask, which is easy, comes before a harder question.
+    """
     questions = [q for cid in concepts for q in bank.questions_for(cid) if q.id not in seen]
-    question = _easiest(questions, rng)
-    if question is not None:
-        return Pick("question", question.primary_concept, question.id)
+    candidates = (
+        [q for q in questions if can_ask_as_choice(bank, q)] if gradable_first else questions
+    )
+    question = _easiest(candidates, rng)
     unseen = [c for c in concepts if f"concept:{c}" not in seen]
+    is_easy = question is not None and _rank(question)[1] == _RANK["easy"]
+    if question is not None and (not unseen or not easy_first or is_easy):
+        return Pick("question", question.primary_concept, question.id)
     if unseen:
         return Pick("concept", rng.choice(unseen))
     computable = [c for c in concepts if c in COMPUTED_CONCEPTS and f"computed:{c}" not in seen]
     if computable:
         return Pick("computed", rng.choice(computable))
+    question = _easiest(questions, rng)
+    if question is not None:
+        return Pick("question", question.primary_concept, question.id)
     return None
 
 
-def _on_topic(bank: Bank, topic: str, seen: set[str], rng: random.Random) -> Pick:
-    fresh = _fresh_on(bank, [topic], seen, rng)
+def _on_topic(
+    bank: Bank, topic: str, seen: set[str], rng: random.Random, *, gradable_first: bool
+) -> Pick:
+    fresh = _fresh_on(bank, [topic], seen, rng, gradable_first=gradable_first)
     if fresh is not None:
         return fresh
     # Everything on the topic was asked once: generated numbers are always new, then repeats.
@@ -116,6 +139,7 @@ def pick_next(
     seen: set[str],
     topic: str | None,
     rng: random.Random,
+    follow_up: bool = False,
 ) -> Pick:
     """The next thing to ask a player.
 
@@ -126,6 +150,8 @@ def pick_next(
         seen: review keys the player was already asked.
         topic: a resolved concept id to stay on, or None.
         rng: randomness for ties.
+        follow_up: `topic` is a prerequisite to follow a miss up with, so something the
+            player can get right (not a flashcard) comes first.
 
     Returns:
         A due review (on the topic, when one is given), else something new at the frontier
@@ -138,16 +164,16 @@ def pick_next(
         if pick is not None and (topic is None or pick.concept_id == topic):
             return pick
     if topic is not None:
-        return _on_topic(bank, topic, seen, rng)
-    fresh = _fresh_on(bank, frontier(bank, mastery), seen, rng)
+        return _on_topic(bank, topic, seen, rng, gradable_first=follow_up)
+    fresh = _fresh_on(bank, frontier(bank, mastery), seen, rng, easy_first=True)
     if fresh is not None:
         return fresh
     unknown = sorted(c for c in bank.concepts if mastery.get(c, 0.0) < KNOWN)
-    fresh = _fresh_on(bank, unknown or sorted(bank.concepts), seen, rng)
+    fresh = _fresh_on(bank, unknown or sorted(bank.concepts), seen, rng, easy_first=True)
     if fresh is not None:
         return fresh
     weakest = min(sorted(bank.concepts), key=lambda c: mastery.get(c, 0.0))
-    return _on_topic(bank, weakest, set(), rng)
+    return _on_topic(bank, weakest, set(), rng, gradable_first=True)
 
 
 def pick_follow_up(

@@ -46,6 +46,13 @@ def distractor_gists(bank: Bank, question: Question) -> list[str]:
     return out
 
 
+def can_ask_as_choice(bank: Bank, question: Question) -> bool:
+    """True when `question` has a gist and enough same-kind distractors for four options."""
+    return (
+        question.gist is not None and len(distractor_gists(bank, question)) >= len(CHOICE_IDS) - 1
+    )
+
+
 def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSpec | None:
     """The question with its gist and three distractors as shuffled choices a-d.
 

@@ -58,6 +58,7 @@ class Asking:
             seen={key for key, _ in schedule},
             topic=target,
             rng=self.deps.rng,
+            follow_up=True,
         )
         return self._add(
             ctx,

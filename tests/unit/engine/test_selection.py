@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 from knowledge.bank import Bank
+from knowledge.model import Concept, Difficulty, Question
+from quizbot.asking.choice import can_ask_as_choice
 from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind
 from quizbot.selection import Pick, build_ask, frontier, pick_follow_up, pick_next, review_key
@@ -16,32 +18,75 @@ def _next(bank: Bank, seed: int = 0, **kw: object) -> Pick:
     return pick_next(bank, rng=random.Random(seed), **args)
 
 
+def _with_peers(bank: Bank) -> Bank:
+    """The bank plus three deep training and technique concepts, each with a question, so
+    the foundations' questions have enough same-kind distractors to be multiple choice."""
+    extra = [
+        (f"{kind}-{n}", kind, f"A {kind} fact number {n}, stated plainly")
+        for kind in ("training", "technique")
+        for n in range(3)
+    ]
+    concepts = [Concept(cid, cid, kind, f"The {cid}.", (), ("resnet",)) for cid, kind, _ in extra]
+    questions = [
+        Question(f"q-{cid}", f"What about {cid}?", gist + ".", gist, Difficulty.EASY, (cid,))
+        for cid, _, gist in extra
+    ]
+    return Bank.from_parts([*bank.concepts.values(), *concepts], [*bank.questions, *questions])
+
+
 def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
-    assert set(frontier(bank, {})) == {"gradient-descent", "kernel", "fully-connected"}
+    wide = _with_peers(bank)
+    assert set(frontier(wide, {})) == {"gradient-descent", "kernel", "fully-connected"}
     for seed in range(10):
-        assert _next(bank, seed) == Pick("question", "gradient-descent", "q-gd-easy")
+        assert _next(wide, seed) == Pick("question", "gradient-descent", "q-gd-easy")
     order = []
     seen: set[str] = set()
-    for _ in range(3):
-        pick = _next(bank, seen=seen)
-        order.append(pick.question_id)
-        seen.add(pick.question_id or "")
-    # Easy before hard; the question nobody answered comes last whatever its difficulty.
-    assert order == ["q-gd-easy", "q-gd-hard", "q-gd-open"]
-    after = _next(bank, seen=seen)
-    assert after.kind == "concept" and after.concept_id in {
-        "gradient-descent",
-        "kernel",
-        "fully-connected",
+    for _ in range(6):
+        pick = _next(wide, seen=seen)
+        order.append(pick.question_id or f"{pick.kind}:{pick.concept_id}")
+        seen.add(order[-1])
+    # Easy first (naming a concept is easy), then harder; the unanswered flashcard comes last.
+    assert order[0] == "q-gd-easy"
+    assert set(order[1:4]) == {
+        "concept:gradient-descent",
+        "concept:kernel",
+        "concept:fully-connected",
     }
+    assert order[4:] == ["q-gd-hard", "computed:kernel"]
+    assert _next(wide, seen=seen) == Pick("question", "gradient-descent", "q-gd-open")
+
+
+def test_a_new_player_never_opens_with_a_flashcard(bank: Bank) -> None:
+    # Too few same-kind distractors: the foundations' questions could only be flashcards.
+    assert not any(
+        can_ask_as_choice(bank, q) for c in frontier(bank, {}) for q in bank.questions_for(c)
+    )
+    for seed in range(20):
+        first = build_ask(bank, _next(bank, seed), random.Random(seed))
+        assert first.kind in (AskKind.CHOICE, AskKind.CONCEPT), first
+        assert first.difficulty == "easy"
+
+
+def test_a_follow_up_is_gradable_before_it_is_a_flashcard(bank: Bank) -> None:
+    # Backpropagation's only question cannot be multiple choice in this bank: a follow-up
+    # must be something the player can get right (which brings the original back).
+    assert _next(bank, topic="backpropagation", follow_up=True) == Pick(
+        "concept", "backpropagation"
+    )
+    seen = {"concept:backpropagation"}
+    again = _next(bank, topic="backpropagation", follow_up=True, seen=seen)
+    assert again.question_id == "q-backprop"
+    # A topic the player chose asks its questions first, flashcards included.
+    assert _next(bank, topic="backpropagation").question_id == "q-backprop"
 
 
 def test_known_prerequisites_unlock_the_next_concepts(bank: Bank) -> None:
+    wide = _with_peers(bank)
     mastery = {"gradient-descent": 0.95}
-    unlocked = set(frontier(bank, mastery))
+    unlocked = set(frontier(wide, mastery))
     assert {"backpropagation", "batch-normalization", "dropout"} <= unlocked
     assert "gradient-descent" not in unlocked and "resnet" not in unlocked
-    picks = {_next(bank, seed, mastery=mastery).question_id for seed in range(40)}
+    picks = {_next(wide, seed, mastery=mastery).question_id for seed in range(40)}
     assert picks == {"q-backprop", "q-bn", "q-dropout"}  # the easy ones among the unlocked
 
 
@@ -124,8 +169,6 @@ def test_review_keys(bank: Bank) -> None:
 
 
 def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank) -> None:
-    from knowledge.model import Difficulty, Question
-
     medium = Difficulty.MEDIUM
     gist = Question(
         "q-gd-mc", "Why momentum?", "Smooths steps.", "Smooths steps", medium, ("gradient-descent",)
@@ -133,11 +176,13 @@ def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank)
     long = Question(
         "q-gd-long", "Derive Adam.", "A long derivation...", None, medium, ("gradient-descent",)
     )
-    richer = Bank.from_parts(bank.concepts.values(), (*bank.questions, long, gist))
+    wide = _with_peers(bank)
+    richer = Bank.from_parts(wide.concepts.values(), (*wide.questions, long, gist))
     order: list[str | None] = []
-    seen = {"q-gd-easy"}
+    seen = {"q-gd-easy", "concept:gradient-descent", "concept:kernel"}
+    seen |= {"concept:fully-connected", "computed:kernel"}
     for _ in range(4):
         pick = _next(richer, seen=seen)
         order.append(pick.question_id)
         seen.add(pick.question_id or "")
-    assert order == ["q-gd-mc", "q-gd-long", "q-gd-hard", "q-gd-open"]
+    assert order == ["q-gd-mc", "q-gd-hard", "q-gd-long", "q-gd-open"]
