@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,26 @@ def test_manifest_declares_what_the_app_needs() -> None:
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
+    # Switching to HTTP mode only flips socket_mode_enabled: every URL is already our route.
+    urls = [
+        command["url"],
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+    ]
+    assert all(u.startswith("https://") and u.endswith(EVENTS_PATH) for u in urls)
+
+
+def test_manifest_fits_slacks_field_limits() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    info = manifest["display_information"]
+    assert 0 < len(info["name"]) <= 35
+    assert len(info.get("description", "")) <= 140
+    assert 175 <= len(info["long_description"]) <= 4000
+    assert re.fullmatch(r"#[0-9a-fA-F]{6}", info["background_color"])
+    assert 0 < len(manifest["features"]["bot_user"]["display_name"]) <= 80
+    (command,) = manifest["features"]["slash_commands"]
+    assert re.fullmatch(r"/[a-z0-9_-]{1,31}", command["command"])
+    assert len(command["description"]) <= 2000 and len(command["usage_hint"]) <= 1000
 
 
 @pytest.mark.parametrize(
