@@ -150,7 +150,7 @@ async def test_leaderboard_shows_players_and_the_callers_rank(bot: DiscordDriver
     assert "Alice" in rank and "🥈" in rank
 
 
-async def test_team_leaderboard(bot: DiscordDriver) -> None:
+async def test_teams_join_leave_and_their_leaderboard(bot: DiscordDriver) -> None:
     created = await bot.answer(await bot.command(["team", "create"], {"name": "Convnets"}))
     assert "Convnets" in created["content"]
     card = await ask(bot, "dropout")
@@ -159,6 +159,17 @@ async def test_team_leaderboard(bot: DiscordDriver) -> None:
     assert "Convnets" in embed_text(board)
     listed = await bot.answer(await bot.command(["team", "list"], user=BOB))
     assert "Convnets — 1 member" in embed_text(listed)
+
+    joined = await bot.answer(await bot.command(["team", "join"], {"name": "convnets"}, BOB))
+    assert "Convnets" in joined["content"] and not joined["content"].startswith("⚠️")
+    listed = await bot.answer(await bot.command(["team", "list"], user=BOB))
+    assert "**Convnets** — 2 members" in embed_text(listed), "Bob's own team is in bold"
+    assert "Your team: Convnets" in embed_text(listed)
+    left = await bot.answer(await bot.command(["team", "leave"], user=BOB))
+    assert not left["content"].startswith("⚠️")
+    listed = await bot.answer(await bot.command(["team", "list"], user=BOB))
+    assert "Convnets — 1 member" in embed_text(listed)
+    assert "You are in no team." in embed_text(listed)
 
 
 async def test_path_shows_the_chain_and_a_picture(bot: DiscordDriver) -> None:
