@@ -21,6 +21,7 @@ from tests.e2e.discord.conftest import (
     ADMIN,
     ALICE,
     BOB,
+    CAROL,
     CHANNEL_ID,
     Channel,
     DiscordDriver,
@@ -82,6 +83,9 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
     text = embed_text(reveal)
     assert f"Answer: {right['label'].split('. ', 1)[1]}" in text
     assert "1/2 correct (50%)" in text and "First correct: Bob" in text
+    late = await bot.answer(await bot.click(drop, right, CAROL))
+    assert late["embeds"][0]["title"] == "⏰ This drop is closed"
+    assert late["flags"] & 64
 
 
 async def test_drop_list_and_off_for_admins(bot: DiscordDriver) -> None:
