@@ -27,6 +27,13 @@ from tests.e2e.slack.bank import e2e_bank
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 
+def test_the_fake_discord_matches_the_pinned_discord_py() -> None:
+    """The fake answers what discord.py 2.7.1 reads; another version needs the fake re-checked."""
+    pyproject = (Path(__file__).parents[3] / "pyproject.toml").read_text()
+    assert '"discord.py==2.7.1"' in pyproject
+    assert discord.__version__ == "2.7.1"
+
+
 async def test_identifies_without_privileged_intents(
     start_bot: Starter, fake_discord: FakeDiscord
 ) -> None:
