@@ -227,9 +227,8 @@ class DiscordInbound:
     async def on_modal_submit(
         self, interaction: discord.Interaction, target: ids.ModalTarget, data: dict[str, Any]
     ) -> None:
-        typed = components.modal_answer(data).strip()
-
         async def work(who: PlayerRef) -> Reply:
+            typed = components.modal_answer(data).strip()
             if not typed:
                 raise QuizError("Type a number first, like 10 or 10x10.")
             verdict = await self.api.answer(who, target.ask_id, typed)

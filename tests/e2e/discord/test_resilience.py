@@ -29,6 +29,7 @@ EXPECTED: dict[str, str | None] = {
     "foreign_button.json": STALE_BUTTON,
     "foreign_modal.json": STALE_BUTTON,
     "missing_token.json": None,
+    "modal_with_garbled_components.json": "Something went wrong",
     # Ours at first sight, yet discord.py's DynamicItem dispatch silently skips them.
     "our_button_id_on_a_select_menu.json": STALE_BUTTON,
     "our_button_not_on_its_message.json": STALE_BUTTON,
