@@ -34,10 +34,13 @@ def payload_problem(body: Any) -> str | None:
     if "ssl_check" in body or body.get("type") == "url_verification":
         return None
     if "command" in body:
-        if not all(isinstance(body.get(k), str) for k in ("user_id", "team_id", "channel_id")):
-            return "slash command without user_id, team_id or channel_id"
+        keys = ("user_id", "team_id", "channel_id", "response_url")
+        if not all(isinstance(body.get(k), str) and body[k] for k in keys):
+            return "slash command without user_id, team_id, channel_id or response_url"
         return None
     kind = body.get("type")
+    if not isinstance(kind, str) or not kind:
+        return "payload without a type or command"
     if kind in ("block_actions", "view_submission"):
         user, team = body.get("user"), body.get("team")
         if not isinstance(user, dict) or not isinstance(user.get("id"), str):
@@ -50,8 +53,12 @@ def payload_problem(body: Any) -> str | None:
                 return "block_actions without actions"
             if not isinstance(actions[0].get("action_id"), str):
                 return "block_actions without action_id"
-        elif not isinstance(body.get("view"), dict):
-            return "view_submission without view"
+        else:
+            view = body.get("view")
+            if not isinstance(view, dict) or not all(
+                isinstance(view.get(k), str) for k in ("type", "callback_id")
+            ):
+                return "view_submission without a view type and callback_id"
         return None
     if kind == "event_callback":
         event = body.get("event")
