@@ -24,7 +24,9 @@ def row_counts(settings: Settings) -> dict[str, int]:
         return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-@pytest.mark.parametrize("forgery", ["wrong_signature", "stale_timestamp", "no_signature"])
+@pytest.mark.parametrize(
+    "forgery", ["wrong_signature", "stale_timestamp", "future_timestamp", "no_signature"]
+)
 async def test_forged_or_replayed_requests_get_401_and_change_nothing(
     slack_http: SlackDriver, settings: Settings, forgery: str
 ) -> None:
@@ -39,6 +41,11 @@ async def test_forged_or_replayed_requests_get_401_and_change_nothing(
         status, _ = await slack_http.post(
             body, "application/x-www-form-urlencoded", timestamp=stale
         )
+    elif forgery == "future_timestamp":  # correctly signed, dated six minutes ahead
+        ahead = int(time.time()) + 6 * 60
+        status, _ = await slack_http.post(
+            body, "application/x-www-form-urlencoded", timestamp=ahead
+        )
     else:
         status, _ = await slack_http.post(body, "application/x-www-form-urlencoded", signature="")
     assert status == 401
@@ -51,17 +58,24 @@ async def test_forged_or_replayed_requests_get_401_and_change_nothing(
     assert row_counts(settings) == before
 
 
-async def test_forged_block_action_scores_nothing(
-    slack_http: SlackDriver, settings: Settings
+@pytest.mark.parametrize("forgery", ["wrong_signature", "stale_timestamp"])
+async def test_forged_or_replayed_block_action_scores_nothing(
+    slack_http: SlackDriver, settings: Settings, forgery: str
 ) -> None:
     card = await slack_http.reply(await slack_http.command("resnet"))
     before = row_counts(settings)
     button = next(b for b in card["blocks"] if b.get("type") == "actions")["elements"][0]
     payload = slack_http.action_payload(button, "U0001", "alice", "forged-click")
     body = urlencode({"payload": json.dumps(payload)})
-    status, _ = await slack_http.post(
-        body, "application/x-www-form-urlencoded", signature="v0=" + "f" * 64
-    )
+    if forgery == "wrong_signature":
+        status, _ = await slack_http.post(
+            body, "application/x-www-form-urlencoded", signature="v0=" + "f" * 64
+        )
+    else:  # a genuine click captured and replayed six minutes later
+        stale = int(time.time()) - 6 * 60
+        status, _ = await slack_http.post(
+            body, "application/x-www-form-urlencoded", timestamp=stale
+        )
     assert status == 401
     board = await slack_http.reply(await slack_http.command("leaderboard players all"))
     assert "alice" not in block_texts(board["blocks"])
