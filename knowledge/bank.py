@@ -19,12 +19,17 @@ class Bank:
     questions: tuple[Question, ...]
     graph: nx.DiGraph
     fingerprint: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)  # source id -> its title
     _by_id: Mapping[str, Question] = field(default_factory=dict, repr=False)
     _by_concept: Mapping[str, tuple[Question, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_parts(
-        cls, concepts: Iterable[Concept], questions: Iterable[Question], fingerprint: str = ""
+        cls,
+        concepts: Iterable[Concept],
+        questions: Iterable[Question],
+        fingerprint: str = "",
+        sources: Mapping[str, str] | None = None,
     ) -> Bank:
         concept_map = {c.id: c for c in concepts}
         graph = nx.DiGraph()
@@ -41,9 +46,14 @@ class Bank:
             questions=qs,
             graph=graph,
             fingerprint=fingerprint,
+            sources=MappingProxyType(dict(sources or {})),
             _by_id=MappingProxyType({q.id: q for q in qs}),
             _by_concept=MappingProxyType({k: tuple(v) for k, v in by_concept.items()}),
         )
+
+    def source_title(self, source_id: str) -> str:
+        """A source's human-readable title (its id when the bank does not know it)."""
+        return self.sources.get(source_id) or source_id
 
     def concept(self, concept_id: str) -> Concept:
         return self.concepts[concept_id]

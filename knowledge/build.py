@@ -19,7 +19,7 @@ from knowledge.export import FORMAT, bank_from_dict, bank_to_dict
 from knowledge.model import Concept, Question, RawQuestion
 from knowledge.ontology import DEFAULT_PATH, load_concepts
 from knowledge.packs import default_pack_paths, load_packs
-from knowledge.sources import SOURCES_DIR, load_raw_questions
+from knowledge.sources import SOURCES_DIR, load_sources, parse_source
 
 if TYPE_CHECKING:  # dedup pulls in scikit-learn: imported only when a build is needed
     from knowledge.dedup import Group, NearMiss
@@ -114,9 +114,11 @@ def compile_bank(
     report("concepts", 0, 1)
     concepts = list(concepts) if concepts is not None else load_concepts(inputs.concepts_path)
     report("sources", 0, 1)
-    raw: list[RawQuestion] = load_raw_questions(inputs.sources_dir)
+    docs = load_sources(inputs.sources_dir)
+    titles = {doc.id: doc.title for doc in docs}
+    raw: list[RawQuestion] = [q for doc in docs for q in parse_source(doc)]
     if inputs.pack_paths:
-        raw += load_packs(list(inputs.pack_paths), {c.id for c in concepts})
+        raw += load_packs(list(inputs.pack_paths), {c.id for c in concepts}, titles)
     report("dedup", 0, 1)
     result = cluster(raw)
     linker = ConceptLinker(concepts)
@@ -139,10 +141,11 @@ def compile_bank(
                     concepts=links,
                     variants=group.variants,
                     derived=group.derived,
+                    answer_variant=group.answer_member,
                 )
             )
         report("link", done, total)
-    bank = Bank.from_parts(concepts, questions, fingerprint(inputs))
+    bank = Bank.from_parts(concepts, questions, fingerprint(inputs), titles)
     logger.info("bank built: %d raw -> %d canonical questions", len(raw), len(result.groups))
     return Compiled(bank, tuple(unlinked), result.near_misses, len(raw))
 

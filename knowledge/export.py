@@ -32,14 +32,17 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         "concepts": list(q.concepts),
         "variants": [{"source": v.source, "ref": v.ref, "text": v.text} for v in q.variants],
         "derived": q.derived,
+        "answer_variant": q.answer_variant,
     }
 
 
 def bank_to_dict(bank: Bank) -> dict[str, Any]:
-    """`{"concepts": [...], "questions": [...]}` plus the format and the bank's fingerprint."""
+    """`{"concepts": [...], "questions": [...]}` plus the format, the bank's fingerprint and
+    the sources' titles."""
     return {
         "format": FORMAT,
         "fingerprint": bank.fingerprint,
+        "sources": [{"id": sid, "title": title} for sid, title in sorted(bank.sources.items())],
         "concepts": [concept_to_dict(c) for c in sorted(bank.concepts.values(), key=_by_id)],
         "questions": [question_to_dict(q) for q in bank.questions],
     }
@@ -72,7 +75,11 @@ def bank_from_dict(data: Mapping[str, Any]) -> Bank:
             concepts=tuple(q["concepts"]),
             variants=tuple(Variant(v["source"], v["ref"], v["text"]) for v in q["variants"]),
             derived=bool(q.get("derived", False)),
+            answer_variant=q.get("answer_variant"),
         )
         for q in data["questions"]
     ]
-    return Bank.from_parts(concepts, questions, fingerprint=str(data.get("fingerprint", "")))
+    sources = {str(s["id"]): str(s["title"]) for s in data.get("sources", ())}
+    return Bank.from_parts(
+        concepts, questions, fingerprint=str(data.get("fingerprint", "")), sources=sources
+    )

@@ -58,6 +58,7 @@ class Question:
 
     `id` is stable: derived from content, not from order. `answer` and `gist` are None when
     no source answers the question (it is then a flashcard / open question).
+    `answer_variant` is the index in `variants` of the phrasing whose answer `answer` is.
     """
 
     id: str
@@ -68,6 +69,14 @@ class Question:
     concepts: tuple[str, ...]
     variants: tuple[Variant, ...] = field(default=())
     derived: bool = False
+    answer_variant: int | None = None
+
+    @property
+    def answer_source(self) -> Variant | None:
+        """The variant the answer comes from (the first variant when that is unknown)."""
+        if self.answer_variant is not None and 0 <= self.answer_variant < len(self.variants):
+            return self.variants[self.answer_variant]
+        return self.variants[0] if self.variants else None
 
     @property
     def primary_concept(self) -> str:

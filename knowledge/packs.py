@@ -38,12 +38,17 @@ def default_pack_paths(directory: Path | None = None) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
-def load_packs(paths: list[Path], concept_ids: Collection[str] | None = None) -> list[RawQuestion]:
+def load_packs(
+    paths: list[Path],
+    concept_ids: Collection[str] | None = None,
+    titles: dict[str, str] | None = None,
+) -> list[RawQuestion]:
     """Load every pack, in the given order; raise PackError listing all problems at once.
 
     Args:
         paths: pack files to read.
         concept_ids: when given, concept ids a question names must be among them.
+        titles: when given, receives each pack's title (or "question pack <id>") by source.
 
     Returns:
         One RawQuestion per pack entry, `source` = "pack:<pack id>".
@@ -60,6 +65,10 @@ def load_packs(paths: list[Path], concept_ids: Collection[str] | None = None) ->
                 f"{owners[pack.source]}"
             )
         owners.setdefault(pack.source, path)
+        if titles is not None:
+            titles[pack.source] = (
+                pack.title or f"question pack {pack.source.removeprefix(SOURCE_PREFIX)}"
+            )
         questions.extend(loaded)
     if problems:
         raise PackError(problems)
@@ -72,6 +81,7 @@ class _Pack:
     concept_ids: Collection[str] | None
     problems: list[str]
     source: str = field(init=False)
+    title: str = field(init=False, default="")
     found: list[tuple[int, str]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -143,7 +153,7 @@ class _Pack:
             elif pack_id is not None:
                 self.source = SOURCE_PREFIX + pack_id
         if "title" in fields:
-            self._text(fields["title"], "'title'")
+            self.title = self._text(fields["title"], "'title'") or ""
         node = fields.get("questions")
         if node is None:
             self.fail(root, "missing 'questions' (a list of questions)")

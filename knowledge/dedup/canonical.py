@@ -22,6 +22,7 @@ class Group:
     difficulty: Difficulty | None
     derived: bool
     members: tuple[RawQuestion, ...]
+    answer_member: int | None = None  # index in `members` (and `variants`) of the answer
 
     @property
     def variants(self) -> tuple[Variant, ...]:
@@ -95,4 +96,5 @@ def make_group(members: Sequence[RawQuestion]) -> Group:
         difficulty=merge_difficulty(m.difficulty for m in ordered),
         derived=all(m.derived for m in ordered),
         members=ordered,
+        answer_member=ordered.index(best) if best is not None else None,
     )

@@ -87,6 +87,6 @@ def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSp
         choices=choices,
         correct=correct,
         question_id=question.id,
-        source=source_of(question),
+        source=source_of(bank, question),
         hint="Pick a letter.",
     )

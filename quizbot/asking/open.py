@@ -23,12 +23,18 @@ def one_line(text: str, limit: int = _MAX_LINE) -> str:
     return first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def source_of(question: Question) -> str | None:
-    """Where the question comes from ("<source> <ref>"), None for derived questions."""
-    if not question.variants:
+def source_of(bank: Bank, question: Question) -> str | None:
+    """Where the shown answer comes from, as "<source title>, <ref>".
+
+    The variant whose answer the bank kept (merged questions have several sources), or the
+    first variant for a question no source answers; None when there is no variant at all.
+    """
+    variant = question.answer_source if question.answer else None
+    variant = variant or (question.variants[0] if question.variants else None)
+    if variant is None:
         return None
-    first = question.variants[0]
-    return f"{first.source} {first.ref}".strip()
+    title = bank.source_title(variant.source)
+    return f"{title}, {variant.ref}" if variant.ref else title
 
 
 def difficulty_of(question: Question) -> str:
@@ -39,13 +45,12 @@ def make_open_ask(bank: Bank, question: Question) -> AskSpec:
     """A flashcard: the prompt now, the model answer on reveal, then a self-rating.
 
     Args:
-        bank: the question bank (unused today; kept for a uniform generator signature).
+        bank: the question bank (for the source's title).
         question: the canonical question.
 
     Returns:
         An OPEN AskSpec; `correct` is "" because the player rates themselves.
     """
-    del bank
     answer = question.answer.strip() if question.answer else NO_ANSWER
     explanation = question.gist or (one_line(question.answer) if question.answer else "")
     return AskSpec(
@@ -56,6 +61,6 @@ def make_open_ask(bank: Bank, question: Question) -> AskSpec:
         answer_text=answer,
         explanation=explanation,
         question_id=question.id,
-        source=source_of(question),
+        source=source_of(bank, question),
         hint="Think of your answer, then reveal it and rate yourself.",
     )

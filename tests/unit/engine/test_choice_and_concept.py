@@ -7,8 +7,10 @@ import random
 from knowledge.bank import Bank
 from quizbot.asking.choice import make_choice_ask
 from quizbot.asking.concept import make_concept_ask
+from quizbot.asking.open import make_open_ask
 from quizbot.grading import grade
 from quizbot.replies import AskKind
+from tests.unit.engine.conftest import CONCEPTS, QUESTIONS
 
 
 def test_distractors_come_from_other_concepts_of_the_same_kind(bank: Bank) -> None:
@@ -53,7 +55,7 @@ def test_choice_ask_carries_question_id_source_and_explanation(bank: Bank) -> No
     spec = make_choice_ask(bank, question, random.Random(3))
     assert spec is not None
     assert spec.question_id == "q-vgg"
-    assert spec.source == "interview-book Q-VGG"
+    assert spec.source == "interview-book, Q-VGG"  # no title known: the source id
     assert spec.answer_text == question.gist
     assert spec.difficulty == "easy"
     assert spec.explanation and "\n" not in spec.explanation
@@ -92,3 +94,29 @@ def test_concept_ask_prefers_same_kind_distractors(bank: Bank) -> None:
     for seed in range(20):
         spec = make_concept_ask(bank, "resnet", random.Random(seed))
         assert {c.text for c in spec.choices} <= architectures
+
+
+def _merged(answer: str, gist: str) -> Bank:
+    """VGG's question merged from two books; the second one's answer was kept."""
+    from dataclasses import replace
+
+    from knowledge.model import Variant
+
+    bank_fixture = Bank.from_parts(CONCEPTS, QUESTIONS)
+    vgg = bank_fixture.question("q-vgg")
+    assert vgg is not None
+    variants = (Variant("book-a", "Q1", "What is VGG?"), Variant("book-b", "Q7", "Explain VGG."))
+    merged = replace(vgg, answer=answer, gist=gist, variants=variants, answer_variant=1)
+    questions = [merged if q.id == "q-vgg" else q for q in bank_fixture.questions]
+    titles = {"book-a": "Book A (Markdown)", "book-b": "Book B, long answers"}
+    return Bank.from_parts(bank_fixture.concepts.values(), questions, sources=titles)
+
+
+def test_the_source_is_the_title_and_ref_of_the_answer_shown() -> None:
+    bank = _merged("Stacks of small 3x3 convolutions. Depth does the rest.", "Stacks of 3x3")
+    question = bank.question("q-vgg")
+    assert question is not None
+    spec = make_choice_ask(bank, question, random.Random(0))
+    assert spec is not None and spec.source == "Book B, long answers, Q7"
+    flashcard = make_open_ask(bank, question)
+    assert flashcard.source == "Book B, long answers, Q7"

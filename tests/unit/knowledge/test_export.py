@@ -10,7 +10,7 @@ import pytest
 from knowledge.build import Inputs, compile_bank
 from knowledge.check import check_bank
 from knowledge.export import bank_from_dict, bank_to_dict
-from knowledge.sources import load_raw_questions
+from knowledge.sources import load_raw_questions, load_sources
 
 CONCEPT_KEYS = {"id", "name", "aliases", "kind", "definition", "prerequisites"}
 QUESTION_KEYS = {"id", "text", "answer", "gist", "difficulty", "concepts", "variants"}
@@ -41,6 +41,22 @@ def test_variant_texts_are_the_source_texts(exported: dict) -> None:
     for q in exported["questions"]:
         for v in q["variants"]:
             assert raw[(v["source"], v["ref"])] == v["text"]
+
+
+def test_sources_have_titles_and_each_answer_names_its_variant(exported: dict) -> None:
+    titles = {s["id"]: s["title"] for s in exported["sources"]}
+    assert set(titles) == {doc.id for doc in load_sources()}
+    assert all(title and title != sid for sid, title in titles.items())
+    answers = {(q.source, q.ref): q.answer for q in load_raw_questions()}
+    merged_from_elsewhere = 0
+    for q in exported["questions"]:
+        if q["answer"] is None:
+            assert q["answer_variant"] is None
+            continue
+        variant = q["variants"][q["answer_variant"]]
+        assert (answers[(variant["source"], variant["ref"])] or "").strip() == q["answer"]
+        merged_from_elsewhere += q["answer_variant"] != 0
+    assert merged_from_elsewhere  # the first variant is not always the one that answers
 
 
 def test_export_round_trips(exported: dict) -> None:
