@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from knowledge.bank import Bank
 from knowledge.model import Question
@@ -11,6 +12,8 @@ from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind, Choice
 
 CHOICE_IDS = ("a", "b", "c", "d")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•+]\s+|\d+[.)]\s+)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _POOL = 8  # distractors are drawn from the gists closest in length, so length gives nothing away
 
 
@@ -46,6 +49,33 @@ def distractor_gists(bank: Bank, question: Question) -> list[str]:
     return out
 
 
+def _same_point(a: str, b: str) -> bool:
+    """True when one text is (the start of) the other: an explanation must add something."""
+    x, y = _norm(a).rstrip("…"), _norm(b).rstrip("…")
+    head = min(len(x), len(y), 60)
+    return x[:head] == y[:head]
+
+
+def choice_explanation(bank: Bank, question: Question) -> str:
+    """One line that adds to the gist: the answer's next sentence, else the concept's definition.
+
+    The gist is the right option itself, so repeating it as the explanation says nothing.
+    """
+    gist = question.gist or ""
+    for line in (question.answer or "").splitlines():
+        body = _LIST_MARK.sub("", line).strip()
+        if body.startswith("```"):
+            break
+        for sentence in _SENTENCE.split(body):
+            if len(sentence.split()) >= 4 and not sentence.endswith(":"):
+                if not _same_point(sentence, gist):
+                    return one_line(sentence)
+    concept = bank.concepts.get(question.primary_concept)
+    if concept is not None and not _same_point(concept.definition, gist):
+        return one_line(f"{concept.name[:1].upper()}{concept.name[1:]}: {concept.definition}")
+    return gist
+
+
 def can_ask_as_choice(bank: Bank, question: Question) -> bool:
     """True when `question` has a gist and enough same-kind distractors for four options."""
     return (
@@ -76,7 +106,7 @@ def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSp
     rng.shuffle(options)
     choices = tuple(Choice(cid, text) for cid, text in zip(CHOICE_IDS, options, strict=True))
     correct = CHOICE_IDS[options.index(question.gist)]
-    explanation = one_line(question.answer) if question.answer else question.gist
+    explanation = choice_explanation(bank, question)
     return AskSpec(
         kind=AskKind.CHOICE,
         prompt=question.text,

@@ -120,3 +120,20 @@ def test_the_source_is_the_title_and_ref_of_the_answer_shown() -> None:
     assert spec is not None and spec.source == "Book B, long answers, Q7"
     flashcard = make_open_ask(bank, question)
     assert flashcard.source == "Book B, long answers, Q7"
+
+
+def test_a_choice_explanation_adds_to_the_right_option() -> None:
+    gist = "Stacks of small 3x3 convolutions."
+    two = _merged(f"{gist} Depth then does the rest.", gist)
+    question = two.question("q-vgg")
+    assert question is not None
+    spec = make_choice_ask(two, question, random.Random(0))
+    assert spec is not None and spec.explanation == "Depth then does the rest."
+    # An answer that is only the gist: the concept's definition explains instead.
+    one = _merged("Stacks of small 3x3 convolutions.", "Stacks of small 3x3 convolutions.")
+    question = one.question("q-vgg")
+    assert question is not None
+    spec = make_choice_ask(one, question, random.Random(0))
+    assert spec is not None
+    assert spec.explanation == "VGG: The idea of VGG, explained."
+    assert spec.explanation != spec.answer_text
