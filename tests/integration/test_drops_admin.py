@@ -101,6 +101,9 @@ async def test_runner_start_catches_up_a_missed_drop_at_once(database_url: str) 
         runner = DropRunner(env.service)
         await runner.start()
         try:
+            # Jobs come from the database at start-up: the sweep plus one per schedule.
+            kinds = sorted(j.id.split(":")[0] for j in runner.scheduler.get_jobs())
+            assert kinds == ["drop", "drops"]
             for _ in range(500):  # the start-up sweep runs on the loop right away
                 rows = await drop_rows(env)
                 if rows and rows[0].status == DropStatus.POSTED:
