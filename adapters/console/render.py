@@ -173,11 +173,16 @@ class RichOutput:
 
 
 def _card_title(card: QuestionCard) -> str:
+    path = list(card.concept_path)
+    if card.kind is AskKind.CONCEPT and path:
+        path[-1] = "?"  # the concept to name is the answer: the title must not give it away
     parts: list[str] = []
-    if card.is_follow_up and not card.is_retry and len(card.concept_path) > 1:
-        parts.append("[yellow]Follow-up: " + escape(PATH_ARROW.join(card.concept_path)) + "[/]")
-    elif card.concept_path:
-        parts.append(escape(card.concept_path[-1]))
+    if card.is_follow_up and not card.is_retry and len(path) > 1:
+        parts.append("[yellow]Follow-up: " + escape(PATH_ARROW.join(path)) + "[/]")
+    elif card.kind is AskKind.CONCEPT:
+        parts.append("name the concept")
+    elif path:
+        parts.append(escape(path[-1]))
     if card.is_retry:
         parts.append("[magenta]again[/]")
     if card.difficulty:

@@ -403,6 +403,16 @@ def test_rich_cards_show_letters_and_the_follow_up_path() -> None:
     assert "whole number" in text
 
 
+def test_rich_concept_cards_do_not_name_the_concept_to_guess() -> None:
+    prompt = "Which concept is this? Adding a block's input to its output."
+    naming = replace(CARD, kind=AskKind.CONCEPT, prompt=prompt, concept_path=("skip connection",))
+    text = _rich(lambda out: out.question(naming))
+    assert "skip connection" not in text and "name the concept" in text
+    follow = replace(FOLLOW, kind=AskKind.CONCEPT, prompt=prompt, choices=CARD.choices)
+    text = _rich(lambda out: out.question(follow))
+    assert "Follow-up: ResNet → ?" in text and "skip connection" not in text
+
+
 def test_rich_verdicts_show_answer_explanation_source_and_points() -> None:
     right = Verdict("ask-1", True, "y", "because reasons", source="Book Q1", points=20, streak=3)
     text = _rich(lambda out: out.verdict(right))
