@@ -201,3 +201,27 @@ async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_i
     assert second.posted == [rows[0].id]
     assert [r.status for r in rows] == [DropStatus.POSTED]
     assert len(env.publisher.drops) == 1
+
+
+async def test_many_channels_due_at_once_are_paced_to_discords_global_limit(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+        for i in range(120):
+            await env.service.drop_set(ADMIN, f"c{i:03d}", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        stamps: list[datetime] = []
+        post = env.publisher.post_drop
+
+        async def timed(channel, card):  # type: ignore[no-untyped-def]
+            stamps.append(env.clock.now)
+            return await post(channel, card)
+
+        env.publisher.post_drop = timed  # type: ignore[method-assign]
+        report = await env.worker.post_due()
+    assert len(report.posted) == 120 and len(env.publisher.drops) == 120
+    stamps.sort()
+    for i in range(len(stamps) - 50):
+        assert stamps[i + 50] - stamps[i] >= timedelta(seconds=1)  # never 51 in one second
+    assert stamps[-1] - stamps[0] < timedelta(seconds=3)  # yet close to 120 / 50 s
