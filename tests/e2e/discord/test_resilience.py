@@ -11,6 +11,7 @@ from adapters.discord import render
 from adapters.discord.inbound import STALE_BUTTON
 from quizbot.replies import PlayerRef, PlayerStats
 from tests.e2e.discord.conftest import (
+    ADMIN,
     PAYLOADS,
     DiscordDriver,
     Starter,
@@ -55,6 +56,19 @@ async def test_bad_interaction_does_not_take_the_bot_down(bot: DiscordDriver, na
     # the bad payload was read and dropped: the gateway delivers events in order).
     card = await bot.answer(await bot.command(["ask"], {"topic": "dropout"}))
     assert card["embeds"][0]["title"] == "❓ Question" and buttons(card)
+
+
+@pytest.mark.parametrize(
+    ("path", "options"),
+    [(["drop", "now"], {"channel": "not-a-channel-id"}), (["path"], {})],
+    ids=["channel-option-as-text", "required-option-missing"],
+)
+async def test_options_discord_py_cannot_read_are_named_as_such(
+    bot: DiscordDriver, path: list[str], options: dict[str, str]
+) -> None:
+    """What a stale command sync could send: the user is told an option is off."""
+    reply = await bot.first_reply(await bot.command(path, options, ADMIN))
+    assert reply["content"] == f"⚠️ {discord_app.BAD_OPTION}"
 
 
 async def test_an_engine_crash_is_logged_and_apologised_for(
