@@ -83,3 +83,17 @@ async def test_button_click_is_acked_before_it_is_graded(
     assert slack_http.fake.hooks_to(key) == []
     gate.set()
     assert "Correct!" in block_texts((await slack_http.reply(key))["blocks"])
+
+
+async def test_app_home_event_is_acked_before_the_view_is_built(
+    slack_http: SlackDriver, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = hold(monkeypatch, runtime, "stats")
+    status, _ = await asyncio.wait_for(
+        slack_http.event(load_payload("app_home_opened.json")), TIMEOUT
+    )
+    assert status == 200
+    assert slack_http.fake.calls_to("views.publish") == []
+    gate.set()
+    (published,) = await slack_http.fake.wait_calls("views.publish")
+    assert published.args["view"]["type"] == "home"
