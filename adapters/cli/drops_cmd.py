@@ -19,6 +19,7 @@ from quizbot.replies import Notice, PlayerRef
 from quizbot.settings import Settings
 
 T = TypeVar("T")
+PLATFORMS = ("discord", "slack")
 app = typer.Typer(
     help="Daily channel drops: schedule, pause, list, post now.", no_args_is_help=True
 )
@@ -36,7 +37,15 @@ def register(root: typer.Typer) -> None:
 
 def _operator(platform: str, workspace: str) -> PlayerRef:
     """Whoever can reach the database from a shell administers drops."""
-    return PlayerRef(platform.strip().lower(), workspace.strip(), "cli", "cnnquiz CLI", True)
+    name = platform.strip().lower()
+    if name not in PLATFORMS:
+        # A schedule under any other name would be stored and never posted.
+        err.print(f'[red]"{platform}" is not a platform. Use --platform discord or slack.[/]')
+        raise typer.Exit(2)
+    if not workspace.strip():
+        err.print("[red]Name the workspace, e.g. --workspace T0123 (a Slack team id).[/]")
+        raise typer.Exit(2)
+    return PlayerRef(name, workspace.strip(), "cli", "cnnquiz CLI", True)
 
 
 def _run(url: str | None, call: Callable[[DropService], Awaitable[T]]) -> T:

@@ -44,3 +44,18 @@ def test_cli_sets_lists_pauses_and_reports_bad_input(database_url: str) -> None:
     assert queued.exit_code == 0 and "Queued" in queued.output
     assert paused.exit_code == 0 and "Paused" in paused.output
     assert "paused" in after.output
+
+
+def test_cli_refuses_an_unknown_platform_instead_of_storing_a_dead_schedule(
+    database_url: str,
+) -> None:
+    cli, runner = _cli(), CliRunner()
+    args = ["--channel", "c1", "--time", "09:00", "--tz", "Europe/Berlin", "--url", database_url]
+    typo = runner.invoke(cli, ["drop", "set", "--platform", "slak", "--workspace", "T1", *args])
+    blank = runner.invoke(cli, ["drop", "set", "--platform", "slack", "--workspace", " ", *args])
+    listed = runner.invoke(
+        cli, ["drop", "list", "--platform", "Slack", "--workspace", "T1", "--url", database_url]
+    )
+    assert typo.exit_code == 2 and "Use --platform discord or slack" in typo.output
+    assert blank.exit_code == 2 and "--workspace T0123" in blank.output
+    assert listed.exit_code == 0 and "No drop schedules" in listed.output
