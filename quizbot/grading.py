@@ -15,6 +15,10 @@ TYPO_SCORE = 85  # rapidfuzz ratio at or above which a typed name counts as a sp
 _CHOICE_ID = re.compile(r"^\(?([a-z])[).]?$")
 _NUMBER = r"[-+]?\d[\d,_]*(?:\.0+)?"
 _SIZE = re.compile(rf"^({_NUMBER})(?:\s*(?:x|×|\*|by)\s*({_NUMBER}))?$")
+# A unit after the number is fine: "13 pixels", "896 parameters".
+_UNIT = re.compile(
+    r"\s*(?:pixels?|px|units?|parameters?|params|weights?|multiplications?|mults|fewer)\.?$"
+)
 
 
 def normalise(text: str) -> str:
@@ -33,7 +37,7 @@ def _check(response: str) -> str:
 
 def parse_size(text: str) -> tuple[int, ...] | None:
     """`10`, ` 10 `, `10x10`, `10 x 10`, `10×10`, `1,024` -> integers; None when not numeric."""
-    match = _SIZE.match(text.strip().lower())
+    match = _SIZE.match(_UNIT.sub("", text.strip().lower()))
     if match is None:
         return None
     values = []

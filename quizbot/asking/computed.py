@@ -91,7 +91,7 @@ def _conv_params(rng: random.Random, difficulty: str, concept: str) -> AskSpec:
     total = weights + (c_out if bias else 0)
     why = (
         f"kernel·kernel·in·out = {kernel}·{kernel}·{c_in}·{c_out} = {weights}"
-        + (f", plus {c_out} biases" if bias else "")
+        + (f", plus {c_out} biases = {total}" if bias else "")
         + "; the input size does not matter because the weights are shared across positions"
     )
     return _spec(concept, difficulty, prompt, str(total), why)
@@ -105,16 +105,21 @@ def _receptive_field(rng: random.Random, difficulty: str, concept: str) -> AskSp
         stride = rng.choice((1, 2)) if difficulty == "hard" else 1
         layers.append((kernel, stride))
     field_size, jump = 1, 1
+    terms = ["1"]
     for kernel, stride in layers:
         field_size += (kernel - 1) * jump
+        terms.append(f"{kernel - 1}·{jump}")
         jump *= stride
     listing = ", ".join(f"{k}x{k} stride {s}" for k, s in layers)
     prompt = (
         f"These convolutions are stacked in order (no pooling): {listing}. "
         "What is the receptive field of one output unit, in input pixels per side?"
     )
-    why = "Each layer adds (kernel − 1) × the product of the strides before it, starting from 1"
-    return _spec(concept, difficulty, prompt, str(field_size), f"{why}: {field_size}")
+    why = (
+        "each layer adds (kernel − 1) × the product of the strides before it, starting from 1: "
+        f"{' + '.join(terms)} = {field_size}"
+    )
+    return _spec(concept, difficulty, prompt, str(field_size), why)
 
 
 def _pooling(rng: random.Random, difficulty: str, concept: str) -> AskSpec:
@@ -129,6 +134,8 @@ def _pooling(rng: random.Random, difficulty: str, concept: str) -> AskSpec:
         f"{in_h}x{in_w} feature map. What is the output size (height x width)?"
     )
     why = f"out = (in − window) / stride + 1: ({in_h} − {window}) / {stride} + 1 = {out_h}"
+    if out_w != out_h or in_w != in_h:
+        why += f", and ({in_w} − {window}) / {stride} + 1 = {out_w}"
     return _spec(concept, difficulty, prompt, f"{out_h}x{out_w}", why)
 
 
@@ -142,22 +149,29 @@ def _depthwise(rng: random.Random, difficulty: str, concept: str) -> AskSpec:
         f"A {kernel}x{kernel} convolution maps {c_in} to {c_out} channels (no bias, stride 1, "
         f"same padding) and produces a {size}x{size} output."
     )
+    positions = f"each weight is used once per output position ({size}·{size})"
+    weights = (
+        f"depthwise k·k·in + pointwise in·out = {kernel}·{kernel}·{c_in} + {c_in}·{c_out} "
+        f"= {separable} weights"
+    )
     if difficulty == "easy":
         question = "How many weights does its depthwise separable version have?"
         answer = separable
+        why = f"{weights} (the standard layer has k·k·in·out = {standard})"
     elif difficulty == "medium":
         question = "How many multiplications does its depthwise separable version need?"
         answer = separable * size * size
+        why = f"{weights}; {positions}: {separable}·{size}·{size} = {answer}"
     else:
         question = (
             "How many fewer multiplications does the depthwise separable version need "
             "than the standard convolution?"
         )
         answer = (standard - separable) * size * size
-    why = (
-        f"standard: k·k·in·out = {standard} weights; separable: k·k·in + in·out = {separable}; "
-        f"each weight is used once per output position ({size}·{size})"
-    )
+        why = (
+            f"standard: k·k·in·out = {standard} weights; separable: {weights}; {positions}: "
+            f"({standard} − {separable})·{size}·{size} = {answer}"
+        )
     return _spec(concept, difficulty, f"{setup} {question}", str(answer), why)
 
 

@@ -121,3 +121,20 @@ def test_any_concept_and_difficulty_when_not_given() -> None:
     assert concepts == COMPUTED_CONCEPTS
     with pytest.raises(ValueError):
         make_computed_ask(random.Random(0), "resnet")
+
+
+@pytest.mark.parametrize("concept", sorted(COMPUTED_CONCEPTS))
+def test_the_explanation_works_the_answer_out(concept: str) -> None:
+    for level in ("easy", "medium", "hard"):
+        for seed in range(15):
+            spec = make_computed_ask(random.Random(seed), concept, level)
+            for side in spec.answer_text.split("x"):  # both sides of a rectangular size
+                assert f"= {side}" in spec.explanation, (spec.prompt, spec.explanation)
+
+
+def test_a_unit_after_the_number_is_accepted() -> None:
+    spec = make_computed_ask(random.Random(1), "parameter-sharing", "hard")
+    assert grade(spec, f"{spec.answer_text} parameters")
+    assert not grade(spec, "1 parameters")
+    size = make_computed_ask(random.Random(1), "pooling", "hard")
+    assert grade(size, f"{size.answer_text} pixels")
