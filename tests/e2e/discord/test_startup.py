@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import discord
 import pytest
 
+import quizbot.bootstrap
+from adapters.cli import run_cmd
 from adapters.discord.app import (
     INVITE_PERMISSIONS,
     DiscordConfigError,
@@ -17,13 +21,14 @@ from adapters.discord.app import (
     start_discord,
 )
 from quizbot.api import DropPublisher
-from quizbot.bootstrap import bootstrap
+from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.settings import Settings
-from tests.e2e.discord.conftest import TOKEN, DiscordDriver, FixedClock, Starter
-from tests.e2e.discord.fake_discord import FakeDiscord
-from tests.e2e.discord.shapes import APP_ID, GUILD_ID
+from tests.e2e.discord.conftest import ADMIN, TOKEN, DiscordDriver, FixedClock, Starter
+from tests.e2e.discord.fake_discord import TIMEOUT, FakeDiscord
+from tests.e2e.discord.shapes import APP_ID, CHANNEL_ID, GUILD_ID
 from tests.e2e.slack.bank import e2e_bank
 
+T = TypeVar("T")
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 
@@ -111,6 +116,55 @@ async def test_missing_token_is_a_config_error(clock: FixedClock) -> None:
     async with await bootstrap(settings, bank=e2e_bank(), clock=clock) as runtime:
         with pytest.raises(DiscordConfigError, match="DISCORD_TOKEN"):
             await start_discord(runtime, settings)
+
+
+async def _until(probe: Callable[[], T | None], serving: asyncio.Task[None]) -> T:
+    """Poll `probe` until it yields something; fail at once if `_serve` stopped."""
+    async with asyncio.timeout(TIMEOUT):
+        while (found := probe()) is None:
+            if serving.done():
+                serving.result()
+                pytest.fail("_serve returned early")
+            await asyncio.sleep(0.02)
+    return found
+
+
+async def test_cnnquiz_run_serves_discord_and_the_drop_scheduler_in_one_loop(
+    fake_discord: FakeDiscord,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    built: list[Runtime] = []
+    real_bootstrap = quizbot.bootstrap.bootstrap
+
+    async def bootstrap(settings: Settings | None = None, **kwargs: Any) -> Runtime:
+        built.append(await real_bootstrap(settings, bank=e2e_bank(), **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(quizbot.bootstrap, "bootstrap", bootstrap)
+    serving = asyncio.create_task(run_cmd._serve(settings, [run_cmd.Platform.DISCORD], False, 0))
+    try:
+
+        def ready() -> Runtime | None:
+            drops = built[0].drops if built else None
+            return built[0] if drops is not None and "discord" in drops.publishers else None
+
+        runtime = await _until(ready, serving)
+        bot = DiscordDriver(fake_discord)
+        options = {"time": "09:30", "timezone": "Europe/Berlin"}
+        await bot.answer(await bot.command(["drop", "set"], options, ADMIN))
+        await _until(lambda: "drop jobs rebuilt: 1 schedules" in caplog.text or None, serving)
+        await bot.answer(await bot.command(["drop", "now"], user=ADMIN))
+        (drop,) = await fake_discord.wait_channel_messages(str(CHANNEL_ID))
+        assert drop["embeds"][0]["title"] == "📣 Daily drop"
+    finally:
+        serving.cancel()
+        await asyncio.gather(serving, return_exceptions=True)
+    assert runtime.closed
+    await fake_discord.wait_for(lambda: fake_discord.open_sockets() == 0 or None)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_readme_invite_url_and_permissions_match_the_code() -> None:
