@@ -30,7 +30,10 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         "gist": q.gist,
         "difficulty": q.difficulty.value if q.difficulty else None,
         "concepts": list(q.concepts),
-        "variants": [{"source": v.source, "ref": v.ref, "text": v.text} for v in q.variants],
+        "variants": [
+            {"source": v.source, "ref": v.ref, "text": v.text, "derived": v.derived}
+            for v in q.variants
+        ],
         "derived": q.derived,
         "answer_variant": q.answer_variant,
     }
@@ -73,7 +76,10 @@ def bank_from_dict(data: Mapping[str, Any]) -> Bank:
             gist=q["gist"],
             difficulty=Difficulty(q["difficulty"]) if q["difficulty"] else None,
             concepts=tuple(q["concepts"]),
-            variants=tuple(Variant(v["source"], v["ref"], v["text"]) for v in q["variants"]),
+            variants=tuple(
+                Variant(v["source"], v["ref"], v["text"], bool(v.get("derived", False)))
+                for v in q["variants"]
+            ),
             derived=bool(q.get("derived", False)),
             answer_variant=q.get("answer_variant"),
         )

@@ -19,6 +19,8 @@ class RawQuestion:
     `ref` is the source's own numbering or position ("Q12", "Hard 21", "item 3").
     `text` is the question text as it appears in the source (for derived questions, ours).
     `derived` marks questions whose text we wrote because the source had none.
+    `original` is the source's own heading when `text` is ours because that heading is not
+    a question ("AlexNet Architecture Overview:"); None otherwise.
     `answer` is None when the source gives no answer.
     """
 
@@ -29,15 +31,22 @@ class RawQuestion:
     difficulty: Difficulty | None = None
     derived: bool = False
     concepts: tuple[str, ...] = ()  # explicit concept ids (question packs may name them)
+    original: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """Provenance of one source phrasing merged into a canonical question."""
+    """Provenance of one source phrasing merged into a canonical question.
+
+    `text` is the question as it appears in the source (a topic heading stays a heading).
+    `derived` marks a phrasing whose question we wrote: the source had a topic heading, or
+    (prose answers) no question at all, in which case `text` is ours.
+    """
 
     source: str
     ref: str
     text: str
+    derived: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,9 @@ class Group:
 
     @property
     def variants(self) -> tuple[Variant, ...]:
-        return tuple(Variant(m.source, m.ref, m.text) for m in self.members)
+        return tuple(
+            Variant(m.source, m.ref, m.original or m.text, m.derived) for m in self.members
+        )
 
     @property
     def explicit_concepts(self) -> tuple[str, ...]:

@@ -55,6 +55,7 @@ def parse(text: str, source_id: str, manifest: Mapping[str, Any]) -> list[RawQue
         question, glued = _split_heading(clean_inline(item.heading))
         body = [glued, *item.body] if glued else item.body
         derived = ref in rephrase
+        original = question if derived else None
         if derived:
             question = clean_inline(rephrase[ref])
         elif not _is_question(question):
@@ -69,6 +70,7 @@ def parse(text: str, source_id: str, manifest: Mapping[str, Any]) -> list[RawQue
                 text=question,
                 answer=format_answer(body),
                 derived=derived,
+                original=original,
             )
         )
     return out
