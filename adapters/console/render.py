@@ -36,6 +36,10 @@ def question_event(card: QuestionCard) -> dict[str, Any]:
         "choices": [{"id": c.id, "text": c.text} for c in card.choices],
         "concepts": list(card.concepts),
         "follow_up_of": card.follow_up_of,
+        "concept_path": list(card.concept_path),
+        "difficulty": card.difficulty,
+        "points": card.points,
+        "hint": card.hint,
     }
 
 
@@ -46,6 +50,9 @@ def verdict_event(verdict: Verdict) -> dict[str, Any]:
         "correct": verdict.correct,
         "answer": verdict.answer,
         "points": verdict.points,
+        "explanation": verdict.explanation,
+        "source": verdict.source,
+        "already_answered": verdict.already_answered,
     }
 
 

@@ -120,22 +120,20 @@ def _answer_wrongly(p: JsonPlayer, question: dict[str, Any]) -> dict[str, Any] |
     p.send("0" if question["kind"] == "computed" else question["choices"][-1]["id"])
     verdict = p.event()
     assert verdict["type"] == "verdict" and verdict["ask_id"] == question["ask_id"]
-    assert set(verdict) == {"type", "ask_id", "correct", "answer", "points"}
+    assert {"type", "ask_id", "correct", "answer", "points"} <= set(verdict)
+    assert verdict["explanation"] and verdict["explanation"] != verdict["answer"]
+    if question["kind"] == "choice":  # a bank question: its source's title and ref
+        assert verdict["source"] and "," in verdict["source"]
     return verdict
 
 
 def test_a_wrong_answer_is_followed_up_on_a_prerequisite(player: Any) -> None:
     p = player("--user", "alice", "--topic", "res net")
     question = p.event()
-    assert set(question) == {
-        "type",
-        "ask_id",
-        "kind",
-        "prompt",
-        "choices",
-        "concepts",
-        "follow_up_of",
-    }
+    assert {"type", "ask_id", "kind", "prompt", "choices", "concepts", "follow_up_of"} <= set(
+        question
+    )
+    assert question["concept_path"] == ["ResNet"] and question["points"] > 0
     assert question["follow_up_of"] is None and "resnet" in question["concepts"]
     for _ in range(12):  # a choice answer is wrong 3 times in 4; retry until one misses
         verdict = _answer_wrongly(p, question)
