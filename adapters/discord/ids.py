@@ -29,22 +29,25 @@ class ModalTarget:
     ask_id: str
 
 
-def _checked(custom_id: str) -> str:
+def _checked(custom_id: str, template: str) -> str:
+    """A custom id its DynamicItem will parse back: a button that never could is refused."""
     if len(custom_id) > MAX_CUSTOM_ID:
         raise ValueError(f"custom id too long for Discord: {len(custom_id)} chars")
+    if re.fullmatch(template, custom_id) is None:
+        raise ValueError(f"custom id {custom_id!r} does not fit {template!r}")
     return custom_id
 
 
 def answer_id(mode: Mode, ask_id: str, choice_id: str) -> str:
-    return _checked(f"{PREFIX}:a:{mode.value}:{ask_id}:{choice_id}")
+    return _checked(f"{PREFIX}:a:{mode.value}:{ask_id}:{choice_id}", ANSWER_TEMPLATE)
 
 
 def rate_id(ask_id: str, rating: str) -> str:
-    return _checked(f"{PREFIX}:r:{ask_id}:{rating}")
+    return _checked(f"{PREFIX}:r:{ask_id}:{rating}", RATE_TEMPLATE)
 
 
 def number_id(mode: Mode, ask_id: str) -> str:
-    return _checked(f"{PREFIX}:n:{mode.value}:{ask_id}")
+    return _checked(f"{PREFIX}:n:{mode.value}:{ask_id}", NUMBER_TEMPLATE)
 
 
 def next_id() -> str:
@@ -52,7 +55,7 @@ def next_id() -> str:
 
 
 def modal_id(mode: Mode, ask_id: str) -> str:
-    return _checked(f"{PREFIX}:m:{mode.value}:{ask_id}")
+    return _checked(f"{PREFIX}:m:{mode.value}:{ask_id}", MODAL_RE.pattern)
 
 
 def parse_modal(custom_id: str) -> ModalTarget | None:

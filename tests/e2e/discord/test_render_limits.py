@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 
-from adapters.discord import render
+from adapters.discord import ids, render
 from adapters.discord.ids import MAX_CUSTOM_ID, Mode
 from adapters.discord.pathimage import render_chains_png
+from quizbot.asking.choice import CHOICE_IDS
 from quizbot.replies import AskKind, Choice, QuestionCard, Verdict
+from quizbot.review import RATINGS
+from quizbot.services.answering import RATING_CHOICES
 
 LONG = "why " * 2000
 
@@ -79,3 +85,22 @@ async def test_a_drop_verdict_offers_nothing_more() -> None:
     verdict = Verdict("1" * 32, False, "x", "y", pending_reveal=True, next=_card())
     reply = render.verdict_reply(verdict, Mode.DROP)
     assert reply.view is None and len(reply.embeds) == 1
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_every_engine_choice_and_rating_makes_a_button_that_parses_back(mode: Mode) -> None:
+    """Ask ids, choice ids and ratings come from the engine; each must survive the round trip."""
+    ask = uuid.uuid4().hex
+    for choice in (*CHOICE_IDS, render.REVEAL_CHOICE):
+        match = re.fullmatch(ids.ANSWER_TEMPLATE, ids.answer_id(mode, ask, choice))
+        assert match is not None and (match["ask"], match["choice"]) == (ask, choice)
+    for rating in (*RATINGS, *(c.id for c in RATING_CHOICES)):
+        match = re.fullmatch(ids.RATE_TEMPLATE, ids.rate_id(ask, rating))
+        assert match is not None and match["rating"] == rating
+    assert ids.parse_modal(ids.modal_id(mode, ask)) == ids.ModalTarget(mode, ask)
+
+
+@pytest.mark.parametrize("choice", ["a b", "a:b", "é"])
+def test_a_choice_id_no_button_could_parse_back_is_refused(choice: str) -> None:
+    with pytest.raises(ValueError, match="does not fit"):
+        ids.answer_id(Mode.PERSONAL, "ask1", choice)
