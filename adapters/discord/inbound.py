@@ -89,6 +89,7 @@ class DiscordInbound:
                 await interaction.response.defer(ephemeral=True, thinking=True)
             reply = await work(who)
         except QuizError as exc:
+            logger.info("discord %s refused (%s): %s", what, type(exc).__name__, exc.message)
             reply = render.error_reply(exc.message, exc.suggestions)
         except Exception:
             logger.exception("discord %s failed", what)

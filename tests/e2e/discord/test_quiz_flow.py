@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -182,10 +183,15 @@ async def test_path_shows_the_chain_and_a_picture(bot: DiscordDriver) -> None:
 
 
 @pytest.mark.parametrize("topic", ["no such thing at all", "x" * 90])
-async def test_unknown_topic_is_a_friendly_ephemeral(bot: DiscordDriver, topic: str) -> None:
+async def test_unknown_topic_is_a_friendly_ephemeral(
+    bot: DiscordDriver, topic: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     reply = await ask(bot, topic)
     assert reply["content"].startswith("⚠️")
     assert not buttons(reply)
+    refused = [r.getMessage() for r in caplog.records if "discord ask refused" in r.getMessage()]
+    assert len(refused) == 1 and "UnknownTopic" in refused[0]
 
 
 async def test_help_answers_at_once(bot: DiscordDriver) -> None:
