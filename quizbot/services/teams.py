@@ -57,7 +57,7 @@ class Teams:
             if team is None:
                 names = tuple(t.name for t in ctx.repos.teams.listing())[:5]
                 raise InvalidTeamName(
-                    f'There is no team called "{clean}" here. Create it, or join one of these:',
+                    f'There is no team called "{clean}" here: create it, or join an existing one.',
                     names,
                 )
             left = ctx.repos.teams.membership(ctx.player_id)

@@ -231,6 +231,13 @@ def test_team_commands(db_env: dict[str, str]) -> None:
     listing = _cli(db_env, "team", "list", "--user", "bob")
     assert listing.exit_code == 0 and "Edge Lords" in listing.output and "2" in listing.output
     assert "(yours)" in listing.output
+    missing = _cli(db_env, "team", "join", "edge lord", "--user", "carol")
+    assert missing.exit_code == 1
+    said = " ".join(missing.output.split())
+    assert (
+        'There is no team called "edge lord" here: create it, or join an existing one. '
+        "Did you mean: Edge Lords?"
+    ) in said
     bad = _cli(db_env, "team", "create", "bad\x07name", "--user", "carol")
     assert bad.exit_code == 1 and "control" in bad.output
     left = _cli(db_env, "team", "leave", "--user", "bob")
