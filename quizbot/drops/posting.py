@@ -30,6 +30,10 @@ CLAIM_CHUNK = 50  # drops claimed per transaction; posting starts after the firs
 Key = tuple[int, str, date]
 
 
+class ClaimLost(Exception):
+    """Another worker took the claim over (it had gone stale); it posts the drop instead."""
+
+
 @dataclass
 class SweepReport:
     """What one sweep did: drop ids posted, skipped (too late) and failed (retried later)."""
@@ -270,6 +274,12 @@ class DropPoster:
         async with self.deps.tasks:
             try:
                 posted = await self._post(claimed)
+            except ClaimLost:
+                logger.warning(
+                    "drop %s waited past the stale limit and was taken over; not posting it",
+                    claimed.drop_id,
+                )
+                return
             except Exception:
                 logger.exception(
                     "drop %s failed; it stays claimed for a later sweep", claimed.drop_id
@@ -282,6 +292,17 @@ class DropPoster:
         channel = ChannelRef(sch.platform, sch.workspace, sch.channel_id)
         publisher = deps.publishers[sch.platform]
         card = drop_card(deps.bank, claimed.ask_id, claimed.spec)
+        # Renew the claim before its turn: a drop that queued for a task slot past the stale
+        # limit may have been taken over, and then the other worker posts it. (Renewing here,
+        # not after pacing, keeps database waits out of the paced window; the pacing queue is
+        # at most `concurrency` deep.)
+        async with deps.writing() as uow:
+            mine = await store.renew_claim(
+                uow.session, claimed.drop_id, deps.worker_id, deps.clock()
+            )
+            await uow.commit()
+        if not mine:
+            raise ClaimLost(claimed.drop_id)
         try:
             ref = await publish(
                 lambda: publisher.post_drop(channel, card),

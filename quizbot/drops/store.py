@@ -217,6 +217,20 @@ async def set_ask(
     return _count(result) == 1
 
 
+async def renew_claim(session: AsyncSession, drop_id: str, worker: str, now: datetime) -> bool:
+    """Refresh `worker`'s live claim; False when the drop is no longer claimed by it."""
+    result = await session.execute(
+        update(drops)
+        .where(
+            drops.c.id == drop_id,
+            drops.c.status == DropStatus.CLAIMED,
+            drops.c.claimed_by == worker,
+        )
+        .values(claimed_at=now)
+    )
+    return _count(result) == 1
+
+
 async def mark_posted(
     session: AsyncSession, drop_id: str, worker: str, message_ref: str, now: datetime
 ) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -225,3 +226,40 @@ async def test_many_channels_due_at_once_are_paced_to_discords_global_limit(
     for i in range(len(stamps) - 50):
         assert stamps[i + 50] - stamps[i] >= timedelta(seconds=1)  # never 51 in one second
     assert stamps[-1] - stamps[0] < timedelta(seconds=3)  # yet close to 120 / 50 s
+
+
+async def test_a_claim_that_queued_past_the_stale_limit_is_not_posted_twice(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        other = DropService(
+            env.sessions,
+            env.worker.bank,
+            {"discord": env.publisher},
+            env.clock,
+            sleep=env.clock.sleep,
+            monotonic=env.clock.monotonic,
+        )
+        # Worker A claims the drop, but every task slot is busy (a long queue of posts).
+        slots, size = env.worker.deps.tasks, env.worker.deps.concurrency
+        for _ in range(size):
+            await slots.acquire()
+        sweep = asyncio.create_task(env.worker.post_due())
+        for _ in range(1000):
+            if await drop_rows(env):
+                break
+            await asyncio.sleep(0.001)
+        # Meanwhile the claim goes stale and worker B takes it over and posts it.
+        env.clock.advance(minutes=15)
+        taken = await other.worker.post_due()
+        for _ in range(size):
+            slots.release()
+        late = await sweep
+        rows = await drop_rows(env)
+    assert len(taken.posted) == 1
+    assert late.posted == [] and late.failed == []
+    assert len(env.publisher.drops) == 1
+    assert [r.status for r in rows] == [DropStatus.POSTED]
