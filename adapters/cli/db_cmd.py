@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from quizbot.errors import StorageUnavailable
 from quizbot.settings import Settings
@@ -29,11 +29,26 @@ def register(root: typer.Typer) -> None:
 
 
 def _url(url: str | None) -> str:
-    return db.normalize_url(url or Settings().database_url)
+    raw = url or Settings().database_url
+    try:
+        return db.normalize_url(raw)
+    except ArgumentError as exc:
+        _unusable("the configured database URL", exc)
 
 
 def _shown(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL without its password; never the raw string, which may hold one."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the configured database URL"
+
+
+def _unusable(where: str, exc: Exception) -> NoReturn:
+    """A URL that names no usable database: say why (no traceback), exit 1."""
+    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    err.print(f"[red]Cannot open {where}[/red]: {reason}. Check DATABASE_URL or --url.")
+    raise typer.Exit(1) from exc
 
 
 def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
@@ -45,6 +60,8 @@ def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
     except (StorageUnavailable, OperationalError, InterfaceError, OSError) as exc:
         err.print(f"[red]Cannot use the database at {_shown(url)}[/red] ({type(exc).__name__}).")
         raise typer.Exit(1) from exc
+    except (ArgumentError, ImportError) as exc:  # a malformed URL or a driver not installed
+        _unusable(f"the database at {_shown(url)}", exc)
 
 
 @app.command()
