@@ -143,7 +143,7 @@ async def test_leaderboards_and_app_home_after_several_players(slack_http: Slack
     text = block_texts(view["blocks"])
     assert f"*Points*\n{alice}" in text
     assert "*Weakest concepts:*" in text
-    assert "Gradients" in text
+    assert f"1. *Gradients* (you) — {alice + bob} pts" in text  # her team on the weekly board
 
 
 async def test_admins_choose_drop_days_and_reveal_delay(slack_http: SlackDriver) -> None:
