@@ -261,4 +261,14 @@ async def bot(start_bot: Starter, fake_discord: FakeDiscord) -> DiscordDriver:
     return DiscordDriver(fake_discord)
 
 
+@pytest.fixture
+async def bot_on_each_backend(
+    database_url: str, settings: Settings, start_bot: Starter, fake_discord: FakeDiscord
+) -> DiscordDriver:
+    """The bot on SQLite, and on PostgreSQL too when CNNQUIZ_TEST_DATABASE_URL is set."""
+    settings.database_url = database_url
+    await start_bot()
+    return DiscordDriver(fake_discord)
+
+
 __all__ = ["ADMIN", "ALICE", "BOB", "CAROL", "CHANNEL_ID", "DiscordDriver", "Sent"]

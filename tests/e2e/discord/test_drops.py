@@ -17,6 +17,7 @@ from quizbot.asking.spec import AskSpec
 from quizbot.drops import posting
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.replies import AskKind, Choice, QuestionCard
+from quizbot.settings import Settings
 from tests.e2e.discord.conftest import (
     ADMIN,
     ALICE,
@@ -47,8 +48,13 @@ async def test_member_without_manage_server_is_refused_politely(bot: DiscordDriv
 
 
 async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdicts(
-    start_bot: Starter, fake_discord: FakeDiscord, clock: FixedClock
+    start_bot: Starter,
+    fake_discord: FakeDiscord,
+    clock: FixedClock,
+    settings: Settings,
+    database_url: str,
 ) -> None:
+    settings.database_url = database_url  # SQLite, and PostgreSQL when configured
     runtime, running = await start_bot()
     assert runtime.drops is not None
     assert runtime.drops.publishers["discord"] is running.publisher

@@ -54,7 +54,8 @@ async def test_wrong_answer_leads_to_a_prerequisite_then_back_to_the_original(
 
 
 @pytest.mark.parametrize("timing", ["one_after_the_other", "at_the_same_time"])
-async def test_double_click_scores_once(bot: DiscordDriver, timing: str) -> None:
+async def test_double_click_scores_once(bot_on_each_backend: DiscordDriver, timing: str) -> None:
+    bot = bot_on_each_backend
     card = await ask(bot, "dropout")
     button = choice_button(card, right=True)
     if timing == "at_the_same_time":
@@ -137,7 +138,10 @@ async def test_autocomplete_offers_concept_names(bot: DiscordDriver) -> None:
     assert [c["name"] for c in path_choices][:1] == ["skip connection"]
 
 
-async def test_leaderboard_shows_players_and_the_callers_rank(bot: DiscordDriver) -> None:
+async def test_leaderboard_shows_players_and_the_callers_rank(
+    bot_on_each_backend: DiscordDriver,
+) -> None:
+    bot = bot_on_each_backend
     for user, topic in ((ALICE, "dropout"), (BOB, "momentum"), (BOB, "overfitting")):
         card = await ask(bot, topic, user)
         await bot.answer(await bot.click(card, choice_button(card, right=True), user))
