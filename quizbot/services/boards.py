@@ -22,6 +22,8 @@ BOARD_SIZE = 10
 PERIODS = (Period.ALL, Period.WEEK, Period.MONTH)  # the order of `period_keys`
 PERIOD_TITLES = {Period.WEEK: "this week", Period.MONTH: "this month", Period.ALL: "all time"}
 
+STRONG = 0.5  # mastery at or above which a concept can be listed among the strongest
+
 
 class Boards:
     """Reads only: rankings of players or teams, and one player's stats."""
@@ -74,8 +76,10 @@ class Boards:
                 ),
                 key=lambda s: (-s.mastery, s.concept_id),
             )
-            strongest = tuple(scored[:3])
-            weakest = tuple(s for s in reversed(scored[-3:]) if s not in strongest)
+            # Only what the player more likely knows than not is a strength; a player who
+            # has only missed so far has weak spots and no strongest concepts yet.
+            strongest = tuple(s for s in scored if s.mastery >= STRONG)[:3]
+            weakest = tuple(s for s in reversed(scored) if s not in strongest)[:3]
             return PlayerStats(
                 name=name,
                 answered=answered,

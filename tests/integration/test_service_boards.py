@@ -233,3 +233,19 @@ async def test_drop_commands_go_to_the_drop_service_when_there_is_one(runtime: R
     with pytest.raises(QuizError) as caught:
         await runtime.service.drop_list(player())
     assert "not set up" in caught.value.message
+
+
+async def test_stats_list_missed_concepts_as_weakest_never_as_strongest(runtime: Runtime) -> None:
+    svc, me = runtime.service, player("misser")
+    for topic in ("vgg", "alexnet", "inception"):
+        card = await svc.ask(me, topic)
+        await svc.answer(me, card.ask_id, await wrong(svc, me, card.ask_id))
+    stats = await svc.stats(me)
+    assert stats.answered == 3 and stats.correct == 0
+    assert stats.strongest == ()
+    assert {s.concept_id for s in stats.weakest} == {"vgg", "alexnet", "inception"}
+    card = await svc.ask(me, "resnet")
+    await svc.answer(me, card.ask_id, await right(svc, me, card.ask_id))
+    stats = await svc.stats(me)
+    assert [s.concept_id for s in stats.strongest] == ["resnet"]
+    assert "resnet" not in {s.concept_id for s in stats.weakest}
