@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from adapters.discord.commands import QuizCommands
+from adapters.discord.commands import BAD_OPTION, QuizCommands
 from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.inbound import DiscordInbound, send_error
 from adapters.discord.publisher import DiscordPublisher
@@ -37,7 +37,6 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 INVITE_SCOPES = ("bot", "applications.commands")
 UNKNOWN_COMMAND = "That command is not available. Try `/cnnquiz help`."
-BAD_OPTION = "One of the options is not valid here. Try `/cnnquiz help`."
 
 
 class DiscordConfigError(RuntimeError):
@@ -134,7 +133,9 @@ class QuizClient(discord.Client):
         ):
             logger.info("discord: bad command options: %s", cause)
             cause = QuizError(BAD_OPTION)
-        elif not isinstance(cause, QuizError):
+        elif isinstance(cause, QuizError):
+            logger.info("discord: command refused: %s", cause.message)
+        else:
             logger.error("discord: command failed", exc_info=cause)
         await send_error(interaction, cause)
 

@@ -8,7 +8,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord.inbound import DiscordInbound
+from quizbot.errors import QuizError
 from quizbot.replies import Board, Period
+
+BAD_OPTION = "One of the options is not valid here. Try `/cnnquiz help`."
 
 
 class ChannelId(app_commands.Transformer):
@@ -62,7 +65,11 @@ class QuizCommands(app_commands.Group):
         board: Literal["players", "teams"] = "players",
         period: Literal["week", "month", "all"] = "week",
     ) -> None:
-        await self.inbound.leaderboard(interaction, Board(board), Period(period))
+        try:
+            which, when = Board(board), Period(period)
+        except ValueError:  # only a stale command sync sends a value outside the choices
+            raise QuizError(BAD_OPTION) from None
+        await self.inbound.leaderboard(interaction, which, when)
 
     @app_commands.command(description="Your accuracy, streak, strongest and weakest concepts")
     async def stats(self, interaction: discord.Interaction) -> None:

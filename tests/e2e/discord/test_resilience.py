@@ -60,8 +60,12 @@ async def test_bad_interaction_does_not_take_the_bot_down(bot: DiscordDriver, na
 
 @pytest.mark.parametrize(
     ("path", "options"),
-    [(["drop", "now"], {"channel": "not-a-channel-id"}), (["path"], {})],
-    ids=["channel-option-as-text", "required-option-missing"],
+    [
+        (["drop", "now"], {"channel": "not-a-channel-id"}),
+        (["path"], {}),
+        (["leaderboard"], {"board": "bogus"}),
+    ],
+    ids=["channel-option-as-text", "required-option-missing", "not-one-of-the-choices"],
 )
 async def test_options_discord_py_cannot_read_are_named_as_such(
     bot: DiscordDriver, path: list[str], options: dict[str, str]
