@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +13,6 @@ from typing import Annotated
 
 import networkx as nx
 import typer
-from rapidfuzz import fuzz, process
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
@@ -139,22 +137,17 @@ def check(pack: ExtraPacks = None) -> None:
     raise typer.Exit(report.exit_code)
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
 def find_concept(concepts: list[Concept], query: str) -> tuple[Concept | None, list[str]]:
-    """Exact match on id, name or alias (ignoring case and punctuation), else suggestions."""
-    wanted = _key(query)
-    for c in concepts:
-        if wanted in {_key(c.id), _key(c.name), *(_key(a) for a in c.aliases)}:
-            return c, []
-    labels = {_key(c.id): c.id for c in concepts}
-    labels |= {_key(c.name): c.id for c in concepts}
-    labels |= {_key(a): c.id for c in concepts for a in c.aliases}
-    best = process.extract(wanted, list(labels), scorer=fuzz.ratio, limit=12, score_cutoff=60)
-    suggestions = list(dict.fromkeys(labels[label] for label, _, _ in best))[:5]
-    return None, suggestions
+    """The concept an id, name or alias names, fuzzy like a chat topic ("res net", "skip
+    conections"); else None and up to five close concept names."""
+    from quizbot.errors import UnknownTopic
+    from quizbot.topics import TopicMatcher
+
+    try:
+        found = TopicMatcher(concepts).resolve(query)
+    except UnknownTopic as exc:
+        return None, list(exc.suggestions)
+    return next(c for c in concepts if c.id == found), []
 
 
 def _tree(graph: nx.DiGraph, names: Callable[[str], str], root: str) -> Tree:

@@ -92,10 +92,18 @@ def test_path_finds_a_concept_by_alias() -> None:
     assert "skip connection" in result.output
 
 
+@pytest.mark.parametrize("typed", ["resnt", "res net", "skip conections"])
+def test_path_forgives_typos_and_spacing_like_a_chat_topic(typed: str) -> None:
+    result = _run("path", typed)
+    assert result.exit_code == 0, result.output
+    assert "skip connection" in result.output
+
+
 def test_path_unknown_concept_suggests_close_names() -> None:
-    result = _run("path", "resnt")
+    result = _run("path", "resnot blocx")
     assert result.exit_code == 2
-    assert "no concept called 'resnt'" in result.output and "resnet" in result.output
+    text = " ".join(result.output.split())
+    assert "no concept called 'resnot blocx'" in text and "residual block" in text
     assert "Traceback" not in result.output
 
 
