@@ -62,18 +62,18 @@ class DropRunner:
 
     async def tick(self) -> None:
         """Reveal, then post, whatever the database says is due now; re-plan if it changed."""
-        async with self._lock:
+        async with self._lock:  # held throughout: aclose() waits for all of it
             try:
                 await self.worker.reveal_due()
                 await self.worker.post_due()
             except Exception:  # one bad sweep must not stop the next one
                 logger.exception("drop sweep failed")
-        try:
-            # Another process (`cnnquiz drop set`, a second bot) may have changed a schedule.
-            if await self._read_plan() != self._built:
-                await self.rebuild()
-        except Exception:
-            logger.exception("drop re-plan failed")
+            try:
+                # Another process (`cnnquiz drop set`, a second bot) may have changed a schedule.
+                if await self._read_plan() != self._built:
+                    await self.rebuild()
+            except Exception:
+                logger.exception("drop re-plan failed")
 
     async def start(self) -> None:
         """Build jobs from the database and start; the first sweep runs at once (catch-up)."""
