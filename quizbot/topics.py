@@ -26,6 +26,7 @@ class TopicMatcher:
         self._names: dict[str, str] = {}
         self._keys: dict[str, str] = {}  # normalised spelling -> concept id
         self._compact: dict[str, str] = {}  # spelling without spaces -> concept id
+        self._words: dict[str, str] = {}  # a one-word alias -> its concept's name ("conv")
         for concept in concepts:
             self._names[concept.id] = concept.name
             for spelling in (concept.id, concept.name, *concept.aliases):
@@ -33,6 +34,10 @@ class TopicMatcher:
                 if key:
                     self._keys.setdefault(key, concept.id)
                     self._compact.setdefault(_compact(key), concept.id)
+            for alias in concept.aliases:
+                word = normalise(alias)
+                if word and " " not in word and word != normalise(concept.name):
+                    self._words.setdefault(word, normalise(concept.name))
 
     def resolve(self, text: str) -> str:
         """The concept id a typed topic names.
@@ -49,6 +54,21 @@ class TopicMatcher:
         key = normalise(text[:MAX_TOPIC])
         if not key:
             raise UnknownTopic("Name a topic, like resnet or pooling.", self._fallback())
+        # Then with abbreviations spelled out: "conv output size" -> "convolution output size".
+        expanded = " ".join(self._words.get(word, word) for word in key.split())
+        for spelling in dict.fromkeys((key, expanded)):
+            found = self._match(spelling)
+            if found is not None:
+                return found
+        starts = {cid for spelling, cid in self._keys.items() if spelling.startswith(key)}
+        if len(key) >= 3 and len(starts) == 1:
+            return starts.pop()
+        raise UnknownTopic(
+            f"I don't know a topic called {text.strip()[:60]!r}.", self._suggestions(key)
+        )
+
+    def _match(self, key: str) -> str | None:
+        """Exact, then without spaces, then a close spelling (rapidfuzz ratio)."""
         if key in self._keys:
             return self._keys[key]
         if _compact(key) in self._compact:
@@ -56,12 +76,7 @@ class TopicMatcher:
         best = process.extractOne(key, list(self._keys), scorer=fuzz.ratio)
         if best is not None and best[1] >= MATCH_SCORE:
             return self._keys[best[0]]
-        starts = {cid for spelling, cid in self._keys.items() if spelling.startswith(key)}
-        if len(key) >= 3 and len(starts) == 1:
-            return starts.pop()
-        raise UnknownTopic(
-            f"I don't know a topic called {text.strip()[:60]!r}.", self._suggestions(key)
-        )
+        return None
 
     def _suggestions(self, key: str) -> tuple[str, ...]:
         scored = process.extract(key, list(self._keys), scorer=fuzz.WRatio, limit=30)

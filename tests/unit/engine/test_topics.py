@@ -65,3 +65,18 @@ def test_suggest_for_autocomplete(matcher: TopicMatcher, bank: Bank) -> None:
     assert len(everything) == len(bank.concepts)
     assert len(matcher.suggest("", limit=3)) == 3
     assert len({cid for cid, _ in matcher.suggest("conv")}) == len(matcher.suggest("conv"))
+
+
+def test_a_one_word_alias_is_spelled_out_inside_a_longer_topic() -> None:
+    from knowledge.model import Concept
+
+    concepts = [
+        Concept("convolution", "convolution", "operation", "Sliding a filter.", ("conv",)),
+        Concept("conv-output", "convolution output size", "math", "How big the output is."),
+        Concept("batch-size", "batch size", "training", "Examples per step."),
+    ]
+    matcher = TopicMatcher(concepts)
+    assert matcher.resolve("conv output size") == "conv-output"
+    assert matcher.resolve("conv") == "convolution"
+    with pytest.raises(UnknownTopic):
+        matcher.resolve("conv banana")
