@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
 
+from knowledge.bank import Bank
+from knowledge.model import Concept, Difficulty, Question
+from quizbot.drops.service import DropService
+from quizbot.drops.tables import Drop, DropStatus
 from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
-from quizbot.storage.models import Mastery, Player
-from tests.unit.drops.fakes import ADMIN, CONCEPT_IDS, DropEnv, drop_env
+from quizbot.storage.models import Mastery, Player, Workspace
+from tests.unit.drops.fakes import ADMIN, CONCEPT_IDS, DropEnv, drop_env, drop_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 23)
@@ -72,3 +77,41 @@ async def test_each_channel_gets_its_own_players_weakest_concept(database_url: s
         await env.worker.post_due()
         concepts = {channel.channel_id: card.concepts for channel, card in env.publisher.drops}
     assert concepts == {"alpha": ("pooling",), "beta": ("kernel",), "gamma": ("kernel",)}
+
+
+async def test_a_question_comes_back_only_after_sixty_days(database_url: str) -> None:
+    concept = Concept("pooling", "pooling", "operation", "Downsampling by a window statistic.")
+    levels = {"q-a": Difficulty.EASY, "q-b": Difficulty.EASY, "q-c": Difficulty.HARD}
+    questions = [
+        Question(qid, f"What about {qid}?", f"Gist {qid}. More.", f"Gist {qid}", lvl, ("pooling",))
+        for qid, lvl in levels.items()
+    ]
+    bank = Bank.from_parts([concept], questions)
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        service = DropService(
+            env.sessions, bank, {"discord": env.publisher}, env.clock, rng=random.Random(5)
+        )
+        await service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
+        # Earlier drops here: q-a 30 days ago (inside the window), q-b 61 days ago (outside).
+        async with env.sessions() as session:
+            ws = (await session.execute(select(Workspace.id))).scalar_one()
+            for qid, days in (("q-a", 30), ("q-b", 61)):
+                day = MONDAY - timedelta(days=days)
+                await session.execute(
+                    insert(Drop).values(
+                        id=f"old-{qid}",
+                        workspace_id=ws,
+                        platform="discord",
+                        channel_id="general",
+                        local_date=day,
+                        due_at=berlin(day, 9),
+                        status=DropStatus.REVEALED,
+                        question_key=qid,
+                    )
+                )
+            await session.commit()
+        env.clock.now = berlin(MONDAY, 9)
+        await service.worker.post_due()
+        rows = await drop_rows(env)
+    # Monday wants an easy one: q-a is still barred, q-b is allowed again (q-c is hard).
+    assert [r.question_key for r in rows if r.local_date == MONDAY] == ["q-b"]
