@@ -244,6 +244,8 @@ def stats_panel(stats: PlayerStats) -> Panel:
         if scores:
             listing = ", ".join(f"{escape(s.name)} {s.mastery:.0%}" for s in scores)
             lines.append(f"[bold {colour}]{label}:[/] {listing}")
+        elif label == "Strongest" and stats.weakest:  # only misses so far
+            lines.append(f"[bold {colour}]{label}:[/] none yet (keep playing)")
     return Panel("\n".join(lines), title=escape(stats.name), title_align="left")
 
 

@@ -408,6 +408,16 @@ def test_rich_cards_show_letters_and_the_follow_up_path() -> None:
     assert "whole number" in text
 
 
+def test_stats_panel_with_only_misses_says_no_strongest_yet() -> None:
+    from adapters.console.render import stats_panel
+    from quizbot.replies import ConceptScore, PlayerStats
+
+    missed = (ConceptScore("vgg", "VGG", 0.05, 1),)
+    stats = PlayerStats("ada", 1, 0, 0, 1, 1, None, strongest=(), weakest=missed)
+    text = _rich(lambda out: out.console.print(stats_panel(stats)))
+    assert "Strongest: none yet" in text and "Weakest: VGG 5%" in text
+
+
 def test_rich_concept_cards_do_not_name_the_concept_to_guess() -> None:
     prompt = "Which concept is this? Adding a block's input to its output."
     naming = replace(CARD, kind=AskKind.CONCEPT, prompt=prompt, concept_path=("skip connection",))
