@@ -25,14 +25,23 @@ class Platform(StrEnum):
     SLACK = "slack"
 
 
-def chosen_platforms(settings: Settings, platform: Platform | None) -> list[Platform]:
-    """The platforms to start: the one asked for, else every one with credentials."""
+def chosen_platforms(
+    settings: Settings, platform: Platform | None, http: bool = False
+) -> list[Platform]:
+    """The platforms to start: the one asked for, else every one that can run this way.
+
+    Slack joins a plain `cnnquiz run` (the Procfile's worker) only in Socket Mode; an app set
+    up for HTTP mode is served by the `web:` process (`cnnquiz run slack --http`) instead.
+    """
     if platform is not None:
         return [platform]
     found = []
     if settings.discord_configured:
         found.append(Platform.DISCORD)
-    if settings.slack_configured:
+    if (
+        settings.slack_bot_token is not None
+        and missing_credentials(settings, Platform.SLACK, http) is None
+    ):
         found.append(Platform.SLACK)
     return found
 
@@ -108,7 +117,14 @@ def register(app: typer.Typer) -> None:
         """Start the chat bots and the daily-drop scheduler in one event loop."""
         settings = Settings()
         configure_logging(settings)
-        platforms = chosen_platforms(settings, platform)
+        platforms = chosen_platforms(settings, platform, http)
+        if not platforms and settings.slack_bot_token and settings.slack_signing_secret:
+            err.print(
+                "[yellow]Slack is set up for HTTP mode.[/] Run [bold]cnnquiz run slack --http "
+                "--port PORT[/] (the Procfile's web: process), or set SLACK_APP_TOKEN for "
+                "Socket Mode."
+            )
+            raise typer.Exit(1)
         if not platforms:
             err.print(
                 "[yellow]No chat platform is configured.[/] Set DISCORD_TOKEN, or SLACK_BOT_TOKEN "

@@ -6,9 +6,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from adapters.cli.run_cmd import Platform, chosen_platforms
+from quizbot.settings import Settings
 
 ENV_KEYS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
@@ -42,3 +45,30 @@ def test_run_slack_http_without_signing_secret_is_refused(
     assert result.exit_code == 2
     assert "SLACK_SIGNING_SECRET" in result.output
     assert "xoxb-not-a-real-token" not in result.output
+
+
+def test_chosen_platforms_leave_http_only_slack_to_the_web_process() -> None:
+    http_slack = Settings(
+        slack_bot_token=SecretStr("xoxb-test"), slack_signing_secret=SecretStr("shh-secret")
+    )
+    both = Settings(
+        discord_token=SecretStr("discord-test"),
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_signing_secret=SecretStr("shh-secret"),
+    )
+    socket = Settings(slack_bot_token=SecretStr("xoxb-test"), slack_app_token=SecretStr("xapp-1"))
+    assert chosen_platforms(http_slack, None) == []
+    assert chosen_platforms(http_slack, None, http=True) == [Platform.SLACK]
+    assert chosen_platforms(both, None) == [Platform.DISCORD]
+    assert chosen_platforms(socket, None) == [Platform.SLACK]
+
+
+def test_worker_with_http_only_slack_points_to_the_web_command(
+    no_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-not-a-real-token")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "not-a-real-secret")
+    result = CliRunner().invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert "cnnquiz run slack --http" in result.output
+    assert "not-a-real-secret" not in result.output
