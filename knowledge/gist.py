@@ -15,6 +15,11 @@ _HEADING = re.compile(r"^\s*#+\s*")
 # No sentence break after these (e.g. "e.g. images", "vs. average", "Fig. 2").
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|fig|approx|al|no)\.$", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
+# "Dropout: Randomly ..." or a heading line "Accuracy:": a short label opening a list item.
+_LABEL = re.compile(r"^([A-Z][^:.?!]{0,60}?)\s*:(?:\s|$)")
+_MAX_LABEL_WORDS = 5
+_ASKS_FOR_ONE = re.compile(r"^\s*what\s+is\b", re.IGNORECASE)
+_LEAD_IN_END = frozenset("include includes including are is follows following".split())
 _FILLER = frozenset(
     "a an the is are what why how of in on to for and or it its cnn cnns do does".split()
 )
@@ -76,11 +81,38 @@ def _bullet_items(lines: list[str]) -> list[str]:
     return [item for item in (_clean_line(x) for x in lines if _BULLET.match(x)) if item]
 
 
+def _labels(lines: list[str], question: str | None) -> list[str]:
+    """The labels of an answer written as "Label: explanation" items, when it is such a list.
+
+    At least three labelled items, or two after a lead-in ending with ":" ("... performs two
+    key functions:"). Not for "What is X?": a definition is wanted there, not a list.
+    """
+    if question and _ASKS_FOR_ONE.match(question):
+        return []
+    found: list[str] = []
+    lead_in = False
+    for line in filter(None, map(_clean_line, lines)):
+        match = _LABEL.match(line)
+        words = match.group(1).split() if match else []
+        if words and words[-1].lower() in _LEAD_IN_END:  # "Common problems include:"
+            match = None
+        if match and len(words) <= _MAX_LABEL_WORDS:
+            label = match.group(1).strip()
+            if label.lower() not in {f.lower() for f in found}:
+                found.append(label)
+        elif line.endswith(":"):
+            if found:  # a second list ("These problems can be addressed by:") answers more
+                break
+            lead_in = True
+    return found if len(found) >= 3 or (len(found) == 2 and lead_in) else []
+
+
 def gist(answer: str | None, question: str | None = None, limit: int = MAX_CHARS) -> str | None:
     """The first meaningful sentence of `answer`, markdown stripped, at most `limit` characters.
 
     Skips code, headings, lead-ins ending with ":" and any sentence that merely restates the
-    question. An answer made only of bullets becomes the comma-joined list of its items.
+    question. An answer made only of bullets becomes the comma-joined list of its items, and
+    one made of "Label: explanation" items the list of its labels.
     """
     if not answer or not answer.strip():
         return None
@@ -94,6 +126,9 @@ def gist(answer: str | None, question: str | None = None, limit: int = MAX_CHARS
             else:
                 joined = ", ".join([items[0], *(_lower_first(i) for i in items[1:])])
             return _shorten(joined + ".", limit)
+    labels = _labels(lines, question)
+    if labels:  # "Dropout, Weight Decay (L2), Batch Normalization.", not the first item alone
+        return _shorten(", ".join(labels) + ".", limit)
     fallback: str | None = None
     for line in filter(None, map(_clean_line, lines)):  # sources keep one paragraph per line
         for sentence in _sentences(line):

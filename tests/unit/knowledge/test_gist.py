@@ -44,11 +44,33 @@ def test_bold_labels_lose_their_markdown(answers) -> None:
     assert g.startswith("Valid: No padding") and "Same: Padding" in g
 
 
-def test_heading_lines_are_skipped(answers) -> None:
-    question, answer = answers[("cnn50-qa", "Q16")]
-    g = gist(answer, question)
-    assert not g.startswith("Input Layer:")
-    assert g.startswith("The input layer receives the raw input data")
+def test_heading_lines_are_skipped() -> None:
+    answer = "Overview:\nThe input layer receives the raw images.\nMore follows."
+    assert gist(answer, "Explain the input layer.") == "The input layer receives the raw images."
+
+
+def test_an_answer_of_labelled_items_becomes_the_list_of_labels(answers) -> None:
+    question, answer = answers[("cnn50-qa", "Q16")]  # "Input Layer:" then paragraphs, ...
+    assert gist(answer, question) == (
+        "Input Layer, Convolutional Layer, ReLU Layer, Pooling Layer, Fully Connected Layer, "
+        "Softmax / Logistic Layer, Output Layer."
+    )
+    question, answer = answers[("cnn50-qa", "Q30")]  # "Dropout: Randomly deactivates ..."
+    assert gist(answer, question) == (
+        "Dropout, Weight Decay (L2 Regularization), Batch Normalization, Data Augmentation, "
+        "Early Stopping."
+    )
+
+
+def test_labels_stop_at_a_second_list_and_need_a_list_question() -> None:
+    answer = (
+        "Common problems include:\nBorder Effects: edges lose information.\n"
+        "Overfitting: too many weights.\nThese problems can be addressed through techniques:\n"
+        "Padding: add a border.\nDropout: drop units."
+    )
+    assert gist(answer, "Which problems does convolution have?") == ("Border Effects, Overfitting.")
+    defined = "Core: sharing weights.\nSpeed: fewer parameters.\nSize: smaller models."
+    assert gist(defined, "What is weight sharing?") == "Core: sharing weights."
 
 
 def test_code_is_never_the_gist(answers) -> None:
