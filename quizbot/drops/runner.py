@@ -58,6 +58,7 @@ class DropRunner:
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
         self._built: tuple[object, ...] | None = None  # what the jobs were last built from
+        self._platforms: frozenset[str] = frozenset()  # platforms that could post at that time
         drops.on_change(self.rebuild)
 
     async def tick(self) -> None:
@@ -105,7 +106,12 @@ class DropRunner:
     async def rebuild(self) -> None:
         """Replace every schedule job with one per active schedule read from the database."""
         schedules = await self._schedules()
+        connected = frozenset(self.drops.publishers) - self._platforms
+        self._platforms = frozenset(self.drops.publishers)
         self._built = self._plan_of(schedules)
+        if connected and self.scheduler.get_job(SWEEP_ID) is not None:
+            # A platform just connected: post what waited for it now, not at the next sweep.
+            self.scheduler.modify_job(SWEEP_ID, next_run_time=datetime.now(UTC))
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX):
                 job.remove()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from quizbot.api import ScheduleInfo
-from quizbot.drops.runner import DropRunner
+from quizbot.drops.runner import SWEEP_ID, DropRunner
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
@@ -162,3 +162,32 @@ async def test_runner_picks_up_schedule_changes_made_by_another_process(
             assert runner.scheduler.get_jobs() == []
         finally:
             runner.stop()
+
+
+async def test_a_drop_waiting_for_its_platform_posts_as_soon_as_it_connects(
+    database_url: str,
+) -> None:
+    async with drop_env(database_url, START) as env:
+        await env.service.drop_set(replace(ADMIN, platform="slack"), "C1", "09:00", "Europe/Berlin")
+        env.clock.now = datetime(2026, 11, 23, 8, 20, tzinfo=UTC)  # 09:20 Berlin: due, in grace
+        runner = DropRunner(env.service, sweep_seconds=3600)
+        await runner.start()
+        slack = FakePublisher(platform="slack")
+        try:
+            # Let the start-up sweep run: no Slack client yet, so nothing can be posted.
+            sweep = runner.scheduler.get_job(SWEEP_ID)
+            for _ in range(300):
+                if sweep.next_run_time > datetime.now(UTC) + timedelta(minutes=30):
+                    break
+                await asyncio.sleep(0.01)
+            async with runner._lock:  # the sweep has finished
+                pass
+            assert slack.drops == []
+            env.service.add_publisher(slack)
+            for _ in range(300):  # well before the next hourly sweep
+                if slack.drops:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            await runner.aclose()
+    assert [channel.channel_id for channel, _ in slack.drops] == ["C1"]
