@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol, TextIO
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -118,10 +118,15 @@ class RichOutput:
 
     def question(self, card: QuestionCard) -> None:
         title = _card_title(card)
-        body = [f"[bold]{escape(card.prompt)}[/]"]
+        body: list[RenderableType] = [f"[bold]{escape(card.prompt)}[/]"]
         if card.choices:
-            body.append("")
-            body += [f"  [bold cyan]{c.id.upper()}[/]  {escape(c.text)}" for c in card.choices]
+            # A grid, so a long option wraps under its own text, not under its letter.
+            options = Table.grid(padding=(0, 2))
+            options.add_column(justify="right", no_wrap=True)
+            options.add_column()
+            for c in card.choices:
+                options.add_row(f"  [bold cyan]{c.id.upper()}[/]", escape(c.text))
+            body += ["", options]
         hint = (
             _default_hint(card) if card.kind is AskKind.OPEN else card.hint or _default_hint(card)
         )
@@ -129,7 +134,7 @@ class RichOutput:
             body += ["", f"[dim]{escape(hint)}[/]"]
         border = "magenta" if card.is_retry else "yellow" if card.is_follow_up else "blue"
         self.console.print(
-            Panel("\n".join(body), title=title, title_align="left", border_style=border)
+            Panel(Group(*body), title=title, title_align="left", border_style=border)
         )
 
     def verdict(self, verdict: Verdict) -> None:
@@ -142,7 +147,7 @@ class RichOutput:
             gained = f" [bold green]+{verdict.points} points[/]" if verdict.points else ""
             lines.append(f"[bold green]✔ Right![/]{gained}")
         elif verdict.correct is False:
-            lines.append("[bold red]✘ Not quite.[/]")
+            lines.append("[bold red]✘ Not quite.[/] [dim]No points this time.[/]")
         if verdict.pending_reveal:
             lines.append("[dim]Points are counted when the answer is revealed.[/]")
         label = "Answer" if verdict.correct is None else "Right answer"

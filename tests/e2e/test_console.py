@@ -408,6 +408,21 @@ def test_rich_cards_show_letters_and_the_follow_up_path() -> None:
     assert "whole number" in text
 
 
+def test_a_long_option_wraps_under_its_own_text() -> None:
+    long = replace(CARD, choices=(Choice("a", "short"), Choice("b", "wrapping words " * 12)))
+    lines = _rich(lambda out: out.question(long)).splitlines()
+    at = next(i for i, line in enumerate(lines) if "B  wrapping" in line)
+    indent = lines[at].index("wrapping")
+    assert lines[at + 1][indent:].startswith("wrapping") or lines[at + 1][indent:].startswith(
+        "words"
+    )
+    assert not lines[at + 1][:indent].strip("│ ")  # nothing under the letter
+
+
+def test_a_miss_says_it_scores_no_points() -> None:
+    assert "No points this time" in _rich(lambda out: out.verdict(Verdict("x", False, "y", "")))
+
+
 def test_stats_panel_with_only_misses_says_no_strongest_yet() -> None:
     from adapters.console.render import stats_panel
     from quizbot.replies import ConceptScore, PlayerStats
