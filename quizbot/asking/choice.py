@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from knowledge.bank import Bank
 from knowledge.model import Question
@@ -23,12 +25,15 @@ def _norm(text: str) -> str:
 
 def distractor_gists(bank: Bank, question: Question) -> list[str]:
     """Gists of questions on other concepts of the same kind, deduplicated, in bank order."""
+    return list(_distractors(bank, question))
+
+
+def _distractors(bank: Bank, question: Question) -> Iterator[str]:
     if question.gist is None or question.primary_concept not in bank.concepts:
-        return []
+        return
     primary = question.primary_concept
     kind = bank.concept(primary).kind
     seen = {_norm(question.gist)}
-    out: list[str] = []
     for other in bank.questions:
         if other.id == question.id or not other.gist:
             continue
@@ -45,8 +50,7 @@ def distractor_gists(bank: Bank, question: Question) -> list[str]:
         if key in seen:
             continue
         seen.add(key)
-        out.append(other.gist)
-    return out
+        yield other.gist
 
 
 def _same_point(a: str, b: str) -> bool:
@@ -78,9 +82,8 @@ def choice_explanation(bank: Bank, question: Question) -> str:
 
 def can_ask_as_choice(bank: Bank, question: Question) -> bool:
     """True when `question` has a gist and enough same-kind distractors for four options."""
-    return (
-        question.gist is not None and len(distractor_gists(bank, question)) >= len(CHOICE_IDS) - 1
-    )
+    needed = len(CHOICE_IDS) - 1
+    return len(list(islice(_distractors(bank, question), needed))) == needed  # stops early
 
 
 def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSpec | None:
