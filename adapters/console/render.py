@@ -151,9 +151,15 @@ class RichOutput:
         if verdict.pending_reveal:
             lines.append("[dim]Points are counted when the answer is revealed.[/]")
         label = "Answer" if verdict.correct is None else "Right answer"
-        lines.append(f"[bold]{label}:[/] {escape(verdict.answer)}")
-        if verdict.explanation and verdict.explanation != verdict.answer:
-            lines.append(f"[italic]{escape(verdict.explanation)}[/]")
+        explained = bool(verdict.explanation) and verdict.explanation != verdict.answer
+        if "\n" in verdict.answer:  # a long model answer: the gist first, then all of it
+            if explained:
+                lines.append(f"[italic]In short: {escape(verdict.explanation)}[/]")
+            lines += [f"[bold]{label}:[/]", escape(verdict.answer)]
+        else:
+            lines.append(f"[bold]{label}:[/] {escape(verdict.answer)}")
+            if explained:
+                lines.append(f"[italic]{escape(verdict.explanation)}[/]")
         if verdict.source:
             lines.append(f"[dim]Source: {escape(verdict.source)}[/]")
         if verdict.streak > 1:

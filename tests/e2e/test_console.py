@@ -419,6 +419,13 @@ def test_a_long_option_wraps_under_its_own_text() -> None:
     assert not lines[at + 1][:indent].strip("│ ")  # nothing under the letter
 
 
+def test_a_long_flashcard_answer_starts_on_its_own_line_after_the_gist() -> None:
+    reveal = Verdict("f", None, "Resizing:\nMake inputs one size.\nNormalization:\nScale.", "R, N.")
+    lines = [line.strip("│ ") for line in _rich(lambda out: out.verdict(reveal)).splitlines()]
+    at = lines.index("In short: R, N.")
+    assert lines[at + 1 : at + 3] == ["Answer:", "Resizing:"]
+
+
 def test_a_miss_says_it_scores_no_points() -> None:
     assert "No points this time" in _rich(lambda out: out.verdict(Verdict("x", False, "y", "")))
 
