@@ -12,6 +12,7 @@ from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind, Choice
 
 CHOICE_IDS = ("a", "b", "c", "d")
+SOURCE = "cnnquiz concept map"
 BLANK = "____"
 
 
@@ -79,5 +80,6 @@ def make_concept_ask(bank: Bank, concept_id: str, rng: random.Random) -> AskSpec
         choices=choices,
         correct=correct,
         accepted=accepted_names(concept),
+        source=SOURCE,
         hint="Pick a letter or type the concept's name.",
     )
