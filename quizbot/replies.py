@@ -24,6 +24,9 @@ class Period(StrEnum):
     ALL = "all"
 
 
+MASKED_CONCEPT = "?"  # stands in a concept path for the concept a card asks to name
+
+
 @dataclass(frozen=True, slots=True)
 class PlayerRef:
     """Who is acting: platform ("discord", "slack", "local"), workspace and user ids."""
@@ -49,7 +52,8 @@ class QuestionCard:
 
     `concept_path` holds concept names from the original question's concept down to this
     one ("ResNet", "skip connection", "vanishing gradient"); it has one element for a
-    question that is not a follow-up.
+    question that is not a follow-up. On a name-the-concept card the concept is the answer,
+    so `concepts` is empty and the path ends in MASKED_CONCEPT.
     """
 
     ask_id: str

@@ -191,9 +191,7 @@ class RichOutput:
 
 
 def _card_title(card: QuestionCard) -> str:
-    path = list(card.concept_path)
-    if card.kind is AskKind.CONCEPT and path:
-        path[-1] = "?"  # the concept to name is the answer: the title must not give it away
+    path = card.concept_path
     parts: list[str] = []
     if card.is_follow_up and not card.is_retry and len(path) > 1:
         parts.append("[yellow]Follow-up: " + escape(PATH_ARROW.join(path)) + "[/]")

@@ -9,6 +9,7 @@ from adapters.slack.commands import HELP_TEXT
 from quizbot.api import ScheduleInfo
 from quizbot.drops.schedule import format_weekdays
 from quizbot.replies import (
+    MASKED_CONCEPT,
     AskKind,
     Board,
     ConceptPath,
@@ -94,7 +95,9 @@ def card_blocks(card: QuestionCard) -> list[Block]:
     lines += [f"*{c.id.upper()}.* {c.text}" for c in card.choices]
     blocks.append(_section("\n".join(lines)))
     hint = card.hint or ""
-    if card.concept_path and (card.is_retry or not card.is_follow_up):
+    if card.concept_path not in ((), (MASKED_CONCEPT,)) and (
+        card.is_retry or not card.is_follow_up
+    ):
         hint = " · ".join(x for x in (path_text(card.concept_path), hint) if x)
     if hint:
         blocks.append(_context(hint))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from quizbot.asking.spec import AskSpec
-from quizbot.replies import PlayerRef, QuestionCard
+from quizbot.replies import MASKED_CONCEPT, AskKind, PlayerRef, QuestionCard
 from quizbot.scoring import points_for
 from quizbot.selection import build_ask, pick_follow_up, pick_next
 from quizbot.services.callers import Ctx
@@ -108,13 +108,18 @@ class Asking:
         """The card of a private ask (drop cards are `quizbot.drops.cards.drop_card`)."""
         spec = ask.spec
         question = self.deps.bank.question(spec.question_id) if spec.question_id else None
+        concepts = question.concepts if question else (spec.concept_id,)
+        path = self.deps.names(ask.concept_path)
+        if spec.kind is AskKind.CONCEPT:
+            # The concept to name is the answer: no card may carry it.
+            concepts, path = (), (*path[:-1], MASKED_CONCEPT)
         return QuestionCard(
             ask_id=ask.id,
             kind=spec.kind,
             prompt=spec.prompt,
             choices=spec.choices,
-            concepts=question.concepts if question else (spec.concept_id,),
-            concept_path=self.deps.names(ask.concept_path),
+            concepts=concepts,
+            concept_path=path,
             follow_up_of=ask.follow_up_of,
             difficulty=spec.difficulty,
             source=spec.source,

@@ -442,14 +442,22 @@ def test_stats_panel_with_only_misses_says_no_strongest_yet() -> None:
     assert "Strongest: none yet" in text and "Weakest: VGG 5%" in text
 
 
-def test_rich_concept_cards_do_not_name_the_concept_to_guess() -> None:
+def test_rich_concept_cards_say_what_to_do_with_the_masked_path() -> None:
+    # The engine masks the concept to name (see test_service_game); the card says what to do.
     prompt = "Which concept is this? Adding a block's input to its output."
-    naming = replace(CARD, kind=AskKind.CONCEPT, prompt=prompt, concept_path=("skip connection",))
+    naming = replace(CARD, kind=AskKind.CONCEPT, prompt=prompt, concept_path=("?",), concepts=())
     text = _rich(lambda out: out.question(naming))
-    assert "skip connection" not in text and "name the concept" in text
-    follow = replace(FOLLOW, kind=AskKind.CONCEPT, prompt=prompt, choices=CARD.choices)
+    assert "name the concept" in text
+    follow = replace(
+        FOLLOW,
+        kind=AskKind.CONCEPT,
+        prompt=prompt,
+        choices=CARD.choices,
+        concept_path=("ResNet", "?"),
+        concepts=(),
+    )
     text = _rich(lambda out: out.question(follow))
-    assert "Follow-up: ResNet → ?" in text and "skip connection" not in text
+    assert "Follow-up: ResNet → ?" in text
 
 
 def test_rich_verdicts_show_answer_explanation_source_and_points() -> None:

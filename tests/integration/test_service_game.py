@@ -9,6 +9,7 @@ import pytest
 
 from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.errors import InvalidInput, UnknownAsk, UnknownTopic
+from quizbot.replies import AskKind
 from tests.integration.test_service_kit import (
     FakeClock,
     clock,
@@ -36,12 +37,15 @@ async def test_wrong_answers_walk_down_prerequisites_then_offer_the_original(
     assert miss.explanation
     first = miss.next
     assert first is not None and first.follow_up_of == card.ask_id
-    assert first.concept_path == ("ResNet", "skip connection")
+    # Name-the-concept follow-ups: the card must not carry the concept it asks for.
+    assert first.kind is AskKind.CONCEPT and first.concepts == ()
+    assert first.concept_path == ("ResNet", "?")
 
     miss2 = await svc.answer(me, first.ask_id, await wrong(svc, me, first.ask_id))
+    assert miss2.concept_path == ("ResNet", "skip connection")  # answered: now it is shown
     second = miss2.next
     assert second is not None and second.follow_up_of == first.ask_id
-    assert second.concept_path == ("ResNet", "skip connection", "vanishing gradient")
+    assert second.concept_path == ("ResNet", "skip connection", "?")
 
     hit = await svc.answer(me, second.ask_id, await right(svc, me, second.ask_id))
     assert hit.correct is True and 0 < hit.points < 20  # follow-ups earn less than a fresh ask
