@@ -121,5 +121,5 @@ def make_choice_ask(bank: Bank, question: Question, rng: random.Random) -> AskSp
         correct=correct,
         question_id=question.id,
         source=source_of(bank, question),
-        hint="Pick a letter.",
+        hint=None,  # how to pick is the adapter's to say (letters, buttons)
     )

@@ -81,5 +81,5 @@ def make_concept_ask(bank: Bank, concept_id: str, rng: random.Random) -> AskSpec
         correct=correct,
         accepted=accepted_names(concept),
         source=SOURCE,
-        hint="Pick a letter or type the concept's name.",
+        hint=None,  # how to answer is the adapter's to say (letters, buttons)
     )
