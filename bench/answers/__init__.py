@@ -1,0 +1,1 @@
+"""Answer-path benchmark pieces: seeding, latency, throughput, and the per-backend driver."""
