@@ -6,9 +6,10 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.answers.common import PLATFORM, WORKSPACE, answer_card
@@ -35,7 +36,7 @@ async def measure(url: str, players: int, n: int, bank: Bank) -> dict[str, Any]:
         for w, c in list(zip(who, cards, strict=True))[:50]:  # warm caches and pools
             await answer_card(svc, w, c, rng)
         samples = [
-            await timed(lambda w=w, c=c: answer_card(svc, w, c, rng))
+            await timed(partial(answer_card, svc, w, c, rng))
             for w, c in list(zip(who, cards, strict=True))[50:]
         ]
         out["answer_verdict"] = summary(samples)
@@ -43,7 +44,7 @@ async def measure(url: str, players: int, n: int, bank: Bank) -> dict[str, Any]:
         # Bare Core insert of one answer row in its own transaction, same database and run.
         bare_asks = [await svc.ask(w) for w in who[: n // 2]]
         pid = await _player_id(rt.engine, who[0].user_id)
-        table = m.Answer.__table__
+        table = cast(Table, m.Answer.__table__)
         bare: list[int] = []
         for card in bare_asks:
             row = _bare_row(card.ask_id, pid)
@@ -64,7 +65,7 @@ async def measure(url: str, players: int, n: int, bank: Bank) -> dict[str, Any]:
             def bare_tx(tx: Any, row: dict[str, Any] = row) -> None:
                 tx.session.execute(insert(table).values(**row))
 
-            bare_store.append(await timed(lambda f=bare_tx: svc.store.run(f)))
+            bare_store.append(await timed(partial(svc.store.run, bare_tx)))
         out["bare_core_insert_store"] = summary(bare_store)
         for name in ("async_engine", "store"):
             out[f"ratio_answer_to_bare_{name}_p50"] = round(
@@ -73,10 +74,7 @@ async def measure(url: str, players: int, n: int, bank: Bank) -> dict[str, Any]:
 
         for board in (Board.PLAYERS, Board.TEAMS):
             for period in (Period.WEEK, Period.MONTH, Period.ALL):
-                got = [
-                    await timed(lambda w=w, b=board, p=period: svc.leaderboard(w, b, p))
-                    for w in who[:300]
-                ]
+                got = [await timed(partial(svc.leaderboard, w, board, period)) for w in who[:300]]
                 out[f"board_{board.value}_{period.value}"] = summary(got)
     return out
 
