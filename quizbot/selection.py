@@ -92,13 +92,14 @@ def _fresh_on(
     and only then a question that can only be a flashcard (no gist, or too few same-kind
     distractors): a flashcard earns no points and may reveal a page-long answer, so it does
     not open a session or serve as a follow-up. Without `gradable_first` (a topic the player
-    chose) every question on it comes before concept and computed asks. With `easy_first`
-    (the frontier), a concept-naming ask, which is easy, comes before a harder question.
+    chose) every question on it comes before concept and computed asks, gradable ones first.
+    With `easy_first` (the frontier), a concept-naming ask, which is easy, comes before a
+    harder question.
     """
     questions = [q for cid in concepts for q in bank.questions_for(cid) if q.id not in seen]
-    candidates = (
-        [q for q in questions if can_ask_as_choice(bank, q)] if gradable_first else questions
-    )
+    choiceable = [q for q in questions if can_ask_as_choice(bank, q)]
+    # On a chosen topic a flashcard may still beat concept naming, but never a gradable question.
+    candidates = choiceable if gradable_first else (choiceable or questions)
     question = _easiest(candidates, rng)
     unseen = [c for c in concepts if f"concept:{c}" not in seen]
     is_easy = question is not None and _rank(question)[1] == _RANK["easy"]

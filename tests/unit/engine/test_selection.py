@@ -186,3 +186,25 @@ def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank)
         order.append(pick.question_id)
         seen.add(pick.question_id or "")
     assert order == ["q-gd-mc", "q-gd-hard", "q-gd-long", "q-gd-open"]
+
+
+def test_a_chosen_topic_opens_on_a_gradable_question_before_an_easier_flashcard(
+    bank: Bank,
+) -> None:
+    # An easy question on ResNet whose answer has no gist can only be a flashcard.
+    flashcard = Question(
+        "q-resnet-card",
+        "Walk through a ResNet block.",
+        "Long prose.",
+        None,
+        Difficulty.EASY,
+        ("resnet",),
+    )
+    with_card = Bank.from_parts(bank.concepts.values(), (*bank.questions, flashcard))
+    assert not can_ask_as_choice(with_card, flashcard)
+    for seed in range(20):
+        pick = _next(with_card, seed, topic="resnet")
+        assert pick.kind == "question" and pick.question_id != "q-resnet-card"
+    asked = {q.id for q in with_card.questions_for("resnet")} - {"q-resnet-card"}
+    # Once the gradable ones were asked, the flashcard still comes before concept naming.
+    assert _next(with_card, topic="resnet", seen=asked).question_id == "q-resnet-card"
