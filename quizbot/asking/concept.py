@@ -7,11 +7,11 @@ import re
 
 from knowledge.bank import Bank
 from knowledge.model import Concept
+from quizbot.asking.choice import CHOICE_IDS
 from quizbot.asking.open import one_line
 from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind, Choice
 
-CHOICE_IDS = ("a", "b", "c", "d")
 SOURCE = "cnnquiz concept map"
 BLANK = "____"
 

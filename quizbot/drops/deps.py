@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
 from quizbot.api import DropPublisher
 from quizbot.drops.pacing import Monotonic, Pacer, Sleep, pacer_for
+from quizbot.services.deps import Clock
 from quizbot.storage.uow import UnitOfWork
 
-Clock = Callable[[], datetime]
+__all__ = ["Clock", "DropDeps"]
 
 
 @dataclass

@@ -43,7 +43,7 @@ async def _points(env: DropEnv, who: PlayerRef) -> int:
         repos = uow.scoped(ws.id)
         found = await repos.players.find(who.user_id)
         assert found is not None
-        return await repos.scores.player_points(found[0], "all")
+        return await repos.boards.player_points(found[0], "all")
 
 
 async def test_reveal_reports_the_channel_and_awards_points_once(database_url: str) -> None:

@@ -18,7 +18,6 @@ from quizbot.storage.models import (
 )
 from quizbot.storage.periods import period_keys
 from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
-from quizbot.storage.repos.boards import BoardRepo
 
 awards = table_of(PointAward)
 player_scores = table_of(PlayerScore)
@@ -68,10 +67,6 @@ class ScoreRepo(Scoped):
             return False
         self._aggregate(row.player_id, row.team_id, points, 0, at, tz)
         return True
-
-    def player_points(self, player_id: int, period: str) -> int:
-        """A player's points in a period (kept here for callers; see BoardRepo)."""
-        return BoardRepo(self.session, self.ws).player_points(player_id, period)
 
     def _ledger(
         self,
