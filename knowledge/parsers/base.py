@@ -24,7 +24,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _INLINE_MATH = re.compile(r"\$([^$\n]*\\[^$\n]*)\$")
 _LATEX_SYMBOLS = {r"\times": "×", r"\cdot": "·", r"\approx": "≈", r"\leq": "≤", r"\geq": "≥"}
 _BULLET = re.compile(r"^\s*[*\-•+]\s+(?:(\d+[.)])\s+)?(.*)$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^\s*(```|~~~)")  # a code fence line
 # A line ending like this closes its sentence; anything else may continue after a page break.
 _TERMINAL = tuple(".!?:;)\"'”’")
 
@@ -54,7 +54,7 @@ def format_answer(lines: Iterable[str]) -> str | None:
     in_code = False
     last_is_prose = False
     for raw in lines:
-        if _FENCE.match(raw):
+        if FENCE.match(raw):
             in_code = not in_code
             out.append(raw.strip())
             last_is_prose = False
@@ -87,3 +87,12 @@ def require(manifest: Mapping[str, Any], key: str, source_id: str) -> Any:
     if key not in manifest:
         raise ParseError(f"{source_id}: manifest has no {key!r}")
     return manifest[key]
+
+
+def unique_ref(ref: str, seen: set[str]) -> str:
+    """`ref`, or `ref#2`, `ref#3`... when a source repeats a number; records the result."""
+    unique, n = ref, 2
+    while unique in seen:
+        unique, n = f"{ref}#{n}", n + 1
+    seen.add(unique)
+    return unique

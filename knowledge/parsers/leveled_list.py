@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from knowledge.model import Difficulty, RawQuestion
-from knowledge.parsers.base import ParseError, clean_inline
+from knowledge.parsers.base import ParseError, clean_inline, unique_ref
 
 _LEVEL = re.compile(r"^#{0,6}\s*(easy|medium|hard)\s*:?\s*$", re.IGNORECASE)
 _OTHER_HEADING = re.compile(r"^#{1,6}\s")
@@ -36,12 +36,7 @@ def parse(text: str, source_id: str, manifest: Mapping[str, Any]) -> list[RawQue
         if not item:
             continue
         label = level.value.capitalize() if level else "Item"
-        ref = f"{label} {item.group(1)}"
-        n = 2
-        while ref in seen:
-            ref = f"{label} {item.group(1)}#{n}"
-            n += 1
-        seen.add(ref)
+        ref = unique_ref(f"{label} {item.group(1)}", seen)
         out.append(
             RawQuestion(
                 source=source_id, ref=ref, text=clean_inline(item.group(2)), difficulty=level

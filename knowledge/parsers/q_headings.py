@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.model import RawQuestion
-from knowledge.parsers.base import ParseError, clean_inline, format_answer
+from knowledge.parsers.base import FENCE, ParseError, clean_inline, format_answer, unique_ref
 
 # Tolerates "Q10. . Explain", "Q47, What", "Q46 . Preprocessing", "Q6.Explain", "Q23 What".
 _Q_HEADING = re.compile(r"^Q(\d+)(?:\s*[.,:;)])*\s*(\S.*?)\s*$")
 # A heading that lost its "Q" ("39. The Role of Bias ..."); only trusted in sequence.
 _BARE_HEADING = re.compile(r"^(\d+)\s*[.)]\s*([A-Z].*?)\s*$")
 _MAX_LABEL_WORDS = 6
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _QUESTION_WORDS = frozenset(
     "what how why when where which who whose is are do does did can could should would will "
     "explain describe discuss list define compare contrast name give state outline determine "
@@ -81,7 +80,7 @@ def _split(text: str) -> list[_Item]:
     in_code = False
     previous = ""
     for line in text.splitlines():
-        if _FENCE.match(line):
+        if FENCE.match(line):
             in_code = not in_code
         heading = None if in_code else _heading(line, previous, items)
         if heading:
@@ -103,13 +102,8 @@ def _heading(line: str, previous: str, items: list[_Item]) -> _Item | None:
 
 
 def _unique_refs(items: list[_Item]) -> list[str]:
-    refs: list[str] = []
-    for item in items:
-        ref, n = f"Q{item.number}", 2
-        while ref in refs:
-            ref, n = f"Q{item.number}#{n}", n + 1
-        refs.append(ref)
-    return refs
+    seen: set[str] = set()
+    return [unique_ref(f"Q{item.number}", seen) for item in items]
 
 
 def _split_heading(heading: str) -> tuple[str, str]:
