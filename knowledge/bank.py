@@ -22,6 +22,7 @@ class Bank:
     sources: Mapping[str, str] = field(default_factory=dict)  # source id -> its title
     _by_id: Mapping[str, Question] = field(default_factory=dict, repr=False)
     _by_concept: Mapping[str, tuple[Question, ...]] = field(default_factory=dict, repr=False)
+    _confusable: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_parts(
@@ -37,6 +38,12 @@ class Bank:
             graph.add_node(c.id)
             for pre in c.prerequisites:
                 graph.add_edge(c.id, pre)
+        confusable: dict[str, list[str]] = {}
+        for c in concept_map.values():
+            for other in c.confusable:
+                if other in concept_map:  # declared once, confused both ways
+                    confusable.setdefault(c.id, []).append(other)
+                    confusable.setdefault(other, []).append(c.id)
         qs = tuple(questions)
         by_concept: dict[str, list[Question]] = {}
         for q in qs:
@@ -49,6 +56,9 @@ class Bank:
             sources=MappingProxyType(dict(sources or {})),
             _by_id=MappingProxyType({q.id: q for q in qs}),
             _by_concept=MappingProxyType({k: tuple(v) for k, v in by_concept.items()}),
+            _confusable=MappingProxyType(
+                {k: tuple(dict.fromkeys(v)) for k, v in confusable.items()}
+            ),
         )
 
     def source_title(self, source_id: str) -> str:
@@ -64,6 +74,10 @@ class Bank:
     def questions_for(self, concept_id: str) -> tuple[Question, ...]:
         """Questions whose primary concept is `concept_id`."""
         return self._by_concept.get(concept_id, ())
+
+    def confusables(self, concept_id: str) -> tuple[str, ...]:
+        """Concepts a learner mixes up with this one (declared on either side), in file order."""
+        return self._confusable.get(concept_id, ())
 
     def prerequisites(self, concept_id: str) -> tuple[str, ...]:
         return tuple(self.concepts[concept_id].prerequisites)

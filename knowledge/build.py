@@ -16,6 +16,9 @@ import platformdirs
 
 from knowledge.bank import Bank
 from knowledge.export import FORMAT, bank_from_dict, bank_to_dict
+from knowledge.items import ITEMS_DIR, item_paths, load_items
+from knowledge.merges import DEFAULT_PATH as MERGES_PATH
+from knowledge.merges import load_overrides
 from knowledge.model import Concept, Question, RawQuestion
 from knowledge.ontology import DEFAULT_PATH, load_concepts
 from knowledge.packs import default_pack_paths, load_packs
@@ -28,7 +31,7 @@ if TYPE_CHECKING:  # dedup pulls in scikit-learn: imported only when a build is 
 logger = logging.getLogger(__name__)
 
 # Bump when the compiled shape or the build rules change so cached banks are rebuilt.
-CODE_VERSION = "2026-11-22.1"
+CODE_VERSION = "2026-12-01.1"
 CONCEPTS_PATH = DEFAULT_PATH
 CACHE_FILE = "bank.json"
 
@@ -51,6 +54,7 @@ class Compiled:
     unlinked: tuple[str, ...] = ()
     near_misses: tuple[NearMiss, ...] = field(default=())
     raw_count: int = 0
+    item_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Inputs:
     sources_dir: Path = SOURCES_DIR
     concepts_path: Path = CONCEPTS_PATH
     pack_paths: tuple[Path, ...] = ()
+    merges_path: Path = MERGES_PATH
+    items_dir: Path = ITEMS_DIR
 
     @classmethod
     def resolve(
@@ -75,7 +81,9 @@ class Inputs:
 
     def files(self) -> list[Path]:
         sources = sorted(p for p in self.sources_dir.iterdir() if p.is_file())
-        return [*sources, self.concepts_path, *self.pack_paths]
+        merges = [self.merges_path] if self.merges_path.is_file() else []
+        items = item_paths(self.items_dir) if self.items_dir.is_dir() else []
+        return [*sources, self.concepts_path, *merges, *items, *self.pack_paths]
 
 
 def fingerprint(inputs: Inputs) -> str:
@@ -106,8 +114,8 @@ def compile_bank(
     inputs: Inputs, progress: Progress | None = None, concepts: Sequence[Concept] | None = None
 ) -> Compiled:
     """Build without failing on unlinked questions (they are reported, and left out)."""
+    from knowledge.attach import dispute_problems, item_for, make_question
     from knowledge.dedup import cluster
-    from knowledge.gist import gist
     from knowledge.linker import ConceptLinker
 
     report = progress or (lambda stage, done, total: None)
@@ -120,34 +128,35 @@ def compile_bank(
     if inputs.pack_paths:
         raw += load_packs(list(inputs.pack_paths), {c.id for c in concepts}, titles)
     report("dedup", 0, 1)
-    result = cluster(raw)
+    result = cluster(raw, overrides=load_overrides(inputs.merges_path))
     linker = ConceptLinker(concepts)
+    items = load_items(item_paths(inputs.items_dir))
+    used: set[str] = set()
     questions: list[Question] = []
     unlinked: list[str] = []
+    item_problems: list[str] = []
     total = len(result.groups)
     for done, group in enumerate(result.groups, start=1):
+        item, clash = item_for(group, items)
+        item_problems += clash
+        if item is not None:
+            used.add(item.ref)
+            item_problems += dispute_problems(group, item)
         links = _link(group, linker)
         if not links:
             where = ", ".join(f"{m.source} {m.ref}" for m in group.members)
             unlinked.append(f"{group.id} {group.text!r} ({where}) links to no concept")
         else:
-            questions.append(
-                Question(
-                    id=group.id,
-                    text=group.text,
-                    answer=group.answer,
-                    gist=gist(group.answer, group.text),
-                    difficulty=group.difficulty,
-                    concepts=links,
-                    variants=group.variants,
-                    derived=group.derived,
-                    answer_variant=group.answer_member,
-                )
-            )
+            questions.append(make_question(group, links, item))
         report("link", done, total)
+    item_problems += [
+        f"{item.where}: ref '{ref}' names no source question"
+        for ref, item in items.items()
+        if ref not in used
+    ]
     bank = Bank.from_parts(concepts, questions, fingerprint(inputs), titles)
     logger.info("bank built: %d raw -> %d canonical questions", len(raw), len(result.groups))
-    return Compiled(bank, tuple(unlinked), result.near_misses, len(raw))
+    return Compiled(bank, tuple(unlinked), result.near_misses, len(raw), tuple(item_problems))
 
 
 def build_bank(
@@ -159,11 +168,13 @@ def build_bank(
     """Raw questions -> dedup -> concept links -> gists -> Bank.
 
     Raises:
-        BuildError: some question links to no concept (each one is named).
+        BuildError: some question links to no concept, or an authored item names no
+            question (each one is named).
+        YamlProblem: an item or overrides file cannot be read (as file:line).
     """
     compiled = compile_bank(Inputs.resolve(sources_dir, concepts_path, pack_paths), progress)
-    if compiled.unlinked:
-        raise BuildError(compiled.unlinked)
+    if compiled.unlinked or compiled.item_problems:
+        raise BuildError([*compiled.unlinked, *compiled.item_problems])
     return compiled.bank
 
 

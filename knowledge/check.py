@@ -1,4 +1,4 @@
-"""Bank health check: ontology errors, orphan concepts, unlinked questions, near-duplicates."""
+"""Bank health check: ontology, sources, items and their fairness, links, near-duplicates."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.build import Compiled, Inputs, compile_bank
+from knowledge.gates import run_gates
 from knowledge.graph import build_graph, orphans
+from knowledge.merges import check_refs, load_overrides, ref_of
 from knowledge.ontology import OntologyError, load_concepts
 from knowledge.packs import PackError
-from knowledge.sources import SourceError
+from knowledge.sources import SourceError, load_sources, parse_source
+from knowledge.yamlfile import YamlProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class CheckReport:
     errors: tuple[Finding, ...] = ()
     warnings: tuple[Finding, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
+    guess_rates: dict[str, float] = field(default_factory=dict)  # guesser -> share right
 
     @property
     def ok(self) -> bool:
@@ -44,8 +48,11 @@ def check_bank(
     """Build leniently and report every problem instead of stopping at the first.
 
     Errors (non-zero exit): an invalid ontology (cycles, unknown or duplicate ids), invalid
-    sources or packs, questions linked to no concept. Warnings: orphan concepts (no question
-    and nothing builds on them) and pairs of questions just under the merge threshold.
+    sources, packs, items or merge overrides, questions linked to no concept, a source
+    question without a reviewed item or any question without a model answer, an unfair
+    multiple-choice item (see `knowledge.itemlint`), a knowledge-free guesser right on more
+    than 35% of items. Warnings: orphan concepts (no question and nothing builds on them),
+    pairs of questions just under the merge threshold, and same-concept pairs nobody reviewed.
     """
     inputs = Inputs.resolve(sources_dir, concepts_path, pack_paths)
     try:
@@ -56,12 +63,20 @@ def check_bank(
         return CheckReport(errors=(Finding("ontology", str(exc)),))
     # load_concepts has already rejected prerequisite cycles and unknown ids.
     try:
+        overrides = load_overrides(inputs.merges_path)
         compiled: Compiled = compile_bank(inputs, concepts=concepts)
     except PackError as exc:
         return CheckReport(errors=tuple(Finding("pack", p) for p in exc.problems))
+    except YamlProblem as exc:
+        return CheckReport(errors=tuple(Finding("content", p) for p in exc.problems))
     except (SourceError, OSError) as exc:
         return CheckReport(errors=(Finding("source", str(exc)),))
     errors = [Finding("unlinked", u) for u in compiled.unlinked]
+    errors += [Finding("item", p) for p in compiled.item_problems]
+    known = {ref_of(q) for doc in load_sources(inputs.sources_dir) for q in parse_source(doc)}
+    errors += [Finding("merges", p) for p in check_refs(overrides, known, inputs.merges_path)]
+    gates = run_gates(compiled.bank, overrides)
+    errors += [Finding("content", p) for p in gates.errors]
     linked = {c for q in compiled.bank.questions for c in q.concepts}
     warnings = [
         Finding("orphan", f"{cid} ({compiled.bank.concepts[cid].name}) has no question")
@@ -71,9 +86,11 @@ def check_bank(
         Finding("near-duplicate", f"{m.score:.2f}  {m.first!r} ~ {m.second!r}")
         for m in compiled.near_misses
     ]
+    warnings += [Finding("content", w) for w in gates.warnings]
     stats = {
         "concepts": len(concepts),
         "raw_questions": compiled.raw_count,
         "questions": len(compiled.bank.questions) + len(compiled.unlinked),
+        "multiple_choice_items": gates.choice_items,
     }
-    return CheckReport(tuple(errors), tuple(warnings), stats)
+    return CheckReport(tuple(errors), tuple(warnings), stats, gates.rates)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from knowledge.bank import Bank
-from knowledge.model import Concept, Difficulty, Question, Variant
+from knowledge.model import ChoiceItem, Concept, Difficulty, Distractor, Question, Variant
 
 FORMAT = "cnnquiz-bank/1"
 
@@ -19,10 +19,12 @@ def concept_to_dict(c: Concept) -> dict[str, Any]:
         "kind": c.kind,
         "definition": c.definition,
         "prerequisites": list(c.prerequisites),
+        "confusable": list(c.confusable),
     }
 
 
 def question_to_dict(q: Question) -> dict[str, Any]:
+    choice = q.choice
     return {
         "id": q.id,
         "text": q.text,
@@ -30,13 +32,36 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         "gist": q.gist,
         "difficulty": q.difficulty.value if q.difficulty else None,
         "concepts": list(q.concepts),
+        "asked": q.asked_as.value,
+        "choice": None
+        if choice is None
+        else {
+            "correct": choice.correct,
+            "distractors": [{"text": d.text, "why": d.why} for d in choice.distractors],
+        },
+        "key_points": list(q.key_points),
+        "reviewed": q.reviewed,
         "variants": [
-            {"source": v.source, "ref": v.ref, "text": v.text, "derived": v.derived}
+            {
+                "source": v.source,
+                "ref": v.ref,
+                "text": v.text,
+                "derived": v.derived,
+                "answer": v.answer,
+                "disputed": v.disputed,
+            }
             for v in q.variants
         ],
         "derived": q.derived,
         "answer_variant": q.answer_variant,
     }
+
+
+def _choice_from(data: Mapping[str, Any] | None) -> ChoiceItem | None:
+    if data is None:
+        return None
+    distractors = tuple(Distractor(d["text"], d["why"]) for d in data["distractors"])
+    return ChoiceItem(data["correct"], distractors)
 
 
 def bank_to_dict(bank: Bank) -> dict[str, Any]:
@@ -65,6 +90,7 @@ def bank_from_dict(data: Mapping[str, Any]) -> Bank:
             definition=c["definition"],
             aliases=tuple(c["aliases"]),
             prerequisites=tuple(c["prerequisites"]),
+            confusable=tuple(c.get("confusable", ())),
         )
         for c in data["concepts"]
     ]
@@ -77,11 +103,21 @@ def bank_from_dict(data: Mapping[str, Any]) -> Bank:
             difficulty=Difficulty(q["difficulty"]) if q["difficulty"] else None,
             concepts=tuple(q["concepts"]),
             variants=tuple(
-                Variant(v["source"], v["ref"], v["text"], bool(v.get("derived", False)))
+                Variant(
+                    v["source"],
+                    v["ref"],
+                    v["text"],
+                    bool(v.get("derived", False)),
+                    answer=v.get("answer"),
+                    disputed=v.get("disputed"),
+                )
                 for v in q["variants"]
             ),
             derived=bool(q.get("derived", False)),
             answer_variant=q.get("answer_variant"),
+            reviewed=bool(q.get("reviewed", False)),
+            choice=_choice_from(q.get("choice")),
+            key_points=tuple(q.get("key_points", ())),
         )
         for q in data["questions"]
     ]

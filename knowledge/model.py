@@ -34,6 +34,33 @@ class RawQuestion:
     original: str | None = None
 
 
+class AskedAs(StrEnum):
+    """How a question is put to a player."""
+
+    CHOICE = "choice"  # four authored options
+    OPEN = "open"  # an interview question: answer in your own words, then the key points
+
+
+@dataclass(frozen=True, slots=True)
+class Distractor:
+    """A wrong option and the one line that says what makes it wrong."""
+
+    text: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceItem:
+    """The right option in our words and three misconceptions answering the same question."""
+
+    correct: str
+    distractors: tuple[Distractor, ...]
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return (self.correct, *(d.text for d in self.distractors))
+
+
 @dataclass(frozen=True, slots=True)
 class Variant:
     """Provenance of one source phrasing merged into a canonical question.
@@ -41,12 +68,16 @@ class Variant:
     `text` is the question as it appears in the source (a topic heading stays a heading).
     `derived` marks a phrasing whose question we wrote: the source had a topic heading, or
     (prose answers) no question at all, in which case `text` is ours.
+    `answer` is that source's own answer (None when it gives none); `disputed` says why we
+    judge it wrong or incomplete (such an answer is never shown as the model answer).
     """
 
     source: str
     ref: str
     text: str
     derived: bool = False
+    answer: str | None = None
+    disputed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +90,19 @@ class Concept:
     definition: str
     aliases: tuple[str, ...] = ()
     prerequisites: tuple[str, ...] = ()
+    confusable: tuple[str, ...] = ()  # same-kind neighbours a learner mixes up with this one
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
     """A canonical, deduplicated question linked to concepts (primary concept first).
 
-    `id` is stable: derived from content, not from order. `answer` and `gist` are None when
-    no source answers the question (it is then a flashcard / open question).
-    `answer_variant` is the index in `variants` of the phrasing whose answer `answer` is.
+    `id` is stable: derived from the canonical source text, not from order. `answer` is the
+    model answer: ours when `reviewed` (an authored item), else the best source answer, and
+    None only for an unreviewed question no source answers. `choice` is the authored
+    multiple-choice item (None: asked as an open question, with `key_points`).
+    `answer_variant` is the index in `variants` of the phrasing whose answer `answer` is
+    when it is a source's, None when it is ours.
     """
 
     id: str
@@ -79,13 +114,20 @@ class Question:
     variants: tuple[Variant, ...] = field(default=())
     derived: bool = False
     answer_variant: int | None = None
+    reviewed: bool = False
+    choice: ChoiceItem | None = None
+    key_points: tuple[str, ...] = ()
+
+    @property
+    def asked_as(self) -> AskedAs:
+        return AskedAs.CHOICE if self.choice is not None else AskedAs.OPEN
 
     @property
     def answer_source(self) -> Variant | None:
-        """The variant the answer comes from (the first variant when that is unknown)."""
+        """The variant a source answer comes from; None when the model answer is ours."""
         if self.answer_variant is not None and 0 <= self.answer_variant < len(self.variants):
             return self.variants[self.answer_variant]
-        return self.variants[0] if self.variants else None
+        return None
 
     @property
     def primary_concept(self) -> str:

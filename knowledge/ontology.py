@@ -12,6 +12,7 @@ import yaml
 
 from knowledge.linker import contains_phrase, normalize
 from knowledge.model import Concept
+from knowledge.stems import shared_stems
 
 DEFAULT_PATH = Path(__file__).with_name("concepts.yaml")
 
@@ -30,7 +31,7 @@ KINDS = frozenset(
     }
 )
 _REQUIRED = ("id", "name", "kind", "definition")
-_OPTIONAL = ("aliases", "prerequisites")
+_OPTIONAL = ("aliases", "prerequisites", "confusable")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx)\.", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
@@ -93,7 +94,10 @@ def parse_concepts(text: str, source: str = "concepts.yaml") -> list[Concept]:
         concepts.append(concept)
 
     problems += _check_labels(concepts, lines)
-    problems += _check_graph(concepts, lines)
+    graph_problems, graph = _check_graph(concepts, lines)
+    problems += graph_problems
+    if not graph_problems:
+        problems += _check_confusables(concepts, lines, graph)
     if problems:
         raise OntologyError(problems, source)
     return concepts
@@ -129,6 +133,7 @@ def _parse_entry(entry: object, index: int, problems: list[str]) -> Concept | No
         problems.append(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
     aliases = _str_list(entry, "aliases", where, problems)
     prerequisites = _str_list(entry, "prerequisites", where, problems)
+    confusable = _str_list(entry, "confusable", where, problems)
     if len(problems) > before:
         return None
 
@@ -148,6 +153,7 @@ def _parse_entry(entry: object, index: int, problems: list[str]) -> Concept | No
         definition=definition,
         aliases=aliases,
         prerequisites=prerequisites,
+        confusable=confusable,
     )
 
 
@@ -176,10 +182,33 @@ def _check_labels(concepts: list[Concept], lines: dict[str, int]) -> list[str]:
             owner.setdefault(key, (c.id, label))
             if contains_phrase(definition, key):
                 problems.append(f"{where}: definition gives away its own name '{label}'")
+        leaked = shared_stems(c.definition, [c.name, *c.aliases])
+        if leaked:
+            roots = ", ".join(sorted(leaked))
+            problems.append(f"{where}: definition shares a word root with its name ({roots})")
     return problems
 
 
-def _check_graph(concepts: list[Concept], lines: dict[str, int]) -> list[str]:
+def _check_confusables(
+    concepts: list[Concept], lines: dict[str, int], graph: nx.DiGraph
+) -> list[str]:
+    """Confusables are other concepts of the same kind, neither broader nor narrower."""
+    problems: list[str] = []
+    by_id = {c.id: c for c in concepts}
+    for c in concepts:
+        where = f"{c.id} (line {lines[c.id]})"
+        for other in c.confusable:
+            peer = by_id.get(other)
+            if peer is None or other == c.id:
+                problems.append(f"{where}: confusable '{other}' is not another concept")
+            elif peer.kind != c.kind:
+                problems.append(f"{where}: confusable '{other}' is a {peer.kind}, not a {c.kind}")
+            elif nx.has_path(graph, c.id, other) or nx.has_path(graph, other, c.id):
+                problems.append(f"{where}: confusable '{other}' is a prerequisite chain away")
+    return problems
+
+
+def _check_graph(concepts: list[Concept], lines: dict[str, int]) -> tuple[list[str], nx.DiGraph]:
     problems: list[str] = []
     ids = {c.id for c in concepts}
     graph = nx.DiGraph()
@@ -201,4 +230,4 @@ def _check_graph(concepts: list[Concept], lines: dict[str, int]) -> list[str]:
         cycles.append(cycle[first:] + cycle[:first])
     for cycle in sorted(cycles):
         problems.append(f"prerequisite cycle: {' -> '.join([*cycle, cycle[0]])}")
-    return problems
+    return problems, graph

@@ -14,7 +14,19 @@ from knowledge.parsers.base import clean_inline
 from knowledge.sources import load_raw_questions, load_sources
 
 CONCEPT_KEYS = {"id", "name", "aliases", "kind", "definition", "prerequisites"}
-QUESTION_KEYS = {"id", "text", "answer", "gist", "difficulty", "concepts", "variants"}
+QUESTION_KEYS = {
+    "id",
+    "text",
+    "answer",
+    "gist",
+    "difficulty",
+    "concepts",
+    "variants",
+    "asked",
+    "choice",
+    "key_points",
+}
+VARIANT_KEYS = {"source", "ref", "text", "derived", "answer", "disputed"}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +47,14 @@ def test_export_has_the_documented_shape(exported: dict) -> None:
         assert q["difficulty"] in {None, "easy", "medium", "hard"}
         assert q["concepts"] and set(q["concepts"]) <= concept_ids
         assert q["variants"]
-        assert all(set(v) == {"source", "ref", "text", "derived"} for v in q["variants"])
+        assert all(set(v) == VARIANT_KEYS for v in q["variants"])
+        assert q["asked"] in {"choice", "open"}
+        if q["asked"] == "choice":
+            choice = q["choice"]
+            assert choice["correct"] and len(choice["distractors"]) == 3
+            assert all(set(d) == {"text", "why"} and d["why"] for d in choice["distractors"])
+        else:
+            assert q["choice"] is None and 3 <= len(q["key_points"]) <= 6
 
 
 def test_variant_texts_are_the_source_texts(exported: dict) -> None:
@@ -53,20 +72,37 @@ def test_variant_texts_are_the_source_texts(exported: dict) -> None:
     assert topic_headings >= 4
 
 
-def test_sources_have_titles_and_each_answer_names_its_variant(exported: dict) -> None:
+def test_every_source_answer_stays_with_its_variant(exported: dict) -> None:
     titles = {s["id"]: s["title"] for s in exported["sources"]}
     assert set(titles) == {doc.id for doc in load_sources()}
     assert all(title and title != sid for sid, title in titles.items())
     answers = {(q.source, q.ref): q.answer for q in load_raw_questions()}
-    merged_from_elsewhere = 0
+    kept = 0
     for q in exported["questions"]:
-        if q["answer"] is None:
-            assert q["answer_variant"] is None
-            continue
-        variant = q["variants"][q["answer_variant"]]
-        assert (answers[(variant["source"], variant["ref"])] or "").strip() == q["answer"]
-        merged_from_elsewhere += q["answer_variant"] != 0
-    assert merged_from_elsewhere  # the first variant is not always the one that answers
+        for v in q["variants"]:
+            source_answer = (answers[(v["source"], v["ref"])] or "").strip() or None
+            assert v["answer"] == source_answer, v
+            kept += v["answer"] is not None
+    # Nothing is lost on merge: every answer a source gives is exported with its variant.
+    assert kept == sum(1 for a in answers.values() if a and a.strip())
+
+
+def test_the_prose_documents_worked_figures_survive_the_merge(exported: dict) -> None:
+    prose = [
+        v["answer"]
+        for q in exported["questions"]
+        for v in q["variants"]
+        if v["source"] == "cnn15-prose" and v["answer"]
+    ]
+    assert any("1,180,160" in a for a in prose)
+
+
+def test_disputed_answers_say_why_and_are_never_the_model_answer(exported: dict) -> None:
+    disputed = [(q, v) for q in exported["questions"] for v in q["variants"] if v["disputed"]]
+    assert len(disputed) >= 20
+    for q, v in disputed:
+        assert v["disputed"].strip()
+        assert q["answer"] != v["answer"]
 
 
 def test_export_round_trips(exported: dict) -> None:

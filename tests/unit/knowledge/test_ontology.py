@@ -78,22 +78,22 @@ VALID = """\
 - id: alpha
   name: alpha
   kind: concept
-  aliases: [first letter]
+  aliases: [opening glyph]
   prerequisites: []
-  definition: "The letter that opens the Greek alphabet."
+  definition: "The symbol that starts the Greek script."
 - id: beta
   name: beta
   kind: concept
   aliases: []
   prerequisites: [alpha]
-  definition: "The second letter of the Greek alphabet."
+  definition: "The second symbol of the Greek script."
 """
 
 
 def test_small_valid_file_parses_into_concepts() -> None:
     concepts = parse_concepts(_yaml(VALID))
     assert [c.id for c in concepts] == ["alpha", "beta"]
-    assert concepts[0].aliases == ("first letter",)
+    assert concepts[0].aliases == ("opening glyph",)
     assert concepts[1].prerequisites == ("alpha",)
 
 
@@ -113,10 +113,10 @@ def test_unknown_prerequisite_names_concept_id_and_line() -> None:
 
 
 def test_duplicate_alias_across_concepts_is_caught_case_and_plural_insensitively() -> None:
-    text = _yaml(VALID.replace("aliases: []", "aliases: [First Letters]"))
+    text = _yaml(VALID.replace("aliases: []", "aliases: [Opening Glyphs]"))
     with pytest.raises(OntologyError) as err:
         parse_concepts(text)
-    assert any("beta" in p and "first letter" in p for p in err.value.problems)
+    assert any("beta" in p and "opening glyph" in p for p in err.value.problems)
 
 
 def test_every_problem_is_listed_at_once() -> None:
@@ -146,7 +146,7 @@ def test_every_problem_is_listed_at_once() -> None:
 
 
 def test_definition_that_gives_away_the_name_is_rejected() -> None:
-    text = _yaml(VALID.replace("The second letter", "Beta is the second letter"))
+    text = _yaml(VALID.replace("The second symbol", "Beta is the second symbol"))
     with pytest.raises(OntologyError, match="gives away its own name 'beta'"):
         parse_concepts(text)
 
@@ -154,3 +154,74 @@ def test_definition_that_gives_away_the_name_is_rejected() -> None:
 def test_malformed_yaml_is_an_ontology_error() -> None:
     with pytest.raises(OntologyError, match="not valid YAML"):
         parse_concepts("concepts: [unclosed")
+
+
+def test_a_definition_sharing_a_word_root_with_its_name_is_rejected() -> None:
+    # "alphabetical" gives "alpha" away as surely as the name itself.
+    text = _yaml(VALID.replace("starts the Greek script", "comes first in alphabetical order"))
+    with pytest.raises(OntologyError, match=r"alpha \(line 2\): definition shares a word root"):
+        parse_concepts(text)
+    # The alias counts too: "glyph" is a root of "opening glyph".
+    text = _yaml(VALID.replace("The symbol that", "The glyph that"))
+    with pytest.raises(OntologyError, match="shares a word root with its name \\(glyph\\)"):
+        parse_concepts(text)
+
+
+GAMMA = """\
+- id: gamma
+  name: gamma
+  kind: {kind}
+  confusable: [{peer}]
+  definition: "The third symbol of the Greek script."
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "peer", "problem"),
+    [
+        ("concept", "zeta", "confusable 'zeta' is not another concept"),
+        ("concept", "gamma", "confusable 'gamma' is not another concept"),
+        ("math", "alpha", "confusable 'alpha' is a concept, not a math"),
+    ],
+)
+def test_confusables_must_be_other_concepts_of_the_same_kind(
+    kind: str, peer: str, problem: str
+) -> None:
+    with pytest.raises(OntologyError, match=problem):
+        parse_concepts(_yaml(VALID + GAMMA.format(kind=kind, peer=peer)))
+
+
+def test_a_broader_or_narrower_concept_is_no_confusable() -> None:
+    # beta builds on alpha: a learner who mixes them up lacks the prerequisite, not a name.
+    text = _yaml(
+        VALID.replace("  prerequisites: [alpha]", "  prerequisites: [alpha]\n  confusable: [alpha]")
+    )
+    with pytest.raises(OntologyError, match="confusable 'alpha' is a prerequisite chain away"):
+        parse_concepts(text)
+    fine = parse_concepts(_yaml(VALID + GAMMA.format(kind="concept", peer="beta")))
+    assert fine[-1].confusable == ("beta",)
+
+
+def test_every_shipped_definition_shares_no_word_root_with_its_names(
+    concepts: dict[str, Concept],
+) -> None:
+    from knowledge.stems import shared_stems
+
+    leaks = {
+        c.id: shared_stems(c.definition, [c.name, *c.aliases])
+        for c in concepts.values()
+        if shared_stems(c.definition, [c.name, *c.aliases])
+    }
+    assert leaks == {}
+
+
+def test_most_askable_concepts_have_three_confusable_neighbours() -> None:
+    from knowledge.bank import Bank
+    from knowledge.ontology import load_concepts
+
+    bank = Bank.from_parts(load_concepts(), [])
+    with_three = [c for c in bank.concepts if len(bank.confusables(c)) >= 3]
+    assert len(with_three) >= 100  # the rest are asked by typing the name
+    # The classic near-misses are there.
+    assert {"average-pooling", "global-average-pooling"} & set(bank.confusables("max-pooling"))
+    assert "exploding-gradient" in bank.confusables("vanishing-gradient")
