@@ -18,6 +18,7 @@ from quizbot.replies import (
     PlayerRef,
     PlayerStats,
     QuestionCard,
+    SourceAnswers,
     TeamList,
     Verdict,
 )
@@ -53,6 +54,9 @@ class QuizApi(Protocol):
 
     async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
         """Self-rating of a revealed flashcard: "again", "hard", "good" or "easy"."""
+
+    async def sources(self, who: PlayerRef, ask_id: str) -> SourceAnswers:
+        """Each source's own answer to a question the caller answered (or a revealed drop)."""
 
     async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
         """Players or teams for the week / month / all time, in the workspace's timezone."""

@@ -92,6 +92,18 @@ def _grade_options(spec: AskSpec, text: str) -> bool:
     return best_right >= TYPO_SCORE and best_right > best_wrong
 
 
+def chosen_id(spec: AskSpec, response: str) -> str | None:
+    """The choice a response picks, by letter or by its exact text; None for anything else."""
+    said = response.strip().lower()
+    match = _CHOICE_ID.match(said)
+    for choice in spec.choices:
+        if (match and match.group(1) == choice.id.lower()) or normalise(said) == normalise(
+            choice.text
+        ):
+            return choice.id
+    return None
+
+
 def grade(spec: AskSpec, response: str) -> bool:
     """Whether `response` answers `spec` correctly.
 

@@ -96,6 +96,33 @@ class Verdict:
     concept_path: tuple[str, ...] = ()
     closed: bool = False  # a drop whose answers already closed
     pending_reveal: bool = False  # a drop: graded privately, points at the reveal
+    why_wrong: str | None = None  # what made the option the player picked wrong
+    key_points: tuple[str, ...] = ()  # an open question: what a good answer covers
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAnswer:
+    """One source document's own answer to a question, with its provenance.
+
+    `disputed` says why we judge the answer wrong or incomplete (None: it stands).
+    """
+
+    title: str
+    ref: str
+    question: str
+    answer: str | None
+    disputed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAnswers:
+    """ "From the sources": every source's answer to an asked question, beside the model answer."""
+
+    ask_id: str
+    prompt: str
+    model_answer: str
+    answers: tuple[SourceAnswer, ...]
+    note: str | None = None  # why there is nothing to show (a generated question)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from knowledge.bank import Bank
 from knowledge.model import Question
 from quizbot.asking.choice import can_ask_as_choice, make_choice_ask
 from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
-from quizbot.asking.concept import make_concept_ask
+from quizbot.asking.concept import can_name_from_choices, make_concept_ask
 from quizbot.asking.open import make_open_ask
 from quizbot.asking.spec import AskSpec
 from quizbot.mastery import DEFAULT_BKT, KNOWN
@@ -51,10 +51,10 @@ def _pick_from_key(bank: Bank, key: str) -> Pick | None:
 
 
 def _rank(question: Question) -> tuple[bool, int, bool]:
-    """Easy before hard, multiple choice before flashcards; unanswered questions go last
-    (a flashcard with no model answer teaches little, so it never opens a session)."""
+    """Easy before hard, multiple choice before open questions; unanswered questions go last
+    (an open question with no model answer teaches little, so it never opens a session)."""
     level = _RANK.get(question.difficulty.value if question.difficulty else "medium", 1)
-    return question.answer is None, level, question.gist is None
+    return question.answer is None, level, question.choice is None
 
 
 def _easiest(questions: Sequence[Question], rng: random.Random) -> Question | None:
@@ -88,28 +88,34 @@ def _fresh_on(
 ) -> Pick | None:
     """Something unseen on one of `concepts`.
 
-    Order: a multiple-choice question (easy first), a concept-naming ask, a computed ask,
-    and only then a question that can only be a flashcard (no gist, or too few same-kind
-    distractors): a flashcard earns no points and may reveal a page-long answer, so it does
-    not open a session or serve as a follow-up. Without `gradable_first` (a topic the player
+    Order: a multiple-choice question (easy first), a concept-naming ask with four names to
+    pick from, a computed ask, a concept whose name must be typed (recall is harder than
+    picking, except at the frontier, where any naming is the easy step), and only then an
+    open question (no authored item): it earns no points, so it does not open a session or
+    serve as a follow-up. Without `gradable_first` (a topic the player
     chose) every question on it comes before concept and computed asks, gradable ones first.
     With `easy_first` (the frontier), a concept-naming ask, which is easy, comes before a
     harder question.
     """
     questions = [q for cid in concepts for q in bank.questions_for(cid) if q.id not in seen]
-    choiceable = [q for q in questions if can_ask_as_choice(bank, q)]
+    choiceable = [q for q in questions if can_ask_as_choice(q)]
     # On a chosen topic a flashcard may still beat concept naming, but never a gradable question.
     candidates = choiceable if gradable_first else (choiceable or questions)
     question = _easiest(candidates, rng)
     unseen = [c for c in concepts if f"concept:{c}" not in seen]
+    namable = [c for c in unseen if can_name_from_choices(bank, c)]
+    # At the frontier any naming is the easy step; on a topic, typing a name waits its turn.
+    easy_names = namable or (unseen if easy_first else [])
     is_easy = question is not None and _rank(question)[1] == _RANK["easy"]
-    if question is not None and (not unseen or not easy_first or is_easy):
+    if question is not None and (not easy_names or not easy_first or is_easy):
         return Pick("question", question.primary_concept, question.id)
-    if unseen:
-        return Pick("concept", rng.choice(unseen))
+    if easy_names:
+        return Pick("concept", rng.choice(easy_names))
     computable = [c for c in concepts if c in COMPUTED_CONCEPTS and f"computed:{c}" not in seen]
     if computable:
         return Pick("computed", rng.choice(computable))
+    if unseen:
+        return Pick("concept", rng.choice(unseen))
     question = _easiest(questions, rng)
     if question is not None:
         return Pick("question", question.primary_concept, question.id)
@@ -218,7 +224,7 @@ def build_ask(bank: Bank, pick: Pick, rng: random.Random) -> AskSpec:
     if pick.kind == "question" and pick.question_id is not None:
         question = bank.question(pick.question_id)
         if question is not None:
-            spec = make_choice_ask(bank, question, rng)
+            spec = make_choice_ask(bank, question)
             return spec if spec is not None else make_open_ask(bank, question)
     if pick.kind == "computed" and pick.concept_id in COMPUTED_CONCEPTS:
         return make_computed_ask(rng, pick.concept_id)

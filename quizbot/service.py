@@ -19,6 +19,7 @@ from quizbot.replies import (
     PlayerRef,
     PlayerStats,
     QuestionCard,
+    SourceAnswers,
     TeamList,
     Verdict,
 )
@@ -26,6 +27,7 @@ from quizbot.services.answering import Answering
 from quizbot.services.asking import Asking
 from quizbot.services.boards import Boards
 from quizbot.services.deps import Clock, ServiceDeps, utc_now
+from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
 from quizbot.topics import TopicMatcher
@@ -61,6 +63,7 @@ class QuizService:
         self._deps = deps = ServiceDeps(bank, self.store, self.clock, self.rng, self.topics)
         self._asking = Asking(deps)
         self._answering = Answering(deps, self._asking)
+        self._sourcing = Sourcing(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self.drops: DropService | None = None  # the daily drops, when set up
@@ -82,6 +85,10 @@ class QuizService:
     async def rate(self, who: PlayerRef, ask_id: str, rating: str) -> Verdict:
         """Self-rating of a revealed flashcard: "again", "hard", "good" or "easy"."""
         return await self._answering.rate(who, ask_id, rating)
+
+    async def sources(self, who: PlayerRef, ask_id: str) -> SourceAnswers:
+        """Each source's own answer to an answered question, with provenance and disputes."""
+        return await self._sourcing.sources(who, ask_id)
 
     # --- boards and stats -----------------------------------------------------------------
 

@@ -119,7 +119,7 @@ def export(
 
 @app.command()
 def check(pack: ExtraPacks = None) -> None:
-    """Report ontology cycles, orphan concepts, unlinked questions and near-duplicates."""
+    """Check the ontology, sources, items (fairness gates included), links and near-duplicates."""
     from knowledge.check import check_bank
 
     with _friendly():
@@ -128,6 +128,8 @@ def check(pack: ExtraPacks = None) -> None:
         console.print(f"[yellow]warning[/] [dim]{f.kind}[/] {f.message}", highlight=False)
     for f in report.errors:
         console.print(f"[red]error[/] [dim]{f.kind}[/] {f.message}", highlight=False)
+    for name, rate in report.guess_rates.items():
+        console.print(f"[dim]guesser[/] {name}: right on {rate:.0%} of items", highlight=False)
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.stats.items())
     colour = "green" if report.ok else "red"
     console.print(

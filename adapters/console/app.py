@@ -17,13 +17,14 @@ from adapters.console.inbound import (
     Rate,
     Reveal,
     Skip,
+    Sources,
     Unclear,
     parse_line,
 )
 from adapters.console.render import Output
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
-from quizbot.replies import AskKind, PlayerRef, QuestionCard, Verdict
+from quizbot.replies import AskKind, PlayerRef, QuestionCard, SourceAnswers, Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class PlaySession:
         self.read_line = read_line
         self.run = run
         self.tally = Tally()
+        self.answered: str | None = None  # the last ask with a verdict ('sources' reads it)
 
     def play(self, topic: str | None = None) -> int:
         """Ask until the player quits or input ends. Returns the process exit code."""
@@ -123,6 +125,7 @@ class PlaySession:
 
     def _after(self, verdict: Verdict, topic: str | None) -> QuestionCard | int:
         self.tally.add(verdict)
+        self.answered = verdict.ask_id
         self.out.verdict(verdict)
         while verdict.rating_choices:
             command = self._read(Awaiting.RATING, verdict)
@@ -158,10 +161,20 @@ class PlaySession:
                 return self._bye(0)
             if isinstance(command, Help):
                 self.out.help()
+            elif isinstance(command, Sources):
+                self._sources()
             elif isinstance(command, Unclear):
                 self.out.error(command.message)
             else:
                 return command
+
+    def _sources(self) -> None:
+        if self.answered is None:
+            self.out.error("Answer a question first; 'sources' then shows what the sources say.")
+            return
+        reply = self._call(self.service.sources(self.who, self.answered))
+        if isinstance(reply, SourceAnswers):
+            self.out.sources(reply)
 
     def _call(self, call: Awaitable[T]) -> Any:
         """Run an engine call: its result; None after a player-facing error, GONE when the ask

@@ -10,6 +10,7 @@ from quizbot.replies import Choice
 QUIT_WORDS = frozenset({"q", "quit", "exit", ":q"})
 SKIP_WORDS = frozenset({"skip", "next", "pass"})
 HELP_WORDS = frozenset({"?", "help"})
+SOURCES_WORDS = frozenset({"sources", "src"})
 
 
 class Awaiting(StrEnum):
@@ -51,13 +52,18 @@ class Quit:
 
 
 @dataclass(frozen=True, slots=True)
+class Sources:
+    """Show the sources' own answers to the question just answered."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unclear:
     """A line the session cannot use in its current state; `message` says what would work."""
 
     message: str
 
 
-Command = Answer | Reveal | Rate | Skip | Help | Quit | Unclear
+Command = Answer | Reveal | Rate | Skip | Help | Quit | Sources | Unclear
 
 
 def rating_from(text: str, choices: tuple[Choice, ...]) -> str | None:
@@ -95,6 +101,8 @@ def parse_line(line: str, awaiting: Awaiting, rating_choices: tuple[Choice, ...]
         return Help()
     if word in SKIP_WORDS:
         return Skip()
+    if word in SOURCES_WORDS:
+        return Sources()
     if awaiting is Awaiting.RATING:
         rating = rating_from(text, rating_choices)
         if rating is None:

@@ -16,13 +16,15 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswers,
     TeamList,
     Verdict,
 )
 
 HELP = (
-    "Answer with a letter (a-d) or type the answer. Flashcards: press Enter to reveal, then "
-    "rate yourself 1-4. 'skip' asks something else, 'q' quits."
+    "Answer with a letter (a-d) or type the answer. Open questions: think of your answer, "
+    "press Enter to reveal, then rate yourself 1-4. 'sources' shows what the source documents "
+    "said about the last question, 'skip' asks something else, 'q' quits."
 )
 PATH_ARROW = " → "
 
@@ -53,6 +55,28 @@ def verdict_event(verdict: Verdict) -> dict[str, Any]:
         "explanation": verdict.explanation,
         "source": verdict.source,
         "already_answered": verdict.already_answered,
+        "why_wrong": verdict.why_wrong,
+        "key_points": list(verdict.key_points),
+    }
+
+
+def sources_event(reply: SourceAnswers) -> dict[str, Any]:
+    return {
+        "type": "sources",
+        "ask_id": reply.ask_id,
+        "prompt": reply.prompt,
+        "model_answer": reply.model_answer,
+        "answers": [
+            {
+                "title": a.title,
+                "ref": a.ref,
+                "question": a.question,
+                "answer": a.answer,
+                "disputed": a.disputed,
+            }
+            for a in reply.answers
+        ],
+        "note": reply.note,
     }
 
 
@@ -76,6 +100,8 @@ class Output(Protocol):
     def prompt(self, text: str) -> None: ...
 
     def help(self) -> None: ...
+
+    def sources(self, reply: SourceAnswers) -> None: ...
 
 
 class JsonOutput:
@@ -108,6 +134,9 @@ class JsonOutput:
 
     def help(self) -> None:
         self.error(f"That is not an answer. {HELP}")
+
+    def sources(self, reply: SourceAnswers) -> None:
+        self.emit(sources_event(reply))
 
 
 class RichOutput:
@@ -160,6 +189,10 @@ class RichOutput:
             lines.append(f"[bold]{label}:[/] {escape(verdict.answer)}")
             if explained:
                 lines.append(f"[italic]{escape(verdict.explanation)}[/]")
+        if verdict.why_wrong:
+            lines.append(f"[red]Why not your pick:[/] {escape(verdict.why_wrong)}")
+        if verdict.key_points:
+            lines += ["[bold]Key points:[/]", *(f"  • {escape(p)}" for p in verdict.key_points)]
         if verdict.source:
             lines.append(f"[dim]Source: {escape(verdict.source)}[/]")
         if verdict.streak > 1:
@@ -188,6 +221,20 @@ class RichOutput:
 
     def help(self) -> None:
         self.info(HELP)
+
+    def sources(self, reply: SourceAnswers) -> None:
+        lines = [f"[bold]{escape(reply.prompt)}[/]", ""]
+        if reply.note:
+            lines.append(f"[dim]{escape(reply.note)}[/]")
+        for a in reply.answers:
+            lines.append(f"[bold cyan]{escape(a.title)}, {escape(a.ref)}[/]: {escape(a.question)}")
+            lines.append(escape(a.answer) if a.answer else "[dim](no answer given)[/]")
+            if a.disputed:
+                lines.append(f"[yellow]⚠ Disputed: {escape(a.disputed)}[/]")
+            lines.append("")
+        self.console.print(
+            Panel("\n".join(lines).rstrip(), title="From the sources", title_align="left")
+        )
 
 
 def _card_title(card: QuestionCard) -> str:

@@ -26,6 +26,8 @@ class ComponentHandler(Protocol):
 
     async def on_next(self, interaction: discord.Interaction) -> None: ...
 
+    async def on_sources(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
 
 def handler_of(interaction: discord.Interaction) -> ComponentHandler:
     """The inbound controller the client carries (see app.QuizClient.inbound)."""
@@ -133,11 +135,36 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.NE
         await handler_of(interaction).on_next(interaction)
 
 
+class SourcesButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.SOURCES_TEMPLATE):
+    """Shows what the source documents say about an answered question."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="From the sources",
+                emoji="📚",
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.sources_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SourcesButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_sources(interaction, self.ask_id)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     RateButton,
     NumberButton,
     NextButton,
+    SourcesButton,
 )
 _TEMPLATES: tuple[re.Pattern[str], ...] = tuple(
     item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS

@@ -20,6 +20,7 @@ ANSWER_TEMPLATE = rf"{PREFIX}:a:(?P<mode>[pd]):(?P<ask>{_PART}):(?P<choice>{_PAR
 RATE_TEMPLATE = rf"{PREFIX}:r:(?P<ask>{_PART}):(?P<rating>{_PART})"
 NUMBER_TEMPLATE = rf"{PREFIX}:n:(?P<mode>[pd]):(?P<ask>{_PART})"
 NEXT_TEMPLATE = rf"{PREFIX}:next"
+SOURCES_TEMPLATE = rf"{PREFIX}:s:(?P<ask>{_PART})"
 MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
 
 
@@ -52,6 +53,10 @@ def number_id(mode: Mode, ask_id: str) -> str:
 
 def next_id() -> str:
     return NEXT_TEMPLATE
+
+
+def sources_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:s:{ask_id}", SOURCES_TEMPLATE)
 
 
 def modal_id(mode: Mode, ask_id: str) -> str:

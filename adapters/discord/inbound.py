@@ -214,6 +214,12 @@ class DiscordInbound:
     async def on_next(self, interaction: discord.Interaction) -> None:
         await self.ask(interaction, None)
 
+    async def on_sources(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return render.sources_reply(await self.api.sources(who, ask_id))
+
+        await self.run(interaction, "sources", work)
+
     async def on_number_button(
         self, interaction: discord.Interaction, mode: Mode, ask_id: str
     ) -> None:

@@ -7,7 +7,13 @@ from typing import Any
 
 import discord
 
-from adapters.discord.components import AnswerButton, NextButton, NumberButton, RateButton
+from adapters.discord.components import (
+    AnswerButton,
+    NextButton,
+    NumberButton,
+    RateButton,
+    SourcesButton,
+)
 from adapters.discord.ids import Mode
 from quizbot.api import ScheduleInfo
 from quizbot.drops.schedule import format_weekdays
@@ -20,6 +26,7 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswers,
     TeamList,
     Verdict,
 )
@@ -111,9 +118,14 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
         embed = discord.Embed(title="❌ Not quite", colour=RED)
     # Nothing that would spoil a drop before its reveal, and nothing twice.
     if not (verdict.pending_reveal or verdict.already_answered or verdict.closed):
+        if verdict.why_wrong:
+            embed.add_field(name="Why not your pick", value=clip(verdict.why_wrong, 1024))
         embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
         if verdict.explanation:
             embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)
+        if verdict.key_points:
+            points = "\n".join(f"• {p}" for p in verdict.key_points)
+            embed.add_field(name="Key points", value=clip(points, 1024), inline=False)
     if verdict.concept_path:
         embed.add_field(name="Concept path", value=clip(path_text(verdict.concept_path), 1024))
     if verdict.streak > 1 and verdict.correct:
@@ -156,17 +168,39 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
     embeds = [verdict_embed(verdict)]
     if mode is Mode.DROP:
         return Reply(embeds)
+    sources = SourcesButton(verdict.ask_id)
     if verdict.rating_choices:
         view = discord.ui.View(timeout=None)
         for choice in verdict.rating_choices:
             view.add_item(RateButton(verdict.ask_id, choice.id, clip(choice.text, 80)))
-        return Reply(embeds, view)
+        return Reply(embeds, view.add_item(sources))
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
-        return Reply(fit(embeds), card_view(verdict.next, mode))
+        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(sources))
     if not (verdict.pending_reveal or verdict.closed):
-        return Reply(embeds, discord.ui.View(timeout=None).add_item(NextButton()))
+        view = discord.ui.View(timeout=None).add_item(NextButton())
+        return Reply(embeds, view.add_item(sources))
     return Reply(embeds)
+
+
+def sources_reply(reply: SourceAnswers) -> Reply:
+    """'From the sources': one embed per source answer, after the question itself."""
+    head = discord.Embed(title="📚 From the sources", description=clip(reply.prompt, 2000))
+    head.colour = BLUE
+    if reply.note:
+        head.add_field(name="Note", value=clip(reply.note, 1024), inline=False)
+    embeds = [head]
+    for a in reply.answers[:9]:  # ten embeds a message
+        embed = discord.Embed(
+            title=clip(f"{a.title}, {a.ref}", 256),
+            description=clip(a.answer or "(no answer given)", 4000),
+            colour=GOLD if a.disputed else GREY,
+        )
+        embed.add_field(name="Asked as", value=clip(a.question, 1024), inline=False)
+        if a.disputed:
+            embed.add_field(name="⚠️ Disputed", value=clip(a.disputed, 1024), inline=False)
+        embeds.append(embed)
+    return Reply(fit(embeds))
 
 
 def _row_line(row: LeaderboardRow) -> str:

@@ -245,6 +245,18 @@ class SlackInbound:
         verdict = await self._api.rate(who, data["ask"], str(data.get("r", "")))
         return render.verdict_blocks(verdict), render.verdict_text(verdict)
 
+    async def on_sources(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "From the sources" under a verdict: every source's own answer, privately."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._sources(who, action))
+
+    async def _sources(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        reply = await self._api.sources(who, _decode(action.get("value"))["ask"])
+        return render.sources_blocks(reply), "From the sources"
+
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
         await ack()
         who = player_from_interaction(body)

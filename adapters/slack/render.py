@@ -19,6 +19,7 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswers,
     TeamList,
     Verdict,
 )
@@ -31,6 +32,7 @@ TYPED = "cnnquiz.typed"
 REVEAL = "cnnquiz.reveal"
 RATE = "cnnquiz.rate"
 NEXT = "cnnquiz.next"
+SOURCES = "cnnquiz.sources"
 ANSWER_MODAL = "cnnquiz.answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "value"
@@ -136,10 +138,14 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
     """The grade of an answer; then the follow-up (or the original question again)."""
     blocks: list[Block] = [_section(_verdict_headline(verdict))]
     details = []
+    if verdict.why_wrong:
+        details.append(f"*Why not your pick:* {verdict.why_wrong}")
     if verdict.correct is not None and not verdict.already_answered and not verdict.closed:
         details.append(f"*Answer:* {verdict.answer}")
     if verdict.explanation and not verdict.closed:
         details.append(verdict.explanation)
+    if verdict.key_points and not verdict.pending_reveal:
+        details.append("*Key points:*\n" + "\n".join(f"• {p}" for p in verdict.key_points))
     if details:
         blocks.append(_section("\n".join(details)))
     extra = []
@@ -149,23 +155,48 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
         extra.append(f"Source: {verdict.source}")
     if extra:
         blocks.append(_context(*extra))
+    sources = _button("From the sources", SOURCES, action_value(verdict.ask_id))
     if verdict.rating_choices:
         blocks.append(
             {
                 "type": "actions",
                 "block_id": f"rate:{verdict.ask_id}",
                 "elements": [
-                    _button(c.text, f"{RATE}.{c.id}", action_value(verdict.ask_id, c.id))
-                    for c in verdict.rating_choices
+                    *(
+                        _button(c.text, f"{RATE}.{c.id}", action_value(verdict.ask_id, c.id))
+                        for c in verdict.rating_choices
+                    ),
+                    sources,
                 ],
             }
+        )
+    elif with_next and not (verdict.pending_reveal or verdict.closed):
+        elements = (
+            [sources]
+            if verdict.next is not None
+            else [_button("Next question", NEXT, "next"), sources]
+        )
+        blocks.append(
+            {"type": "actions", "block_id": f"after:{verdict.ask_id}", "elements": elements}
         )
     if with_next and verdict.next is not None:
         blocks.append({"type": "divider"})
         blocks.extend(card_blocks(verdict.next))
-    elif with_next and not (verdict.rating_choices or verdict.pending_reveal or verdict.closed):
-        next_button = _button("Next question", NEXT, "next")
-        blocks.append({"type": "actions", "block_id": "next", "elements": [next_button]})
+    return blocks
+
+
+def sources_blocks(reply: SourceAnswers) -> list[Block]:
+    """'From the sources': each source document's own answer, disputed ones marked."""
+    blocks: list[Block] = [_section(f":books: *From the sources* — {reply.prompt}")]
+    if reply.note:
+        blocks.append(_context(reply.note))
+    for a in reply.answers[:20]:  # a message holds 50 blocks
+        blocks.append({"type": "divider"})
+        blocks.append(
+            _section(f"*{a.title}, {a.ref}* — _{a.question}_\n{a.answer or '(no answer given)'}")
+        )
+        if a.disputed:
+            blocks.append(_context(f":warning: Disputed: {a.disputed}"))
     return blocks
 
 

@@ -7,9 +7,8 @@ import re
 
 from knowledge.bank import Bank
 from knowledge.model import Concept
-from quizbot.asking.choice import CHOICE_IDS
 from quizbot.asking.open import one_line
-from quizbot.asking.spec import AskSpec
+from quizbot.asking.spec import CHOICE_IDS, AskSpec
 from quizbot.replies import AskKind, Choice
 
 SOURCE = "cnnquiz concept map"
@@ -37,39 +36,46 @@ def masked_definition(concept: Concept) -> str:
     return text
 
 
+TYPE_THE_NAME = "Type the concept's name."
+
+
 def _distractors(bank: Bank, concept: Concept, rng: random.Random, count: int) -> list[Concept]:
+    """Confusable neighbours only: never an umbrella term, a synonym or a broader idea."""
     taken = {concept.name.lower()}
-    same = [c for c in bank.concepts.values() if c.kind == concept.kind and c.id != concept.id]
-    other = [c for c in bank.concepts.values() if c.kind != concept.kind]
-    rng.shuffle(same)
-    rng.shuffle(other)
     out: list[Concept] = []
-    for candidate in [*same, *other]:  # same kind first; other kinds only to fill up
-        if len(out) == count:
-            break
-        if candidate.name.lower() in taken:
-            continue
-        taken.add(candidate.name.lower())
-        out.append(candidate)
-    return out
+    for cid in bank.confusables(concept.id):
+        other = bank.concepts.get(cid)
+        if other is not None and other.name.lower() not in taken:
+            taken.add(other.name.lower())
+            out.append(other)
+    return rng.sample(out, count) if len(out) >= count else []
+
+
+def can_name_from_choices(bank: Bank, concept_id: str) -> bool:
+    """Whether the concept has enough confusable neighbours to be named by picking."""
+    return len(bank.confusables(concept_id)) >= len(CHOICE_IDS) - 1
 
 
 def make_concept_ask(bank: Bank, concept_id: str, rng: random.Random) -> AskSpec:
-    """Definition -> name the concept, with up to four same-kind concept names as choices.
+    """Definition -> name the concept: four confusable names as choices, else typed.
 
     Args:
         bank: the question bank.
         concept_id: the concept to ask about (must exist in the bank).
-        rng: randomness for distractors and shuffling.
+        rng: randomness for distractors.
 
     Returns:
-        A CONCEPT AskSpec; `accepted` holds the name and aliases so typing it works too.
+        A CONCEPT AskSpec; `accepted` holds the name and aliases so typing it works too. A
+        concept with fewer than three confusable neighbours has no choices: options from
+        unrelated concepts would give the answer away, so the player types the name.
     """
     concept = bank.concept(concept_id)
     options = [concept, *_distractors(bank, concept, rng, len(CHOICE_IDS) - 1)]
-    rng.shuffle(options)
-    choices = tuple(Choice(cid, c.name) for cid, c in zip(CHOICE_IDS, options, strict=False))
-    correct = CHOICE_IDS[options.index(concept)]
+    choices: tuple[Choice, ...] = ()
+    correct = concept.name
+    if len(options) > 1:
+        choices = tuple(Choice(cid, c.name) for cid, c in zip(CHOICE_IDS, options, strict=True))
+        correct = CHOICE_IDS[0]  # the ask's own shuffle moves it (see `shuffled`)
     return AskSpec(
         kind=AskKind.CONCEPT,
         prompt=f"Which concept is this? {masked_definition(concept)}",
@@ -81,5 +87,5 @@ def make_concept_ask(bank: Bank, concept_id: str, rng: random.Random) -> AskSpec
         correct=correct,
         accepted=accepted_names(concept),
         source=SOURCE,
-        hint=None,  # how to answer is the adapter's to say (letters, buttons)
+        hint=None if choices else TYPE_THE_NAME,
     )

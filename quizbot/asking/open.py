@@ -1,4 +1,4 @@
-"""Open asks: flashcards for questions with long or no answers (reveal, then self-rate)."""
+"""Open asks: interview questions to answer in your own words, then reveal and self-rate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from knowledge.model import Question
 from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind
 
-NO_ANSWER = "No source gives a model answer for this one; check it against your own notes."
+NO_ANSWER = "No model answer yet for this question; check it against your own notes."
+REVIEWED = "cnnquiz reviewed answer"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _MAX_LINE = 220
 
@@ -24,17 +25,19 @@ def one_line(text: str, limit: int = _MAX_LINE) -> str:
 
 
 def source_of(bank: Bank, question: Question) -> str | None:
-    """Where the shown answer comes from, as "<source title>, <ref>".
+    """Where the shown answer comes from.
 
-    The variant whose answer the bank kept (merged questions have several sources), or the
-    first variant for a question no source answers; None when there is no variant at all.
+    A reviewed question's answer is ours: "cnnquiz reviewed answer · asked in <title>, <ref>".
+    Otherwise the source whose answer the bank kept, as "<title>, <ref>" (the first variant
+    for a question no source answers); None when there is no variant at all.
     """
     variant = question.answer_source if question.answer else None
     variant = variant or (question.variants[0] if question.variants else None)
     if variant is None:
-        return None
+        return REVIEWED if question.reviewed else None
     title = bank.source_title(variant.source)
-    return f"{title}, {variant.ref}" if variant.ref else title
+    where = f"{title}, {variant.ref}" if variant.ref else title
+    return f"{REVIEWED} · asked in {where}" if question.reviewed else where
 
 
 def difficulty_of(question: Question) -> str:
@@ -42,7 +45,7 @@ def difficulty_of(question: Question) -> str:
 
 
 def make_open_ask(bank: Bank, question: Question) -> AskSpec:
-    """A flashcard: the prompt now, the model answer on reveal, then a self-rating.
+    """An open question: the prompt now, the model answer and key points on reveal, a rating.
 
     Args:
         bank: the question bank (for the source's title).
@@ -63,4 +66,5 @@ def make_open_ask(bank: Bank, question: Question) -> AskSpec:
         question_id=question.id,
         source=source_of(bank, question),
         hint="Think of your answer, then reveal it and rate yourself.",
+        key_points=question.key_points,
     )

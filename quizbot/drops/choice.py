@@ -62,11 +62,11 @@ def channel_mastery(
 
 
 def _candidates(bank: Bank) -> list[DropPick]:
-    """Gradable questions (with a gist); concept asks only when the bank has none."""
+    """Questions with an authored multiple-choice item; concept asks only when there are none."""
     picks = [
         DropPick(q.primary_concept, q.id, (q.difficulty or "medium").lower())
         for q in bank.questions
-        if q.gist and q.primary_concept in bank.concepts
+        if q.choice is not None and q.primary_concept in bank.concepts
     ]
     return picks or [DropPick(c, None, "easy") for c in sorted(bank.concepts)]
 
@@ -118,7 +118,7 @@ def build_drop_ask(bank: Bank, pick: DropPick, rng: random.Random) -> AskSpec:
     """The AskSpec for a pick: multiple choice, or naming the concept when that is impossible."""
     question = bank.question(pick.question_id) if pick.question_id else None
     if question is not None:
-        spec = make_choice_ask(bank, question, rng)
+        spec = make_choice_ask(bank, question)
         if spec is not None:
             return spec
     return make_concept_ask(bank, pick.concept_id, rng)

@@ -183,9 +183,10 @@ class DropPoster:
                 if ws not in known:
                     known[ws] = await store.workspace_mastery(uow.session, ws)
                 mastery = channel_mastery(known[ws], players[ws, channel])
-                spec, key = self._choose(mastery, recent[ws, channel], d)
                 row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
-                row["ask_id"], row["question_key"] = uuid.uuid4().hex, key
+                row["ask_id"] = uuid.uuid4().hex
+                spec, key = self._choose(mastery, recent[ws, channel], d, str(row["ask_id"]))
+                row["question_key"] = key
                 rows.append(row)
                 made[row["id"]] = (d, row, spec)
             won = await store.insert_drops(uow.session, rows)
@@ -201,12 +202,12 @@ class DropPoster:
         return claimed
 
     def _choose(
-        self, mastery: dict[str, float], recent: dict[str, date], due: Due
+        self, mastery: dict[str, float], recent: dict[str, date], due: Due, ask_id: str
     ) -> tuple[AskSpec, str]:
         deps = self.deps
         weekday = due.local_date.weekday()
         pick = choose_drop(deps.bank, mastery=mastery, recent=recent, weekday=weekday, rng=deps.rng)
-        return build_drop_ask(deps.bank, pick, deps.rng), pick.key
+        return build_drop_ask(deps.bank, pick, deps.rng).shuffled(ask_id), pick.key
 
     async def _add_ask(
         self, uow: UnitOfWork, ws: int, row: dict[str, object], spec: AskSpec, now: datetime
@@ -263,8 +264,8 @@ class DropPoster:
         players = await store.channel_players_many(uow.session, [channel], since)
         mastery = channel_mastery(known, players[channel])
         recent = await store.recent_keys(uow.session, ws, row.channel_id, since)
-        spec, key = self._choose(mastery, recent, due)
         ask_id = uuid.uuid4().hex
+        spec, key = self._choose(mastery, recent, due, ask_id)
         values: dict[str, object] = {"id": row.id, "ask_id": ask_id, "reveal_at": row.reveal_at}
         await self._add_ask(uow, ws, values, spec, now)
         await store.set_ask(uow.session, row.id, self.deps.worker_id, ask_id, key)

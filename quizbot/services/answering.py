@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from quizbot.errors import InvalidInput, UnknownAsk
-from quizbot.grading import MAX_RESPONSE, grade
+from quizbot.grading import MAX_RESPONSE, chosen_id, grade
 from quizbot.mastery import update_mastery
 from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
 from quizbot.review import RATINGS, rating_key, review
@@ -21,6 +21,18 @@ RATING_CHOICES = tuple(Choice(r, r.capitalize()) for r in RATINGS)
 PENDING = "The answer is revealed in the channel when the drop closes."
 
 
+def load_ask(ctx: Ctx, ask_id: str) -> AskRec:
+    """The caller's own ask, or a drop's (shared by the channel).
+
+    Raises:
+        UnknownAsk: no such ask, or another player's.
+    """
+    ask = ctx.repos.asks.get(ask_id.strip()[:64]) if ask_id else None
+    if ask is None or (ask.player_id is not None and ask.player_id != ctx.player_id):
+        raise UnknownAsk("I can't find that question for you; ask for a new one.")
+    return ask
+
+
 class Answering:
     """Grades answers to private and drop asks; a private one leads on to the next card."""
 
@@ -32,7 +44,7 @@ class Answering:
         """Grade a choice id or typed text; a wrong answer's `next` is a follow-up."""
 
         def work(ctx: Ctx) -> Verdict:
-            ask = self._load_ask(ctx, ask_id)
+            ask = load_ask(ctx, ask_id)
             if ask.closes_at is not None and ctx.now >= ask.closes_at:
                 return self._closed(ask)
             if ask.spec.kind is AskKind.OPEN:
@@ -42,7 +54,11 @@ class Answering:
                     verdict = replace(verdict, rating_choices=RATING_CHOICES)
                 return verdict
             correct = grade(ask.spec, response)
-            return self._score(ctx, ask, response.strip()[:MAX_RESPONSE], correct, None)
+            verdict = self._score(ctx, ask, response.strip()[:MAX_RESPONSE], correct, None)
+            if correct is False and not verdict.pending_reveal and not verdict.already_answered:
+                picked = chosen_id(ask.spec, response)
+                verdict = replace(verdict, why_wrong=ask.spec.why_wrong(picked) if picked else None)
+            return verdict
 
         return await self.deps.run(who, work)
 
@@ -51,18 +67,12 @@ class Answering:
         key = rating_key(rating)
 
         def work(ctx: Ctx) -> Verdict:
-            ask = self._load_ask(ctx, ask_id)
+            ask = load_ask(ctx, ask_id)
             if ask.spec.kind is not AskKind.OPEN:
                 raise InvalidInput("Only flashcards are self-rated; answer this one instead.")
             return self._score(ctx, ask, key, None, key)
 
         return await self.deps.run(who, work)
-
-    def _load_ask(self, ctx: Ctx, ask_id: str) -> AskRec:
-        ask = ctx.repos.asks.get(ask_id.strip()[:64]) if ask_id else None
-        if ask is None or (ask.player_id is not None and ask.player_id != ctx.player_id):
-            raise UnknownAsk("I can't find that question for you; ask for a new one.")
-        return ask
 
     def _score(
         self, ctx: Ctx, ask: AskRec, response: str, correct: bool | None, rating: str | None
@@ -156,6 +166,7 @@ class Answering:
             next=next_card,
             concept_path=self.deps.names(ask.concept_path),
             pending_reveal=pending,
+            key_points=() if pending else spec.key_points,
         )
 
     def _closed(self, ask: AskRec) -> Verdict:

@@ -94,7 +94,7 @@ class Asking:
             id=ask_id,
             workspace_id=ctx.ws.id,
             player_id=ctx.player_id,
-            spec=spec,
+            spec=spec.shuffled(ask_id),  # a retry of the same question gets a new order
             concept_path=path or (spec.concept_id,),
             follow_up_of=follow_up_of,
             root_ask_id=root or ask_id,

@@ -15,6 +15,7 @@ from quizbot.drops.tables import Drop, DropStatus
 from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
 from quizbot.storage.models import Mastery, Player, Workspace
+from tests.content import reviewed
 from tests.unit.drops.fakes import ADMIN, CONCEPT_IDS, DropEnv, drop_env, drop_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -86,7 +87,7 @@ async def test_a_question_comes_back_only_after_sixty_days(database_url: str) ->
         Question(qid, f"What about {qid}?", f"Gist {qid}. More.", f"Gist {qid}", lvl, ("pooling",))
         for qid, lvl in levels.items()
     ]
-    bank = Bank.from_parts([concept], questions)
+    bank = Bank.from_parts([concept], [reviewed(q) for q in questions])
     async with drop_env(database_url, berlin(MONDAY, 8)) as env:
         service = DropService(
             env.sessions, bank, {"discord": env.publisher}, env.clock, rng=random.Random(5)

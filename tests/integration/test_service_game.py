@@ -52,9 +52,15 @@ async def test_wrong_answers_walk_down_prerequisites_then_offer_the_original(
     again = hit.next
     assert again is not None and again.is_retry and again.prompt == card.prompt
     assert again.concept_path == ("ResNet",)
-    assert (await spec_of(svc, me, again.ask_id)).correct == (
-        await spec_of(svc, me, card.ask_id)
-    ).correct
+    # The same question, its options reshuffled for the new ask: the answer just shown is
+    # not a letter to repeat.
+    first_spec, retry_spec = (
+        await spec_of(svc, me, card.ask_id),
+        await spec_of(svc, me, again.ask_id),
+    )
+    assert {c.text for c in retry_spec.choices} == {c.text for c in first_spec.choices}
+    assert retry_spec.answer_text == first_spec.answer_text
+    assert retry_spec.choices == first_spec.shuffled(again.ask_id).choices
 
 
 async def test_follow_ups_stop_three_levels_down(runtime: Runtime) -> None:

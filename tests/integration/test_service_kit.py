@@ -16,6 +16,7 @@ from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
 from quizbot.storage.uow import Tx
+from tests.content import reviewed, with_confusables
 
 
 def _concept(cid: str, name: str, kind: str, *pres: str, aliases: tuple[str, ...] = ()) -> Concept:
@@ -48,7 +49,7 @@ QUESTIONS = [
 
 
 def make_bank() -> Bank:
-    return Bank.from_parts(CONCEPTS, QUESTIONS)
+    return Bank.from_parts(with_confusables(CONCEPTS), [reviewed(q) for q in QUESTIONS])
 
 
 @dataclass
@@ -85,6 +86,8 @@ async def right(service: QuizService, who: PlayerRef, ask_id: str) -> str:
 
 async def wrong(service: QuizService, who: PlayerRef, ask_id: str) -> str:
     spec = await spec_of(service, who, ask_id)
+    if not spec.choices:  # a typed answer: anything that names nothing
+        return "no idea"
     return next(c.id for c in spec.choices if c.id != spec.correct)
 
 

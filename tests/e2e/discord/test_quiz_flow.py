@@ -210,12 +210,23 @@ async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -
     (reveal,) = buttons(card)
     assert reveal["label"] == "Show answer"
     shown = await bot.answer(await bot.click(card, reveal))
+    assert any(f["name"] == "Key points" for f in shown["embeds"][0]["fields"])
     ratings = {b["label"].lower(): b for b in buttons(shown)}
-    assert {"again", "good"} <= set(ratings)
+    assert {"again", "good", "from the sources"} <= set(ratings)
 
     rated = await bot.answer(await bot.click(shown, ratings["good"]))
-    (next_button,) = buttons(rated)
+    next_button, sources = buttons(rated)
     assert next_button["label"] == "Next question"
+    assert sources["label"] == "From the sources"
+    said = await bot.answer(await bot.click(rated, sources))
+    assert said["embeds"][0]["title"] == "📚 From the sources"
+    disputed = said["embeds"][2]
+    assert disputed["description"] == "Attention is what makes models smart."
+    assert disputed["fields"][-1] == {
+        "name": "⚠️ Disputed",
+        "value": "Says nothing about what attention computes.",
+        "inline": False,
+    }
     follow = await bot.answer(await bot.click(rated, next_button))
     assert follow["embeds"][0]["title"] == "❓ Question"
     assert buttons(follow)

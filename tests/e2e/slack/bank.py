@@ -10,6 +10,7 @@ import re
 
 from knowledge.bank import Bank
 from knowledge.model import Concept, Difficulty, Question, Variant
+from tests.content import reviewed, with_confusables
 
 _SPECS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("gradient-descent", "gradient descent", "training", ()),
@@ -33,6 +34,9 @@ _SPECS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("inception", "Inception", "architecture", ("convolution",)),
     ("alexnet", "AlexNet", "architecture", ("convolution",)),
     ("attention", "attention", "mechanism", ()),
+    ("padding", "padding", "operation", ("convolution",)),
+    ("pooling", "pooling", "operation", ("convolution",)),
+    ("dilation", "dilation", "operation", ("convolution",)),
 ]
 
 CONCEPTS = [
@@ -73,12 +77,33 @@ QUESTIONS = [
     )
     for qid, concept, gist in _GISTS
 ] + [
-    Question("q-attention", "Question q-attention?", None, None, Difficulty.MEDIUM, ("attention",))
+    Question(
+        "q-attention",
+        "Question q-attention?",
+        "Attention re-weights features by how relevant each one is to the task.",
+        None,
+        Difficulty.MEDIUM,
+        ("attention",),
+        (
+            Variant(
+                "interview-book", "Q-ATT", "Question q-attention?", answer="It weighs features."
+            ),
+            Variant(
+                "web-dump",
+                "W1",
+                "What is attention?",
+                answer="Attention is what makes models smart.",
+                disputed="Says nothing about what attention computes.",
+            ),
+        ),
+    )
 ]
 
 
 def e2e_bank() -> Bank:
-    return Bank.from_parts(CONCEPTS, QUESTIONS, fingerprint="slack-e2e")
+    return Bank.from_parts(
+        with_confusables(CONCEPTS), [reviewed(q) for q in QUESTIONS], fingerprint="slack-e2e"
+    )
 
 
 def right_text(prompt: str) -> str:

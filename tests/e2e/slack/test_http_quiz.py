@@ -126,13 +126,19 @@ async def test_flashcard_reveal_then_self_rating_then_next(slack_http: SlackDriv
 
     revealed = await slack_http.reply(await slack_http.click(reveal))
     assert "How well did you know it?" in block_texts(revealed["blocks"])
+    assert "Key points" in block_texts(revealed["blocks"])
     ratings = {b["text"]["text"]: b for b in buttons(revealed["blocks"])}
-    assert set(ratings) == {"Again", "Hard", "Good", "Easy"}
+    assert set(ratings) == {"Again", "Hard", "Good", "Easy", "From the sources"}
 
     rated = await slack_http.reply(await slack_http.click(ratings["Good"]))
     assert "comes back when it is due" in block_texts(rated["blocks"])
-    (next_button,) = buttons(rated["blocks"])
+    next_button, sources = buttons(rated["blocks"])
     assert next_button["action_id"] == render.NEXT
+
+    shown = block_texts((await slack_http.reply(await slack_http.click(sources)))["blocks"])
+    assert "From the sources" in shown
+    assert "Attention is what makes models smart." in shown
+    assert "Disputed: Says nothing about what attention computes." in shown
 
     following = await slack_http.reply(await slack_http.click(next_button))
     assert any(b.get("block_id", "").startswith("ask:") for b in following["blocks"])

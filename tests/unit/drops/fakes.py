@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
-from knowledge.model import Concept, Difficulty, Question
+from knowledge.model import ChoiceItem, Concept, Difficulty, Distractor, Question
 from quizbot.api import ChannelRef
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.drops.service import DropService
@@ -30,7 +30,17 @@ def _concept(cid: str, kind: str = "technique") -> Concept:
 
 def _question(qid: str, concept: str, difficulty: Difficulty) -> Question:
     gist = f"Gist of {qid}"
-    return Question(qid, f"What about {qid}?", f"{gist}. Details.", gist, difficulty, (concept,))
+    wrong = tuple(Distractor(f"Misconception {n} of {qid}", f"Why {n} is wrong") for n in (1, 2, 3))
+    return Question(
+        qid,
+        f"What about {qid}?",
+        f"{gist}. Details.",
+        gist,
+        difficulty,
+        (concept,),
+        reviewed=True,
+        choice=ChoiceItem(f"Right answer of {qid}", wrong),
+    )
 
 
 CONCEPT_IDS = ("dropout", "batch-norm", "pooling", "stride", "padding", "kernel")

@@ -6,12 +6,16 @@ import pytest
 
 from knowledge.bank import Bank
 from knowledge.model import Concept, Difficulty, Question, Variant
+from tests.content import item_for
 
 E, M, H = Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD
 
 
-def _c(cid: str, name: str, kind: str, pre: tuple[str, ...] = (), aliases=()) -> Concept:
-    return Concept(cid, name, kind, f"The idea of {name}, explained.", tuple(aliases), pre)
+def _c(
+    cid: str, name: str, kind: str, pre: tuple[str, ...] = (), aliases=(), confusable=()
+) -> Concept:
+    definition = f"The idea of {name}, explained."
+    return Concept(cid, name, kind, definition, tuple(aliases), pre, tuple(confusable))
 
 
 CONCEPTS = [
@@ -35,17 +39,37 @@ CONCEPTS = [
     _c("max-pooling", "max pooling", "layer", ("pooling",), ("maxpool",)),
     _c("fully-connected", "fully connected layer", "layer", (), ("dense layer",)),
     _c("cnn", "convolutional neural network", "architecture", ("convolution", "pooling"), ("cnn",)),
-    _c("vgg", "VGG", "architecture", ("cnn",)),
+    _c("vgg", "VGG", "architecture", ("cnn",), confusable=("resnet", "mobilenet", "inception")),
     _c("resnet", "ResNet", "architecture", ("skip-connection", "batch-normalization", "cnn")),
     _c("mobilenet", "MobileNet", "architecture", ("cnn",)),
     _c("inception", "Inception", "architecture", ("cnn",), ("googlenet",)),
 ]
 
 
+# Questions only ever asked open (no fair multiple-choice item was written for them): the
+# foundations' and backpropagation's, so a new player's first asks must come from elsewhere.
+OPEN_ONLY = frozenset({"q-backprop", "q-gd-easy", "q-gd-hard"})
+
+
 def _q(qid: str, concepts: tuple[str, ...], diff: Difficulty | None, gist: str | None) -> Question:
+    """A reviewed question; one without a gist, or in OPEN_ONLY, has no choice item."""
     answer = None if gist is None else f"{gist}. More detail follows here."
     variants = (Variant("interview-book", qid.upper(), f"Question {qid}?"),)
-    return Question(qid, f"Question {qid}?", answer, gist, diff, concepts, variants)
+    choice = None
+    if gist is not None and qid not in OPEN_ONLY:
+        choice = item_for(gist)
+    return Question(
+        qid,
+        f"Question {qid}?",
+        answer,
+        gist,
+        diff,
+        concepts,
+        variants,
+        reviewed=gist is not None,
+        choice=choice,
+        key_points=("first point", "second point", "third point") if choice is None else (),
+    )
 
 
 QUESTIONS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from knowledge.bank import Bank
 from knowledge.model import Concept, Difficulty, Question
@@ -10,6 +11,8 @@ from quizbot.asking.choice import can_ask_as_choice
 from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind
 from quizbot.selection import Pick, build_ask, frontier, pick_follow_up, pick_next, review_key
+from tests.content import item_for
+from tests.unit.engine.conftest import OPEN_ONLY
 
 
 def _next(bank: Bank, seed: int = 0, **kw: object) -> Pick:
@@ -19,8 +22,8 @@ def _next(bank: Bank, seed: int = 0, **kw: object) -> Pick:
 
 
 def _with_peers(bank: Bank) -> Bank:
-    """The bank plus three deep training and technique concepts, each with a question, so
-    the foundations' questions have enough same-kind distractors to be multiple choice."""
+    """The bank plus three deep training and technique concepts, each with a question, and
+    multiple-choice items written for the foundations' questions."""
     extra = [
         (f"{kind}-{n}", kind, f"A {kind} fact number {n}, stated plainly")
         for kind in ("training", "technique")
@@ -28,10 +31,22 @@ def _with_peers(bank: Bank) -> Bank:
     ]
     concepts = [Concept(cid, cid, kind, f"The {cid}.", (), ("resnet",)) for cid, kind, _ in extra]
     questions = [
-        Question(f"q-{cid}", f"What about {cid}?", gist + ".", gist, Difficulty.EASY, (cid,))
+        Question(
+            f"q-{cid}",
+            f"What about {cid}?",
+            gist + ".",
+            gist,
+            Difficulty.EASY,
+            (cid,),
+            choice=item_for(gist),
+        )
         for cid, _, gist in extra
     ]
-    return Bank.from_parts([*bank.concepts.values(), *concepts], [*bank.questions, *questions])
+    authored = [
+        replace(q, choice=item_for(q.gist)) if q.id in OPEN_ONLY and q.gist else q
+        for q in bank.questions
+    ]
+    return Bank.from_parts([*bank.concepts.values(), *concepts], [*authored, *questions])
 
 
 def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
@@ -45,7 +60,8 @@ def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
         pick = _next(wide, seen=seen)
         order.append(pick.question_id or f"{pick.kind}:{pick.concept_id}")
         seen.add(order[-1])
-    # Easy first (naming a concept is easy), then harder; the unanswered flashcard comes last.
+    # Easy first (naming a concept is easy at the frontier, even typed), then harder; the
+    # open question with no item comes last.
     assert order[0] == "q-gd-easy"
     assert set(order[1:4]) == {
         "concept:gradient-descent",
@@ -56,11 +72,17 @@ def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
     assert _next(wide, seen=seen) == Pick("question", "gradient-descent", "q-gd-open")
 
 
+def test_naming_from_four_names_comes_early_typing_a_name_late(bank: Bank) -> None:
+    # VGG has three confusable architectures: picking its name is easy and comes first.
+    assert _next(bank, topic="vgg", seen={"q-vgg"}) == Pick("concept", "vgg")
+    # Stride has none: the computed ask comes before typing the name.
+    assert _next(bank, topic="stride") == Pick("computed", "stride")
+    assert _next(bank, topic="stride", seen={"computed:stride"}) == Pick("concept", "stride")
+
+
 def test_a_new_player_never_opens_with_a_flashcard(bank: Bank) -> None:
-    # Too few same-kind distractors: the foundations' questions could only be flashcards.
-    assert not any(
-        can_ask_as_choice(bank, q) for c in frontier(bank, {}) for q in bank.questions_for(c)
-    )
+    # No item was written for the foundations' questions: they can only be asked open.
+    assert not any(can_ask_as_choice(q) for c in frontier(bank, {}) for q in bank.questions_for(c))
     for seed in range(20):
         first = build_ask(bank, _next(bank, seed), random.Random(seed))
         assert first.kind in (AskKind.CHOICE, AskKind.CONCEPT), first
@@ -68,7 +90,7 @@ def test_a_new_player_never_opens_with_a_flashcard(bank: Bank) -> None:
 
 
 def test_a_follow_up_is_gradable_before_it_is_a_flashcard(bank: Bank) -> None:
-    # Backpropagation's only question cannot be multiple choice in this bank: a follow-up
+    # Backpropagation's only question has no choice item in this bank: a follow-up
     # must be something the player can get right (which brings the original back).
     assert _next(bank, topic="backpropagation", follow_up=True) == Pick(
         "concept", "backpropagation"
@@ -105,8 +127,8 @@ def test_a_topic_asks_its_questions_then_concept_and_computed_asks(bank: Bank) -
     assert _next(bank, topic="resnet", seen=seen) == Pick("concept", "resnet")
     again = _next(bank, topic="resnet", seen=seen | {"concept:resnet"})
     assert again.kind == "question" and again.concept_id == "resnet"
-    assert _next(bank, topic="stride") == Pick("concept", "stride")
-    assert _next(bank, topic="stride", seen={"concept:stride"}) == Pick("computed", "stride")
+    assert _next(bank, topic="stride") == Pick("computed", "stride")
+    assert _next(bank, topic="stride", seen={"computed:stride"}) == Pick("concept", "stride")
 
 
 def test_there_is_always_something_to_ask(bank: Bank) -> None:
@@ -149,8 +171,8 @@ def test_build_ask_dispatches_to_the_right_generator(bank: Bank) -> None:
     assert choice.kind is AskKind.CHOICE and choice.question_id == "q-resnet-1"
     flashcard = build_ask(bank, Pick("question", "gradient-descent", "q-gd-open"), rng)
     assert flashcard.kind is AskKind.OPEN and flashcard.correct == ""
-    too_few = build_ask(bank, Pick("question", "backpropagation", "q-backprop"), rng)
-    assert too_few.kind is AskKind.OPEN
+    no_item = build_ask(bank, Pick("question", "backpropagation", "q-backprop"), rng)
+    assert no_item.kind is AskKind.OPEN
     computed = build_ask(bank, Pick("computed", "stride"), rng)
     assert computed.kind is AskKind.COMPUTED and computed.concept_id == "stride"
     not_computable = build_ask(bank, Pick("computed", "resnet"), rng)
@@ -171,7 +193,13 @@ def test_review_keys(bank: Bank) -> None:
 def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank) -> None:
     medium = Difficulty.MEDIUM
     gist = Question(
-        "q-gd-mc", "Why momentum?", "Smooths steps.", "Smooths steps", medium, ("gradient-descent",)
+        "q-gd-mc",
+        "Why momentum?",
+        "Smooths steps.",
+        "Smooths steps",
+        medium,
+        ("gradient-descent",),
+        choice=item_for("Smooths steps"),
     )
     long = Question(
         "q-gd-long", "Derive Adam.", "A long derivation...", None, medium, ("gradient-descent",)
@@ -201,7 +229,7 @@ def test_a_chosen_topic_opens_on_a_gradable_question_before_an_easier_flashcard(
         ("resnet",),
     )
     with_card = Bank.from_parts(bank.concepts.values(), (*bank.questions, flashcard))
-    assert not can_ask_as_choice(with_card, flashcard)
+    assert not can_ask_as_choice(flashcard)
     for seed in range(20):
         pick = _next(with_card, seed, topic="resnet")
         assert pick.kind == "question" and pick.question_id != "q-resnet-card"
