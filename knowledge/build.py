@@ -73,10 +73,17 @@ class Inputs:
         sources_dir: Path | None = None,
         concepts_path: Path | None = None,
         pack_paths: Sequence[Path] | None = None,
+        *,
+        items_dir: Path | None = None,
+        merges_path: Path | None = None,
     ) -> Inputs:
         packs = default_pack_paths() if pack_paths is None else list(pack_paths)
         return cls(
-            Path(sources_dir or SOURCES_DIR), Path(concepts_path or CONCEPTS_PATH), tuple(packs)
+            Path(sources_dir or SOURCES_DIR),
+            Path(concepts_path or CONCEPTS_PATH),
+            tuple(packs),
+            Path(merges_path or MERGES_PATH),
+            Path(items_dir or ITEMS_DIR),
         )
 
     def files(self) -> list[Path]:

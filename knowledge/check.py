@@ -44,6 +44,8 @@ def check_bank(
     sources_dir: Path | None = None,
     concepts_path: Path | None = None,
     pack_paths: Sequence[Path] | None = None,
+    *,
+    items_dir: Path | None = None,
 ) -> CheckReport:
     """Build leniently and report every problem instead of stopping at the first.
 
@@ -54,7 +56,7 @@ def check_bank(
     than 35% of items. Warnings: orphan concepts (no question and nothing builds on them),
     pairs of questions just under the merge threshold, and same-concept pairs nobody reviewed.
     """
-    inputs = Inputs.resolve(sources_dir, concepts_path, pack_paths)
+    inputs = Inputs.resolve(sources_dir, concepts_path, pack_paths, items_dir=items_dir)
     try:
         concepts = load_concepts(inputs.concepts_path)
     except OntologyError as exc:

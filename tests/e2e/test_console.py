@@ -503,3 +503,30 @@ def test_session_moves_on_when_the_ask_is_gone() -> None:
     assert code == 0
     assert [e["type"] for e in events] == ["question", "error", "question"]
     assert [c[0] for c in engine.calls] == ["ask", "answer", "ask"]
+
+
+def test_sources_after_a_verdict_shows_every_source_answer(player: Any) -> None:
+    p = player("--user", "erin", "--topic", "padding")
+    question = p.event()
+    p.send("sources")  # nothing answered yet: a friendly error, the question stays
+    early = p.event()
+    assert early["type"] == "error" and "Answer a question first" in early["message"]
+    for _ in range(6):
+        if question["kind"] == "choice":
+            break
+        p.send("skip")
+        question = p.event()
+    assert question["kind"] == "choice"
+    p.send(question["choices"][0]["id"])
+    verdict = p.event()
+    assert verdict["type"] == "verdict"
+    assert verdict["correct"] or verdict["why_wrong"]  # a miss says why that pick is wrong
+    p.event()  # the next question (a follow-up or a new one)
+    p.send("sources")
+    shown = p.event()
+    assert shown["type"] == "sources" and shown["ask_id"] == question["ask_id"]
+    assert shown["model_answer"] and shown["answers"]
+    for answer in shown["answers"]:
+        assert {"title", "ref", "question", "answer", "disputed"} <= set(answer)
+    code, err = p.finish()
+    assert code == 0 and "Traceback" not in err

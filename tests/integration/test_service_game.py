@@ -165,3 +165,46 @@ async def test_concept_path_and_topic_suggestions(runtime: Runtime) -> None:
         ("ResNet", "skip connection", "vanishing gradient", "backpropagation", "chain rule"),
     )
     assert ("resnet", "ResNet") in runtime.service.suggest_topics("res")
+
+
+async def test_a_miss_says_why_the_picked_option_is_wrong(runtime: Runtime) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    spec = await spec_of(svc, me, card.ask_id)
+    picked = await wrong(svc, me, card.ask_id)
+    miss = await svc.answer(me, card.ask_id, picked)
+    assert miss.why_wrong == spec.why_wrong(picked) and miss.why_wrong
+    hit_card = await svc.ask(me, "vgg")
+    hit = await svc.answer(me, hit_card.ask_id, await right(svc, me, hit_card.ask_id))
+    assert hit.correct and hit.why_wrong is None
+
+
+async def test_the_sources_answers_are_shown_once_the_question_is_answered(
+    runtime: Runtime,
+) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "resnet")
+    with pytest.raises(InvalidInput, match="Answer the question first"):
+        await svc.sources(me, card.ask_id)  # they would give the answer away
+    await svc.answer(me, card.ask_id, await right(svc, me, card.ask_id))
+    shown = await svc.sources(me, card.ask_id)
+    assert shown.model_answer == "Residual blocks let very deep nets train."
+    assert [(a.title, a.ref, a.answer) for a in shown.answers] == [
+        ("book-a", "Q50", "A network with 50 to 152+ layers."),
+        ("book-b", "Hard 22", "Identity shortcuts carry the signal past each block."),
+    ]
+    assert shown.answers[0].disputed == "ResNet-18 and ResNet-34 exist too."
+    assert shown.answers[1].disputed is None
+    with pytest.raises(UnknownAsk):
+        await svc.sources(player("someone-else"), card.ask_id)
+
+
+async def test_a_generated_question_has_no_sources_and_says_so(runtime: Runtime) -> None:
+    svc, me = runtime.service, player()
+    card = await svc.ask(me, "res net")
+    miss = await svc.answer(me, card.ask_id, await wrong(svc, me, card.ask_id))
+    follow = miss.next
+    assert follow is not None and follow.kind is AskKind.CONCEPT
+    await svc.answer(me, follow.ask_id, await right(svc, me, follow.ask_id))
+    shown = await svc.sources(me, follow.ask_id)
+    assert shown.answers == () and shown.note and "generated" in shown.note

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from knowledge.bank import Bank
-from knowledge.model import Concept, Difficulty, Question
+from knowledge.model import Concept, Difficulty, Question, Variant
 from quizbot.asking.spec import AskSpec
 from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.replies import PlayerRef
@@ -39,8 +39,23 @@ def _q(qid: str, concept: str, gist: str, difficulty: Difficulty = Difficulty.ME
     return Question(qid, f"What is special about {concept}?", gist, gist, difficulty, (concept,))
 
 
+RESNET_SOURCES = (
+    Variant("book-a", "Q50", "What is ResNet?", answer="A network with 50 to 152+ layers."),
+    Variant(
+        "book-b",
+        "Hard 22",
+        "How do residual networks address vanishing gradients?",
+        answer="Identity shortcuts carry the signal past each block.",
+    ),
+)
 QUESTIONS = [
-    _q("q-resnet", "resnet", "Residual blocks let very deep nets train."),
+    replace(
+        _q("q-resnet", "resnet", "Residual blocks let very deep nets train."),
+        variants=(
+            replace(RESNET_SOURCES[0], disputed="ResNet-18 and ResNet-34 exist too."),
+            RESNET_SOURCES[1],
+        ),
+    ),
     _q("q-vgg", "vgg", "Stacks of small 3x3 convolutions."),
     _q("q-alexnet", "alexnet", "ReLU and dropout on GPUs won ImageNet 2012."),
     _q("q-inception", "inception", "Parallel convolutions of several sizes per block."),

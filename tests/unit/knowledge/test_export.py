@@ -170,3 +170,56 @@ def test_check_reports_a_source_in_an_unknown_format_instead_of_crashing(tmp_pat
     report = check_bank(sources_dir=tmp_path, pack_paths=[])
     assert report.exit_code == 1
     assert any("unknown source format 'nosuch'" in e.message for e in report.errors)
+
+
+def test_check_on_the_real_bank_passes_every_content_gate() -> None:
+    report = check_bank(pack_paths=[])
+    assert report.ok, [e.message for e in report.errors]
+    assert report.stats["multiple_choice_items"] >= 100
+    assert set(report.guess_rates) == {
+        "most word overlap with the question",
+        "longest option",
+        "closest character TF-IDF to the question",
+    }
+    assert all(rate <= 0.35 for rate in report.guess_rates.values()), report.guess_rates
+    content = [w.message for w in report.warnings if w.kind == "content"]
+    assert content == []  # every same-concept pair reviewed, every question reviewed
+
+
+def _items_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from knowledge.items import ITEMS_DIR
+
+    target = tmp_path / "items"
+    shutil.copytree(ITEMS_DIR, target)
+    return target
+
+
+def test_check_fails_an_unfair_or_missing_item(tmp_path: Path) -> None:
+    items = _items_copy(tmp_path)
+    path = items / "01-shapes-and-strides.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_correct = next(
+        line.split("correct:", 1)[1].strip() for line in text.splitlines() if "correct:" in line
+    )
+    longer = '"Ten by ten, which is what is left once the kernel has slid across the input"'
+    path.write_text(text.replace(first_correct, longer, 1), encoding="utf-8")
+    (items / "02-stride-padding-pooling.yaml").unlink()
+    report = check_bank(pack_paths=[], items_dir=items)
+    assert report.exit_code == 1
+    messages = "\n".join(e.message for e in report.errors)
+    assert "option lengths are uneven" in messages
+    assert "has no reviewed item in knowledge/items/" in messages
+
+
+def test_check_names_an_item_whose_ref_is_unknown(tmp_path: Path) -> None:
+    items = _items_copy(tmp_path)
+    path = items / "07-tasks-and-deployment.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - ref: ", "  - ref: nowhere ", 1), encoding="utf-8")
+    report = check_bank(pack_paths=[], items_dir=items)
+    assert any(
+        e.kind == "item" and "names no source question" in e.message and str(path) in e.message
+        for e in report.errors
+    )
