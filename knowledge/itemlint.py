@@ -20,6 +20,7 @@ _GENERIC = frozenset(
         "importance important benefit benefits advantage advantages deep learning"
     )
 )
+_ABSOLUTE = re.compile(r"\b(?:only|always|never|at all|no longer needed|guarantees?)\b", re.I)
 _TRUNCATED = re.compile(r"(…|\.\.\.|\b(?:e\.g|i\.e|etc|such as|like|and|or)\.?)\s*$", re.I)
 
 
@@ -50,6 +51,12 @@ def lint(item: Scored) -> list[str]:
     lengths = [len(o) for o in item.options]
     if min(lengths) + LENGTH_SLACK < LENGTH_RATIO * max(lengths):
         problems.append(f"option lengths are uneven ({min(lengths)} to {max(lengths)} characters)")
+    right_text, *wrong_texts = item.options
+    if (
+        not _ABSOLUTE.search(right_text)
+        and sum(bool(_ABSOLUTE.search(w)) for w in wrong_texts) >= 2
+    ):
+        problems.append("absolute words (only, always, never) mark the wrong options")
     asked = content_stems(item.prompt) - _GENERIC
     right, *wrong = (content_stems(o) for o in item.options)
     for cue in sorted(asked & right):
@@ -100,10 +107,28 @@ def closest_tfidf(items: Sequence[Scored]) -> list[float]:
     return out
 
 
+def most_central(items: Sequence[Scored]) -> list[float]:
+    """Picks the option sharing the most words with the other options (distractors written
+    as edits of the key all overlap it)."""
+    out = []
+    for item in items:
+        stems = [content_stems(o) for o in item.options]
+        out.append(
+            _credit(
+                [
+                    sum(len(s & t) for j, t in enumerate(stems) if j != i)
+                    for i, s in enumerate(stems)
+                ]
+            )
+        )
+    return out
+
+
 GUESSERS: dict[str, Guesser] = {
     "most word overlap with the question": most_overlap,
     "longest option": longest,
     "closest character TF-IDF to the question": closest_tfidf,
+    "most words shared with the other options": most_central,
 }
 
 

@@ -180,6 +180,7 @@ def test_check_on_the_real_bank_passes_every_content_gate() -> None:
         "most word overlap with the question",
         "longest option",
         "closest character TF-IDF to the question",
+        "most words shared with the other options",
     }
     assert all(rate <= 0.35 for rate in report.guess_rates.values()), report.guess_rates
     content = [w.message for w in report.warnings if w.kind == "content"]

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from knowledge.dedup import cluster
-from knowledge.itemlint import Scored, closest_tfidf, guess_rates, lint, longest, most_overlap
+from knowledge.itemlint import (
+    Scored,
+    closest_tfidf,
+    guess_rates,
+    lint,
+    longest,
+    most_central,
+    most_overlap,
+)
 from knowledge.items import load_items
 from knowledge.merges import load_overrides
 from knowledge.model import AskedAs, RawQuestion
@@ -116,6 +124,15 @@ def test_a_fair_item_passes_the_lint() -> None:
             ("Stride is the number of pixels the kernel moves each step", *FAIR.options[1:]),
             "the right option alone repeats the question's word 'strid'",
         ),
+        (
+            (
+                FAIR.options[0],
+                "Only the number of zero pixels added around the input border",
+                "Always the number of pixels skipped between the kernel's taps",
+                FAIR.options[3],
+            ),
+            "absolute words (only, always, never) mark the wrong options",
+        ),
     ],
 )
 def test_the_lint_names_what_gives_an_item_away(options: tuple[str, ...], problem: str) -> None:
@@ -148,8 +165,26 @@ def test_guessers_find_the_cues_a_careless_bank_leaves() -> None:
         for n in range(8)
     ]
     rates = guess_rates(careless)
-    assert all(rate == 1.0 for rate in rates.values()), rates
+    for name in ("most word overlap with the question", "longest option"):
+        assert rates[name] == 1.0, rates
+    assert rates["closest character TF-IDF to the question"] == 1.0, rates
     assert guess_rates([FAIR] * 4)["longest option"] < 1.0
+
+
+def test_the_option_most_like_the_others_is_caught_when_distractors_copy_the_key() -> None:
+    # Each distractor edits one half of the key: the key is what they have in common.
+    copied = Scored(
+        "c",
+        "What does dropout do?",
+        (
+            "zeroes random units during training to stop co-adaptation",
+            "zeroes random weights during inference to stop co-adaptation",
+            "zeroes random units during inference to speed up training",
+            "scales random units during training to stop overfitting",
+        ),
+    )
+    assert most_central([copied]) == [1.0]
+    assert most_central([FAIR]) != [1.0]
 
 
 def test_ties_give_a_guesser_a_share_not_a_win() -> None:
