@@ -55,6 +55,7 @@ class Compiled:
     near_misses: tuple[NearMiss, ...] = field(default=())
     raw_count: int = 0
     item_problems: tuple[str, ...] = ()
+    refs: frozenset[str] = frozenset()  # every raw question's '<source> <ref>'
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ def compile_bank(
     ]
     bank = Bank.from_parts(concepts, questions, fingerprint(inputs), titles)
     logger.info("bank built: %d raw -> %d canonical questions", len(raw), len(result.groups))
-    return Compiled(bank, tuple(unlinked), result.near_misses, len(raw), tuple(item_problems))
+    refs = frozenset(f"{q.source} {q.ref}" for q in raw)
+    return Compiled(bank, tuple(unlinked), result.near_misses, len(raw), tuple(item_problems), refs)
 
 
 def build_bank(

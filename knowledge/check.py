@@ -9,10 +9,10 @@ from pathlib import Path
 from knowledge.build import Compiled, Inputs, compile_bank
 from knowledge.gates import run_gates
 from knowledge.graph import build_graph, orphans
-from knowledge.merges import check_refs, load_overrides, ref_of
+from knowledge.merges import check_refs, load_overrides
 from knowledge.ontology import OntologyError, load_concepts
 from knowledge.packs import PackError
-from knowledge.sources import SourceError, load_sources, parse_source
+from knowledge.sources import SourceError
 from knowledge.yamlfile import YamlProblem
 
 
@@ -75,8 +75,8 @@ def check_bank(
         return CheckReport(errors=(Finding("source", str(exc)),))
     errors = [Finding("unlinked", u) for u in compiled.unlinked]
     errors += [Finding("item", p) for p in compiled.item_problems]
-    known = {ref_of(q) for doc in load_sources(inputs.sources_dir) for q in parse_source(doc)}
-    errors += [Finding("merges", p) for p in check_refs(overrides, known, inputs.merges_path)]
+    refs = check_refs(overrides, set(compiled.refs), inputs.merges_path)
+    errors += [Finding("merges", p) for p in refs]
     gates = run_gates(compiled.bank, overrides)
     errors += [Finding("content", p) for p in gates.errors]
     linked = {c for q in compiled.bank.questions for c in q.concepts}

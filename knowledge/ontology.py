@@ -13,6 +13,7 @@ import yaml
 from knowledge.linker import contains_phrase, normalize
 from knowledge.model import Concept
 from knowledge.stems import shared_stems
+from knowledge.yamlfile import LINE, LineLoader
 
 DEFAULT_PATH = Path(__file__).with_name("concepts.yaml")
 
@@ -35,7 +36,6 @@ _OPTIONAL = ("aliases", "prerequisites", "confusable")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx)\.", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
-_LINE = "__line__"
 _MAX_CYCLES = 20
 
 
@@ -46,15 +46,6 @@ class OntologyError(ValueError):
         self.problems = problems
         listing = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{source}: {len(problems)} problem(s)\n{listing}")
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the 1-based line where each mapping starts."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
 
 
 def load_concepts(path: Path | None = None) -> list[Concept]:
@@ -70,7 +61,7 @@ def load_concepts(path: Path | None = None) -> list[Concept]:
 def parse_concepts(text: str, source: str = "concepts.yaml") -> list[Concept]:
     """Parse and validate ontology YAML text; see `load_concepts`."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no arbitrary objects
+        data = yaml.load(text, Loader=LineLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         raise OntologyError([f"not valid YAML: {exc}"], source) from exc
     entries = data.get("concepts") if isinstance(data, dict) else data
@@ -87,10 +78,10 @@ def parse_concepts(text: str, source: str = "concepts.yaml") -> list[Concept]:
         if concept.id in lines:
             first = lines[concept.id]
             problems.append(
-                f"{concept.id} (line {entry[_LINE]}): duplicate id, first at line {first}"
+                f"{concept.id} (line {entry[LINE]}): duplicate id, first at line {first}"
             )
             continue
-        lines[concept.id] = entry[_LINE]
+        lines[concept.id] = entry[LINE]
         concepts.append(concept)
 
     problems += _check_labels(concepts, lines)
@@ -105,7 +96,7 @@ def parse_concepts(text: str, source: str = "concepts.yaml") -> list[Concept]:
 
 def _where(entry: dict[str, Any], index: int) -> str:
     cid = entry.get("id")
-    return f"{cid if isinstance(cid, str) else f'entry #{index + 1}'} (line {entry[_LINE]})"
+    return f"{cid if isinstance(cid, str) else f'entry #{index + 1}'} (line {entry[LINE]})"
 
 
 def _str_list(entry: dict[str, Any], key: str, where: str, problems: list[str]) -> tuple[str, ...]:
@@ -128,7 +119,7 @@ def _parse_entry(entry: object, index: int, problems: list[str]) -> Concept | No
         value = entry.get(key)
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{where}: missing or empty '{key}'")
-    unknown = sorted(set(entry) - {*_REQUIRED, *_OPTIONAL, _LINE}, key=str)
+    unknown = sorted(set(entry) - {*_REQUIRED, *_OPTIONAL, LINE}, key=str)
     if unknown:
         problems.append(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
     aliases = _str_list(entry, "aliases", where, problems)

@@ -19,7 +19,7 @@ class YamlProblem(ValueError):
         super().__init__("\n".join(problems))
 
 
-class _LineLoader(yaml.SafeLoader):
+class LineLoader(yaml.SafeLoader):
     """SafeLoader that records the 1-based line where each mapping starts."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -59,11 +59,11 @@ def load_with_lines(path: Path) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlProblem([f"{path}:{line}: not UTF-8 text (byte {exc.start})"]) from exc
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
+        node = yaml.compose(text, Loader=LineLoader)
         if node is not None and _depth(node, _MAX_DEPTH) > _MAX_DEPTH:
             line = node.start_mark.line + 1
             raise YamlProblem([f"{path}:{line}: nested more than {_MAX_DEPTH} levels deep"])
-        return yaml.load(text, Loader=_LineLoader)  # SafeLoader subclass: plain data only
+        return yaml.load(text, Loader=LineLoader)  # SafeLoader subclass: plain data only
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
