@@ -45,6 +45,8 @@ def parse_size(text: str) -> tuple[int, ...] | None:
         if raw is None:
             continue
         digits = raw.replace(",", "").replace("_", "")
+        if len(digits) > 30:  # no answer is that long; float() would overflow
+            return None
         values.append(int(float(digits)))
     return tuple(values)
 

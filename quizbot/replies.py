@@ -69,6 +69,7 @@ class QuestionCard:
     hint: str | None = None  # e.g. "Answer with a whole number, like 10 or 10x10"
     is_drop: bool = False
     is_retry: bool = False  # the original question offered again after a follow-up
+    note: str | None = None  # e.g. "ResNet: all 6 questions done — next: bottleneck block."
 
     @property
     def is_follow_up(self) -> bool:
@@ -98,6 +99,7 @@ class Verdict:
     pending_reveal: bool = False  # a drop: graded privately, points at the reveal
     why_wrong: str | None = None  # what made the option the player picked wrong
     key_points: tuple[str, ...] = ()  # an open question: what a good answer covers
+    practice: str | None = None  # why a right answer scored nothing ("counts again on 3 Dec")
 
 
 @dataclass(frozen=True, slots=True)

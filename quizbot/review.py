@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
 from quizbot.errors import InvalidInput
 
@@ -17,6 +17,7 @@ RATINGS: dict[str, Rating] = {
 
 # No fuzzing: the same history always gives the same schedule (testable, reproducible).
 _SCHEDULER = Scheduler(enable_fuzzing=False)
+RELEARN_GAP = timedelta(hours=20)  # a card still in learning scores again after a day's break
 
 
 def rating_key(rating: str | None) -> str:
@@ -70,3 +71,21 @@ def is_due(due: datetime, now: datetime) -> bool:
     if due.tzinfo is None:
         due = due.replace(tzinfo=UTC)
     return due <= _utc(now)
+
+
+def scores_now(card_json: str | None, now: datetime) -> bool:
+    """Whether an answer on this card may earn points.
+
+    A first answer does; later ones only once spaced repetition says the card is due, and
+    not while it is still in its first minutes-apart learning steps (a miss followed by the
+    answer just shown, or the same question twice in ten minutes, is practice).
+    """
+    if not card_json:
+        return True
+    card = Card.from_json(card_json)
+    if not is_due(card.due, now):
+        return False
+    if card.state is State.Review:
+        return True
+    last = card.last_review
+    return last is not None and _utc(now) - _utc(last) >= RELEARN_GAP

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from quizbot.errors import StorageUnavailable
 from quizbot.settings import Settings
 from quizbot.storage import db
+from quizbot.storage.uow import question_ratings
 from quizbot.storage.uow import rebuild_scores as rebuild_all
 
 T = TypeVar("T")
@@ -99,3 +102,55 @@ def rebuild_scores(url: str | None = UrlOption) -> None:
 
     replayed = _run(work, target)
     out.print(f"Boards rebuilt from {replayed} answers.")
+
+
+@app.command("questions")
+def questions(
+    url: str | None = UrlOption,
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Each question's calibrated difficulty (learned from answers) beside its source label."""
+    from knowledge.build import load_bank  # heavy; only this command needs the bank
+    from quizbot.rating import level, prior
+
+    target = _url(url)
+
+    async def work() -> list[tuple[str, float, int, int]]:
+        engine = db.make_engine(target)
+        try:
+            return await question_ratings(db.make_sessions(engine))
+        finally:
+            await engine.dispose()
+
+    rows = _run(work, target)
+    bank = load_bank()
+    table = Table("question", "source level", "calibrated", "rating", "answers", "right")
+    for key, rating, answers, right in rows:
+        question = bank.question(key)
+        text = question.text if question else key
+        labelled = (
+            question.difficulty.value if question and question.difficulty else key.split(":")[-1]
+        )
+        if labelled not in ("easy", "medium", "hard"):
+            labelled = "easy"  # naming a concept
+        row = {
+            "key": key,
+            "question": text,
+            "source_level": labelled,
+            "prior": prior(labelled),
+            "calibrated": level(rating),
+            "rating": round(rating, 1),
+            "answers": answers,
+            "right": right,
+        }
+        if as_json:
+            print(json.dumps(row))
+        else:
+            table.add_row(
+                text[:70], labelled, level(rating), f"{rating:.0f}", str(answers), str(right)
+            )
+    if not as_json:
+        if rows:
+            out.print(table)
+        else:
+            out.print("No scored answers yet: every question is still at its source level.")

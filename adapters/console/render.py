@@ -42,6 +42,7 @@ def question_event(card: QuestionCard) -> dict[str, Any]:
         "difficulty": card.difficulty,
         "points": card.points,
         "hint": card.hint,
+        "note": card.note,
     }
 
 
@@ -57,6 +58,7 @@ def verdict_event(verdict: Verdict) -> dict[str, Any]:
         "already_answered": verdict.already_answered,
         "why_wrong": verdict.why_wrong,
         "key_points": list(verdict.key_points),
+        "practice": verdict.practice,
     }
 
 
@@ -146,6 +148,8 @@ class RichOutput:
         self.console = console
 
     def question(self, card: QuestionCard) -> None:
+        if card.note:
+            self.console.print(f"[cyan]{escape(card.note)}[/]")
         title = _card_title(card)
         body: list[RenderableType] = [f"[bold]{escape(card.prompt)}[/]"]
         if card.choices:
@@ -191,6 +195,8 @@ class RichOutput:
                 lines.append(f"[italic]{escape(verdict.explanation)}[/]")
         if verdict.why_wrong:
             lines.append(f"[red]Why not your pick:[/] {escape(verdict.why_wrong)}")
+        if verdict.practice:
+            lines.append(f"[yellow]{escape(verdict.practice)}[/]")
         if verdict.key_points:
             lines += ["[bold]Key points:[/]", *(f"  • {escape(p)}" for p in verdict.key_points)]
         if verdict.source:

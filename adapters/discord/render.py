@@ -64,6 +64,8 @@ def _card_title(card: QuestionCard) -> str:
 
 def card_embed(card: QuestionCard) -> discord.Embed:
     embed = discord.Embed(title=_card_title(card), description=clip(card.prompt, 2000), colour=BLUE)
+    if card.note:
+        embed.add_field(name="Topic done", value=clip(card.note, 1024), inline=False)
     if card.choices:
         lines = [f"**{c.id.upper()}.** {c.text}" for c in card.choices]
         embed.add_field(name="Choices", value=clip("\n".join(lines), 1024), inline=False)
@@ -120,6 +122,8 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
     if not (verdict.pending_reveal or verdict.already_answered or verdict.closed):
         if verdict.why_wrong:
             embed.add_field(name="Why not your pick", value=clip(verdict.why_wrong, 1024))
+        if verdict.practice:
+            embed.add_field(name="Practice", value=clip(verdict.practice, 1024), inline=False)
         embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
         if verdict.explanation:
             embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)

@@ -89,6 +89,8 @@ def card_blocks(card: QuestionCard) -> list[Block]:
     if card.points:
         head.append(f"{card.points} pts")
     blocks: list[Block] = [_context(" · ".join(head))]
+    if card.note:
+        blocks.append(_context(card.note))
     if card.is_retry:
         blocks.append(_section(":leftwards_arrow_with_hook: *Back to the original question*"))
     elif card.is_follow_up:
@@ -140,6 +142,8 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
     details = []
     if verdict.why_wrong:
         details.append(f"*Why not your pick:* {verdict.why_wrong}")
+    if verdict.practice:
+        details.append(f"_{verdict.practice}_")
     if verdict.correct is not None and not verdict.already_answered and not verdict.closed:
         details.append(f"*Answer:* {verdict.answer}")
     if verdict.explanation and not verdict.closed:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
+from quizbot.asking.slips import Slip, diagnose
 from quizbot.errors import InvalidInput, UnknownAsk
 from quizbot.grading import MAX_RESPONSE, chosen_id, grade
 from quizbot.mastery import update_mastery
+from quizbot.rating import PLAYER_START, prior, updated
 from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
-from quizbot.review import RATINGS, rating_key, review
+from quizbot.review import RATINGS, rating_key, review, scores_now
 from quizbot.scoring import next_streak, points_for
 from quizbot.selection import review_key
 from quizbot.services.asking import Asking
@@ -16,6 +19,11 @@ from quizbot.services.callers import Ctx
 from quizbot.services.deps import ServiceDeps
 from quizbot.storage.periods import local_day
 from quizbot.storage.records import AskRec
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%-d %b %Y, %H:%M} UTC"
+
 
 RATING_CHOICES = tuple(Choice(r, r.capitalize()) for r in RATINGS)
 PENDING = "The answer is revealed in the channel when the drop closes."
@@ -54,10 +62,14 @@ class Answering:
                     verdict = replace(verdict, rating_choices=RATING_CHOICES)
                 return verdict
             correct = grade(ask.spec, response)
-            verdict = self._score(ctx, ask, response.strip()[:MAX_RESPONSE], correct, None)
+            slip = None
+            if correct is False and ask.spec.kind is AskKind.COMPUTED and ask.player_id:
+                slip = diagnose(ask.spec, response)
+            verdict = self._score(ctx, ask, response.strip()[:MAX_RESPONSE], correct, None, slip)
             if correct is False and not verdict.pending_reveal and not verdict.already_answered:
                 picked = chosen_id(ask.spec, response)
-                verdict = replace(verdict, why_wrong=ask.spec.why_wrong(picked) if picked else None)
+                why = slip.message if slip else ask.spec.why_wrong(picked) if picked else None
+                verdict = replace(verdict, why_wrong=why)
             return verdict
 
         return await self.deps.run(who, work)
@@ -75,17 +87,31 @@ class Answering:
         return await self.deps.run(who, work)
 
     def _score(
-        self, ctx: Ctx, ask: AskRec, response: str, correct: bool | None, rating: str | None
+        self,
+        ctx: Ctx,
+        ask: AskRec,
+        response: str,
+        correct: bool | None,
+        rating: str | None,
+        slip: Slip | None = None,
     ) -> Verdict:
-        """Record one answer and everything it moves; the already-answered path writes nothing."""
+        """Record one answer and everything it moves; the already-answered path writes nothing.
+
+        A question scores once until spaced repetition says it is due again: the card is
+        claimed (locked) in this transaction, so two answers racing on one question cannot
+        both score, and later repeats are practice worth 0 points.
+        """
         repos, pid, spec, now = ctx.repos, ctx.player_id, ask.spec, ctx.now
         is_drop = ask.player_id is None
+        key = review_key(spec)
+        card_json = repos.reviews.card(pid, key) if is_drop else repos.reviews.claim(pid, key, now)
+        counts = scores_now(card_json, now)
         team_id = repos.teams.team_id_of(pid)
         streak = repos.streaks.get(pid)
         today = local_day(now, ctx.ws.timezone)
         days = next_streak(streak.last_day, streak.streak, today)
         points = 0
-        if correct is not None and not is_drop:
+        if correct is not None and not is_drop and counts:
             points = points_for(
                 spec.difficulty,
                 correct=correct,
@@ -104,6 +130,8 @@ class Answering:
             at=now,
         )
         if answer_id is None:
+            if card_json is None and not is_drop:
+                repos.reviews.unclaim(pid, key)
             done = repos.answers.get(ask.id, pid)
             return self._verdict(
                 ask,
@@ -126,22 +154,40 @@ class Answering:
         mastery: dict[str, float] | None = None
         if is_drop or knew:
             before = repos.mastery.get(pid, cid)
-            prior = before.p_known if before else None
+            prior_known = before.p_known if before else None
         else:  # a miss: its follow-up needs every mastery, so one read serves both
             mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
-            prior = mastery.get(cid)
-        p_known = update_mastery(prior, knew)
+            prior_known = mastery.get(cid)
+        p_known = update_mastery(prior_known, knew)
         repos.mastery.put(pid, cid, p_known, knew, now)
-        key = review_key(spec)
-        card_json, due = review(repos.reviews.card(pid, key), correct, rating, now)
+        if correct is not None and not is_drop and counts:
+            self._rate(ctx, key, spec.difficulty, correct)
+        card_json, due = review(card_json, correct, rating, now)
         repos.reviews.put(pid, key, card_json, due)
+        practice = None
+        if correct and not is_drop and not counts and spec.kind is not AskKind.OPEN:
+            practice = (
+                f"Practice: no points this time; this question counts again from {_day(due)}."
+            )
         nxt = None
-        if mastery is not None:
+        if is_drop:
+            pass
+        elif mastery is not None:
             mastery[cid] = p_known
-            nxt = self.asking.follow_up(ctx, ask, mastery)
-        elif not is_drop:
-            nxt = self.asking.retry(ctx, ask)
-        return self._verdict(ask, correct, points, days, next_card=nxt)
+            nxt = self.asking.after_miss(ctx, ask, mastery, slip.follow_up if slip else None)
+        else:
+            nxt = self.asking.after_right(ctx, ask)
+        return replace(self._verdict(ask, correct, points, days, next_card=nxt), practice=practice)
+
+    def _rate(self, ctx: Ctx, key: str, difficulty: str, correct: bool) -> None:
+        """Move the player's and the question's Elo-style ratings after a scored answer."""
+        ratings = ctx.repos.ratings
+        player, answers = ratings.player(ctx.player_id) or (PLAYER_START, 0)
+        start = prior(difficulty)
+        question = (ratings.question(key) or (start, 0))[0]
+        new_player, delta = updated(player, answers, question, correct)
+        ratings.put_player(ctx.player_id, new_player)
+        ratings.adjust_question(key, start, delta, correct)
 
     def _verdict(
         self,

@@ -82,7 +82,8 @@ class Ask(Base):
 
     `player_id` is NULL for a channel drop ask that every player of the workspace may answer.
     `root_ask_id` is the question a follow-up chain started from (itself for a root ask),
-    `depth` its level (0 for a root or a retry), `concept_path` a JSON list of concept ids.
+    `depth` its level in the walk down the prerequisites (0 for the root), `retry_of` the ask an
+    ask offers again on the way back up, `concept_path` a JSON list of concept ids.
     """
 
     __tablename__ = "asks"
@@ -97,6 +98,7 @@ class Ask(Base):
     spec_json: Mapped[str] = mapped_column(Text)
     concept_path: Mapped[str] = mapped_column(Text, default="[]")
     follow_up_of: Mapped[str | None] = mapped_column(String(ASK_ID_LEN))
+    retry_of: Mapped[str | None] = mapped_column(String(ASK_ID_LEN))
     root_ask_id: Mapped[str] = mapped_column(String(ASK_ID_LEN))
     depth: Mapped[int] = mapped_column(Integer, default=0)
     drop_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -239,3 +241,30 @@ class PlayerStreak(Base):
     last_day: Mapped[date | None] = mapped_column(Date)
     streak: Mapped[int] = mapped_column(Integer, default=0)
     best: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuestionRating(Base):
+    """Elo-style difficulty of one review key in a workspace, learned from scored answers."""
+
+    __tablename__ = "question_ratings"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    rating: Mapped[float] = mapped_column(Float)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlayerRating(Base):
+    """Elo-style skill of one player, learned from scored answers."""
+
+    __tablename__ = "player_ratings"
+
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    rating: Mapped[float] = mapped_column(Float)
+    answers: Mapped[int] = mapped_column(Integer, default=0)

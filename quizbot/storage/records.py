@@ -32,13 +32,29 @@ class AskRec:
     created_at: datetime
     drop_id: str | None = None
     closes_at: datetime | None = None
+    retry_of: str | None = None
 
     @property
     def is_retry(self) -> bool:
-        return self.depth == 0 and self.follow_up_of is not None
+        """An ask offered again on the way back up a follow-up walk."""
+        return self.retry_of is not None
 
     def path_json(self) -> str:
         return json.dumps(list(self.concept_path))
+
+
+@dataclass(frozen=True, slots=True)
+class RecentAsk:
+    """One of a player's latest private asks, for the no-loop rules and the walk."""
+
+    id: str
+    key: str
+    kind: str
+    concept_id: str
+    root_ask_id: str
+    depth: int
+    is_retry: bool = False
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

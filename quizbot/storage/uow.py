@@ -28,6 +28,7 @@ from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.boards import BoardRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
+from quizbot.storage.repos.ratings import RatingRepo, question_report
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
 from quizbot.storage.repos.scores import ScoreRepo
 from quizbot.storage.repos.teams import TeamRepo
@@ -58,6 +59,7 @@ class WorkspaceRepos:
         self.streaks = StreakRepo(session, workspace_id)
         self.scores = ScoreRepo(session, workspace_id)
         self.boards = BoardRepo(session, workspace_id)
+        self.ratings = RatingRepo(session, workspace_id)
 
 
 class Tx:
@@ -250,3 +252,14 @@ async def rebuild_scores(
     finally:
         if store is not sessions:
             await store.aclose()
+
+
+async def question_ratings(
+    sessions: async_sessionmaker[AsyncSession],
+) -> list[tuple[str, float, int, int]]:
+    """Each question's calibrated rating, answers and right answers, over all workspaces."""
+    store = Store.from_sessions(sessions)
+    try:
+        return await store.run(lambda tx: question_report(tx.session), write=False)
+    finally:
+        await store.aclose()

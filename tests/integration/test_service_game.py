@@ -49,35 +49,42 @@ async def test_wrong_answers_walk_down_prerequisites_then_offer_the_original(
 
     hit = await svc.answer(me, second.ask_id, await right(svc, me, second.ask_id))
     assert hit.correct is True and 0 < hit.points < 20  # follow-ups earn less than a fresh ask
-    again = hit.next
+    # Back up one level at a time: first the skip-connection step that was missed...
+    up = hit.next
+    assert up is not None and up.is_retry and up.concept_path == ("ResNet", "?")
+    up_spec = await spec_of(svc, me, up.ask_id)
+    assert up_spec.concept_id == "skip-connection"
+    climbed = await svc.answer(me, up.ask_id, await right(svc, me, up.ask_id))
+    assert climbed.points == 0 and climbed.practice  # just shown: practice, not points
+    # ...then the original question, its options in a new order.
+    again = climbed.next
     assert again is not None and again.is_retry and again.prompt == card.prompt
     assert again.concept_path == ("ResNet",)
-    # The same question, its options reshuffled for the new ask: the answer just shown is
-    # not a letter to repeat.
     first_spec, retry_spec = (
         await spec_of(svc, me, card.ask_id),
         await spec_of(svc, me, again.ask_id),
     )
     assert {c.text for c in retry_spec.choices} == {c.text for c in first_spec.choices}
     assert retry_spec.answer_text == first_spec.answer_text
-    assert retry_spec.choices == first_spec.shuffled(again.ask_id).choices
+    assert [c.text for c in retry_spec.choices] != [c.text for c in first_spec.choices]
+    done = await svc.answer(me, again.ask_id, await right(svc, me, again.ask_id))
+    assert done.correct and done.points == 0 and done.next is None  # the walk is over
 
 
-async def test_follow_ups_stop_three_levels_down(runtime: Runtime) -> None:
+async def test_a_walk_goes_down_to_the_foundation_and_never_revisits(runtime: Runtime) -> None:
     svc, me = runtime.service, player()
     card = await svc.ask(me, "resnet")
-    depth = 0
+    concepts: list[str] = []
     while card is not None:
+        concepts.append((await spec_of(svc, me, card.ask_id)).concept_id)
         verdict = await svc.answer(me, card.ask_id, await wrong(svc, me, card.ask_id))
         card = verdict.next
-        depth += card is not None
-    assert depth == 3
-    assert verdict.concept_path == (
-        "ResNet",
-        "skip connection",
-        "vanishing gradient",
-        "backpropagation",
-    )
+    # Every level down to the chain rule, which has no prerequisite; no concept twice
+    # except one second, different question at the foundation.
+    chain = ["resnet", "skip-connection", "vanishing-gradient", "backpropagation", "chain-rule"]
+    assert concepts[:5] == chain
+    assert len(concepts) <= 6 and all(concepts.count(c) == 1 for c in chain[:-1])
+    assert verdict.concept_path[-1] == "chain rule"
 
 
 async def test_mastery_and_reviews_move_with_every_answer(

@@ -11,11 +11,33 @@ from sqlalchemy.exc import IntegrityError
 
 from quizbot.asking.spec import AskSpec
 from quizbot.storage.models import Answer, Ask
-from quizbot.storage.records import AnswerRec, AskRec
+from quizbot.storage.records import AnswerRec, AskRec, RecentAsk
 from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
 
 asks = table_of(Ask)
 answers = table_of(Answer)
+
+
+_RECENT = (
+    select(
+        asks.c.id,
+        asks.c.kind,
+        asks.c.concept_id,
+        asks.c.question_id,
+        asks.c.root_ask_id,
+        asks.c.depth,
+        asks.c.retry_of,
+        asks.c.created_at,
+    )
+    .where(asks.c.workspace_id == bindparam("ws"), asks.c.player_id == bindparam("player"))
+    .order_by(asks.c.created_at.desc(), asks.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def ask_key(kind: str, concept_id: str, question_id: str | None) -> str:
+    """What identifies "the same prompt" for the no-loop rules: the question, else the concept."""
+    return question_id or f"{kind}:{concept_id}"
 
 
 _GET_ASK = select(asks).where(asks.c.workspace_id == bindparam("ws"), asks.c.id == bindparam("id"))
@@ -44,6 +66,7 @@ class AskRepo(Scoped):
                 spec_json=ask.spec.to_json(),
                 concept_path=ask.path_json(),
                 follow_up_of=ask.follow_up_of,
+                retry_of=ask.retry_of,
                 root_ask_id=ask.root_ask_id,
                 depth=ask.depth,
                 drop_id=ask.drop_id,
@@ -68,7 +91,25 @@ class AskRepo(Scoped):
             created_at=row.created_at,
             drop_id=row.drop_id,
             closes_at=row.closes_at,
+            retry_of=row.retry_of,
         )
+
+    def recent(self, player_id: int, limit: int) -> list[RecentAsk]:
+        """The player's latest private asks, newest first (served by ix_asks_player_created)."""
+        rows = self.session.execute(_RECENT, {"ws": self.ws, "player": player_id, "limit": limit})
+        return [
+            RecentAsk(
+                r.id,
+                ask_key(r.kind, r.concept_id, r.question_id),
+                r.kind,
+                r.concept_id,
+                r.root_ask_id,
+                r.depth,
+                r.retry_of is not None,
+                r.created_at,
+            )
+            for r in rows
+        ]
 
 
 class AnswerRepo(Scoped):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from quizbot.storage.models import Mastery, PlayerStreak, ReviewCard
 from quizbot.storage.records import MasteryRec, StreakRec
@@ -61,6 +61,15 @@ _review_upsert = _upsert(
     ["player_id", "key"],
     lambda ins: {"card_json": ins.excluded.card_json, "due_at": ins.excluded.due_at},
 )
+
+
+def _review_claim(dialect: str) -> Any:
+    ins = dialect_insert(dialect, reviews)
+    return ins.on_conflict_do_nothing(
+        index_elements=[reviews.c.player_id, reviews.c.key]
+    ).returning(reviews.c.key)
+
+
 _streak_upsert = _upsert(
     streaks,
     ["player_id"],
@@ -118,6 +127,38 @@ class ReviewRepo(Scoped):
             "due_at": due_at,
         }
         self.session.execute(prepared(self.session, "review", _review_upsert), row)
+
+    def claim(self, player_id: int, key: str, now: datetime) -> str | None:
+        """The player's card for `key`, locked for this transaction; None for a new card.
+
+        A new card's row is inserted here (empty, due now) so that two answers racing on one
+        key serialise on that row: the second waits, then sees the first's card.
+        """
+        row = {
+            "player_id": player_id,
+            "key": key,
+            "workspace_id": self.ws,
+            "card_json": "",
+            "due_at": now,
+        }
+        inserted = self.session.execute(prepared(self.session, "review_claim", _review_claim), row)
+        if inserted.first() is not None:
+            return None
+        card = self.session.execute(
+            _CARD.with_for_update(), {"ws": self.ws, "player": player_id, "key": key}
+        ).scalar_one_or_none()
+        return card or None
+
+    def unclaim(self, player_id: int, key: str) -> None:
+        """Drop a claim's empty row when the answer turned out not to count."""
+        self.session.execute(
+            delete(reviews).where(
+                reviews.c.workspace_id == self.ws,
+                reviews.c.player_id == player_id,
+                reviews.c.key == key,
+                reviews.c.card_json == "",
+            )
+        )
 
     def schedule(self, player_id: int) -> list[tuple[str, datetime]]:
         """(key, due) of every card of a player, soonest due first."""

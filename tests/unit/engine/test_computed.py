@@ -1,75 +1,214 @@
-"""Computed asks: every generator's answer matches an independent formula; spellings accepted."""
+"""Computed asks: answers match an independent reading of the prompt; levels follow the steps."""
 
 from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass, field, replace
 
 import pytest
 
-from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
+from quizbot.asking.computed import (
+    COMPUTED_CONCEPTS,
+    CountAsk,
+    CountLayer,
+    FieldAsk,
+    SizeAsk,
+    Stage,
+    make_computed_ask,
+    params_of,
+    spec_for,
+)
 from quizbot.asking.spec import AskSpec
 from quizbot.errors import InvalidInput
 from quizbot.grading import grade
+from quizbot.replies import AskKind
 
-SEEDS = range(150)
+SEEDS = range(120)
 LEVELS = ("easy", "medium", "hard")
+CONCEPTS = sorted(COMPUTED_CONCEPTS)
 
 
-def _ints(pattern: str, text: str) -> list[int]:
+# ---------------------------------------------------------------- an independent reading
+
+
+@dataclass
+class Read:
+    """What a prompt asks, read with the test's own patterns, and the steps it takes."""
+
+    answer: str
+    steps: int | None  # None: not a layer question (a drill or a separable cost)
+    layers: int = 1
+    strides: list[int] = field(default_factory=list)
+    pads: list[int] = field(default_factory=list)
+    square: bool = True
+    bias: bool = False
+
+
+def ints(pattern: str, text: str) -> list[int]:
     match = re.search(pattern, text)
     assert match, f"prompt does not match {pattern!r}: {text}"
-    return [int(g) for g in match.groups()]
+    return [int(g) for g in match.groups() if g is not None]
 
 
-def _conv_out(size: int, k: int, s: int, p: int) -> int:
-    span = size + 2 * p - k
-    assert span >= 0 and span % s == 0, "geometry must divide exactly"
-    return span // s + 1
+_CONV = (
+    r"convolution with an? (\d+)x(\d+) kernel, (?:dilation (\d+)( \(spanning (\d+) pixels\))?, )?"
+    r"stride (\d+) and padding (\d+)"
+)
+_POOL = r"(\d+)x(\d+) (?:max|average) pooling with stride (\d+) and (?:no padding|padding (\d+))"
 
 
-def expected(spec: AskSpec) -> str:
+@dataclass
+class Window:
+    kernel: int
+    stride: int
+    pad: int
+    dilation: int = 1
+    stated_span: int | None = None
+
+
+def windows(text: str) -> list[Window]:
+    out = []
+    for m in re.finditer(f"{_CONV}|{_POOL}", text):
+        g = m.groups()
+        if g[0] is not None:
+            k, k2, d, _shown, span, s, p = g[:7]
+            assert k == k2, "square kernels"
+            stated = None if span is None else int(span)
+            out.append(Window(int(k), int(s), int(p), int(d or 1), stated))
+        else:
+            k, k2, s, p = g[7:]
+            assert k == k2
+            out.append(Window(int(k), int(s), int(p or 0)))
+    return out
+
+
+def _through(side: int, w: Window) -> int:
+    covered = w.dilation * (w.kernel - 1) + 1
+    if w.stated_span is not None:
+        assert w.stated_span == covered, "the stated span is right"
+    room = side + 2 * w.pad - covered
+    assert room >= 0 and room % w.stride == 0, "geometry must divide exactly"
+    return room // w.stride + 1
+
+
+def _size(text: str) -> Read:
+    h, w = ints(r" to an? (\d+)x(\d+) (?:input|feature map)", text)
+    found = windows(text)
+    assert found
+    out_h, out_w = h, w
+    for window in found:
+        out_h, out_w = _through(out_h, window), _through(out_w, window)
+    dilated = any(x.dilation > 1 and x.stated_span is None for x in found)
+    strides, pads = [x.stride for x in found], [x.pad for x in found]
+    steps = (max(pads) > 0) + (max(strides) > 1) + (len(found) - 1) + 2 * dilated + 2 * (h != w)
+    return Read(f"{out_h}x{out_w}", steps, len(found), strides, pads, h == w)
+
+
+def _count(text: str) -> Read:
+    bias = "with a bias per output channel" in text
+    one = re.search(r"maps (\d+) input channels? to (\d+) output channels? with (\d+)x(\d+)", text)
+    if one:
+        c_in, c_out, kh, kw = (int(g) for g in one.groups())
+        layers = [(kh, kw, c_out)]
+    else:
+        (c_in,) = ints(r"input with (\d+) channels?:", text)
+        layers = [tuple(map(int, g)) for g in re.findall(r"(\d+)x(\d+) kernels to (\d+)", text)]
+    total, channels = 0, c_in
+    for kh, kw, c_out in layers:
+        total += kh * kw * channels * c_out + (c_out if bias else 0)
+        channels = c_out
+    rect = any(kh != kw for kh, kw, _ in layers)
+    steps = bias + len(layers) - 1 + 2 * rect
+    return Read(str(total), steps, len(layers), square=not rect, bias=bias)
+
+
+def _field(text: str) -> Read:
+    found = re.findall(
+        r"(\d+)x\d+ stride (\d+)(?: dilation (\d+)( \(spanning \d+ pixels\))?)?", text
+    )
+    # Backwards: how many input pixels one unit sees, layer by layer.
+    seen = 1
+    for k, s, d, _shown in reversed(found):
+        seen = (seen - 1) * int(s) + int(d or 1) * (int(k) - 1) + 1
+    strides = [int(s) for _, s, _, _ in found]
+    dilated = any(d and not shown for _, _, d, shown in found)
+    steps = (max(strides) > 1) + len(found) - 1 + 2 * dilated
+    return Read(str(seen), steps, len(found), strides)
+
+
+def _separable(text: str) -> Read:
+    k, _, c_in, c_out, h, w = ints(
+        r"(\d+)x(\d+) convolution maps (\d+) to (\d+) .* a (\d+)x(\d+) output", text
+    )
+    depthwise, pointwise = k * k * c_in * h * w, c_in * c_out * h * w
+    if "How many weights" in text:
+        return Read(str(k * k * c_in + c_in * c_out), None)
+    if "How many fewer" in text:
+        return Read(str(k * k * c_in * c_out * h * w - depthwise - pointwise), None)
+    return Read(str(depthwise + pointwise), None)
+
+
+def _biased(filters: int, kh: int, kw: int, channels: int, stated: int) -> int:
+    assert stated == filters * kh * kw * channels, "the stated weight count is right"
+    return stated + filters
+
+
+def _drill(text: str) -> Read | None:
+    patterns = {
+        r"^An? (\d+)x\d+ input is padded by (\d+) pixels? on each side": lambda n, p: n + 2 * p,
+        r"^A (\d+)-pixel window slides along a row of (\d+) pixels, (\d+) pixels at a time": (
+            lambda w, n, s: len(range(0, n - w + 1, s))
+        ),
+        r"^A feature map is (\d+)x(\d+) \(height x width\)\. A (\d+)x\d+ convolution with stride 1 "
+        r"and padding 0 .* How many pixels wide": lambda h, w, k: w - k + 1,
+        r"^Each unit of a (\d+)x\d+ convolution with stride (\d+) .* A (\d+)x\d+ convolution "
+        r"stacked on top": lambda k1, s, k2: (k2 - 1) * s + k1,
+        r"^A (\d+)x\d+ kernel with dilation (\d+) reads": lambda k, d: max(range(0, d * k, d)) + 1,
+        r"^One (\d+)x\d+ filter of a convolution layer reads an input with (\d+) channels?\.": (
+            lambda k, c: k * k * c
+        ),
+        r"^A convolution layer has (\d+) filters of (\d+)x(\d+)x(\d+) weights \((\d+) weights": (
+            _biased
+        ),
+    }
+    for pattern, solve in patterns.items():
+        match = re.search(pattern, text)
+        if match:
+            return Read(str(solve(*map(int, match.groups()))), None)
+    return None
+
+
+def read(spec: AskSpec) -> Read:
+    """The answer (and steps) a prompt asks for, worked out independently of the generators."""
     text = spec.prompt
-    if text.startswith("A convolution with"):
-        k, _, s, p, h, w = _ints(
-            r"(\d+)x(\d+) kernel, stride (\d+) and padding (\d+) .* a (\d+)x(\d+) input", text
-        )
-        return f"{_conv_out(h, k, s, p)}x{_conv_out(w, k, s, p)}"
-    if "max pooling" in text:
-        f, _, s, h, w = _ints(r"(\d+)x(\d+) max pooling with stride (\d+) .* a (\d+)x(\d+)", text)
-        return f"{_conv_out(h, f, s, 0)}x{_conv_out(w, f, s, 0)}"
-    if text.startswith("A convolution layer maps"):
-        c_in, c_out, k, _ = _ints(r"(\d+) input channels? to (\d+) output .* (\d+)x(\d+) k", text)
-        bias = c_out if "with a bias" in text else 0
-        return str(c_in * c_out * k * k + bias)
+    if text.endswith("What is the output size (height x width)?"):
+        return _size(text)
+    if "learnable parameters" in text and not text.startswith("A convolution layer has"):
+        return _count(text)
     if "receptive field" in text:
-        layers = re.findall(r"(\d+)x\d+ stride (\d+)", text)
-        # Backwards: how many input pixels does one unit see, layer by layer.
-        size = 1
-        for k, s in reversed([(int(k), int(s)) for k, s in layers]):
-            size = (size - 1) * int(s) + int(k)
-        return str(size)
+        return _field(text)
     if "depthwise separable" in text:
-        k, _, c_in, c_out, h, w = _ints(
-            r"(\d+)x(\d+) convolution maps (\d+) to (\d+) .* a (\d+)x(\d+) output", text
-        )
-        depthwise = k * k * c_in * h * w
-        pointwise = c_in * c_out * h * w
-        if "How many weights" in text:
-            return str(k * k * c_in + c_in * c_out)
-        if "How many fewer" in text:
-            return str(k * k * c_in * c_out * h * w - depthwise - pointwise)
-        return str(depthwise + pointwise)
-    raise AssertionError(f"unrecognised prompt: {text}")
+        return _separable(text)
+    drill = _drill(text)
+    assert drill is not None, f"unrecognised prompt: {text}"
+    return drill
 
 
-@pytest.mark.parametrize("concept", sorted(COMPUTED_CONCEPTS))
-def test_every_generator_is_right_against_an_independent_formula(concept: str) -> None:
-    for seed in SEEDS:
-        spec = make_computed_ask(random.Random(seed), concept, LEVELS[seed % 3])
-        assert spec.concept_id == concept
-        answer = expected(spec)
-        assert spec.answer_text == answer
+def _asks(concept: str, level: str, seeds: range = SEEDS) -> list[AskSpec]:
+    return [make_computed_ask(random.Random(seed), concept, level) for seed in seeds]
+
+
+# ---------------------------------------------------------------- answers
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_every_generator_is_right_against_an_independent_reading(concept: str, level: str) -> None:
+    for spec in _asks(concept, level):
+        assert spec.kind is AskKind.COMPUTED and spec.concept_id == concept
+        answer = read(spec).answer
+        assert spec.answer_text == answer, spec.prompt
         assert grade(spec, answer)
         if "x" in answer:
             h, w = answer.split("x")
@@ -78,12 +217,140 @@ def test_every_generator_is_right_against_an_independent_formula(concept: str) -
             assert not grade(spec, str(int(answer) + 1))
 
 
-def test_stride_and_padding_questions_exercise_their_concept() -> None:
-    for seed in SEEDS:
-        stride = make_computed_ask(random.Random(seed), "stride", LEVELS[seed % 3])
-        padding = make_computed_ask(random.Random(seed), "padding", LEVELS[seed % 3])
-        assert _ints(r"stride (\d+)", stride.prompt)[0] >= 2
-        assert _ints(r"padding (\d+)", padding.prompt)[0] >= 1
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_the_explanation_works_the_answer_out(concept: str) -> None:
+    for level in LEVELS:
+        for spec in _asks(concept, level, range(20)):
+            for side in spec.answer_text.split("x"):  # both sides of a rectangular size
+                assert f"= {side}" in spec.explanation, (spec.prompt, spec.explanation)
+
+
+# ---------------------------------------------------------------- difficulty by steps
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_the_level_is_the_one_asked_for_and_follows_the_steps(concept: str, level: str) -> None:
+    for spec in _asks(concept, level):
+        assert spec.difficulty == level
+        steps = read(spec).steps
+        if steps is not None:  # a layer question: 0 steps easy, 1 medium, 2 or more hard
+            assert LEVELS[min(steps, 2)] == level, spec.prompt
+
+
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_easy_layer_questions_are_one_plain_layer(concept: str) -> None:
+    for spec in _asks(concept, "easy"):
+        asked = read(spec)
+        if asked.steps is None:
+            continue  # a drill: one step with the rest given
+        assert asked.layers == 1 and asked.square and not asked.bias, spec.prompt
+        assert set(asked.strides) <= {1} and set(asked.pads) <= {0}, spec.prompt
+
+
+PLAIN_POOL = r"A 2x2 \w+ pooling with stride 2 and no padding .* to an? (\d+)x\1 "
+
+
+def test_two_by_two_stride_two_pooling_is_medium_wherever_it_is_asked() -> None:
+    plain = SizeAsk(16, 16, (Stage(2, stride=2, op="max pooling"),))
+    assert spec_for("pooling", plain).difficulty == "medium"
+    assert spec_for("max-pooling", plain).answer_text == "8x8"
+    found = 0
+    for concept in ("pooling", "max-pooling", "average-pooling"):
+        for level in LEVELS:
+            for spec in _asks(concept, level):
+                if re.match(
+                    r"A 2x2 \w+ pooling with stride 2 and no padding .* to a (\d+)x\1 ", spec.prompt
+                ):
+                    found += 1
+                    assert spec.difficulty == "medium", spec.prompt
+    assert found > 10
+
+
+@pytest.mark.parametrize("level", ("medium", "hard"))
+def test_stride_and_padding_questions_take_their_step(level: str) -> None:
+    for spec in _asks("stride", level):
+        assert max(read(spec).strides) >= 2, spec.prompt
+    for concept in ("padding", "padding-modes"):
+        for spec in _asks(concept, level):
+            assert max(read(spec).pads) >= 1, spec.prompt
+
+
+def test_easy_stride_padding_field_and_dilation_asks_drill_one_step() -> None:
+    starts = {
+        "stride": "A ",
+        "padding": "A",
+        "receptive-field": "Each unit of a ",
+        "dilated-convolution": "A ",
+    }
+    words = {
+        "stride": "window slides",
+        "padding": "is padded by",
+        "receptive-field": "stacked on top",
+        "dilated-convolution": "with dilation",
+    }
+    for concept, start in starts.items():
+        for spec in _asks(concept, "easy", range(30)):
+            assert spec.prompt.startswith(start) and words[concept] in spec.prompt, spec.prompt
+            assert read(spec).steps is None
+
+
+def test_dilated_convolution_has_every_level() -> None:
+    for spec in _asks("dilated-convolution", "medium"):
+        assert "dilation" in spec.prompt and "(spanning" in spec.prompt, spec.prompt
+    for spec in _asks("dilated-convolution", "hard"):
+        assert "dilation" in spec.prompt, spec.prompt
+    hard_sizes = [s for s in _asks("output-size", "hard", range(400)) if "dilation" in s.prompt]
+    assert hard_sizes and all("(spanning" not in s.prompt for s in hard_sizes)
+
+
+def test_every_shape_turns_up() -> None:
+    asks = [s for c in CONCEPTS for level in LEVELS for s in _asks(c, level, range(60))]
+    reads = [(a.prompt, read(a)) for a in asks]
+    assert any(r.layers == 3 and "These layers are applied" in p for p, r in reads)
+    assert any(r.layers >= 2 and "These convolution layers are stacked" in p for p, r in reads)
+    assert any(re.search(r"(1x[357]|[357]x1) kernels", p) for p, _ in reads)
+    assert any("receptive field" in p and max(r.strides) > 1 for p, r in reads)
+    assert any(not r.square and "output size" in p for p, r in reads)
+    for needle in ("dilation", "(spanning", "average pooling", "max pooling", "no bias"):
+        assert any(needle in p for p, _ in reads), needle
+
+
+# ---------------------------------------------------------------- reading a prompt back
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_params_of_reads_every_generated_prompt_back(concept: str, level: str) -> None:
+    for spec in _asks(concept, level):
+        params = params_of(AskSpec.from_json(spec.to_json()))
+        if read(spec).steps is None:
+            assert params is None  # drills and separable costs have no slips to read
+            continue
+        assert params is not None, spec.prompt
+        assert spec_for(concept, params) == spec
+
+
+def test_params_of_ignores_what_it_did_not_write() -> None:
+    spec = spec_for("output-size", SizeAsk(10, 10, (Stage(3),)))
+    assert params_of(spec) == SizeAsk(10, 10, (Stage(3),))
+    assert params_of(replace(spec, prompt=spec.prompt.replace("10x10", "10x10 RGB"))) is None
+    assert params_of(replace(spec, kind=AskKind.OPEN)) is None
+    old = replace(spec, prompt="What is 3 + 4?")
+    assert params_of(old) is None
+
+
+def test_spec_for_builds_each_family() -> None:
+    count = spec_for("parameter-count", CountAsk(3, (CountLayer(3, 3, 16),), True, 32))
+    assert count.answer_text == "448" and count.difficulty == "medium"
+    assert "432" in count.explanation and "= 448" in count.explanation
+    stacked = spec_for("receptive-field", FieldAsk((Stage(3), Stage(3))))
+    assert stacked.answer_text == "5" and stacked.difficulty == "medium"
+    rect = spec_for("kernel", CountAsk(64, (CountLayer(1, 7, 64),), False, 28))
+    assert rect.answer_text == str(7 * 64 * 64) and rect.difficulty == "hard"
+
+
+# ---------------------------------------------------------------- spellings and errors
 
 
 def test_square_sizes_accept_every_spelling() -> None:
@@ -95,18 +362,17 @@ def test_square_sizes_accept_every_spelling() -> None:
 
 
 def test_rectangular_sizes_need_both_sides_in_order() -> None:
-    spec = make_computed_ask(random.Random(5), "convolution", "hard")
-    h, w = spec.answer_text.split("x")
-    assert h != w
-    assert grade(spec, f"{h} x {w}")
-    assert not grade(spec, f"{w}x{h}")
-    assert not grade(spec, h)
+    spec = spec_for("output-size", SizeAsk(10, 14, (Stage(3),)))
+    assert spec.answer_text == "8x12" and spec.difficulty == "hard"
+    assert grade(spec, "8 x 12")
+    assert not grade(spec, "12x8")
+    assert not grade(spec, "8")
 
 
 def test_large_counts_accept_thousands_separators() -> None:
     spec = make_computed_ask(random.Random(1), "parameter-sharing", "hard")
     value = int(spec.answer_text)
-    assert grade(spec, f"{value:,}")
+    assert value > 1000 and grade(spec, f"{value:,}")
 
 
 def test_non_numeric_answers_get_a_friendly_error() -> None:
@@ -117,19 +383,13 @@ def test_non_numeric_answers_get_a_friendly_error() -> None:
 
 
 def test_any_concept_and_difficulty_when_not_given() -> None:
-    concepts = {make_computed_ask(random.Random(s)).concept_id for s in range(200)}
-    assert concepts == COMPUTED_CONCEPTS
+    asks = [make_computed_ask(random.Random(s)) for s in range(400)]
+    assert {a.concept_id for a in asks} == COMPUTED_CONCEPTS
+    assert {a.difficulty for a in asks} == set(LEVELS)
     with pytest.raises(ValueError):
         make_computed_ask(random.Random(0), "resnet")
-
-
-@pytest.mark.parametrize("concept", sorted(COMPUTED_CONCEPTS))
-def test_the_explanation_works_the_answer_out(concept: str) -> None:
-    for level in ("easy", "medium", "hard"):
-        for seed in range(15):
-            spec = make_computed_ask(random.Random(seed), concept, level)
-            for side in spec.answer_text.split("x"):  # both sides of a rectangular size
-                assert f"= {side}" in spec.explanation, (spec.prompt, spec.explanation)
+    with pytest.raises(ValueError):
+        make_computed_ask(random.Random(0), "stride", "expert")
 
 
 def test_a_unit_after_the_number_is_accepted() -> None:

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from typing import Any
 
 from knowledge.bank import Bank
 from knowledge.model import Concept, Difficulty, Question
 from quizbot.asking.choice import can_ask_as_choice
 from quizbot.asking.spec import AskSpec
 from quizbot.replies import AskKind
-from quizbot.selection import Pick, build_ask, frontier, pick_follow_up, pick_next, review_key
+from quizbot.selection import (
+    Pick,
+    Player,
+    Recent,
+    build_ask,
+    frontier,
+    level_of,
+    loop_key,
+    pick_diagnostic,
+    pick_follow_up,
+    pick_key,
+    pick_next,
+    review_key,
+)
 from tests.content import item_for
 from tests.unit.engine.conftest import OPEN_ONLY
 
@@ -58,26 +72,45 @@ def test_a_new_player_starts_at_the_foundations_easy_first(bank: Bank) -> None:
     seen: set[str] = set()
     for _ in range(6):
         pick = _next(wide, seen=seen)
-        order.append(pick.question_id or f"{pick.kind}:{pick.concept_id}")
+        order.append(pick_key(pick))
         seen.add(order[-1])
-    # Easy first (naming a concept is easy at the frontier, even typed), then harder; the
-    # open question with no item comes last.
+    # Easy first (a question, then sums and naming, which are easy), then harder; the open
+    # question with no item comes only once nothing gradable is left.
     assert order[0] == "q-gd-easy"
-    assert set(order[1:4]) == {
-        "concept:gradient-descent",
-        "concept:kernel",
-        "concept:fully-connected",
-    }
-    assert order[4:] == ["q-gd-hard", "computed:kernel"]
-    assert _next(wide, seen=seen) == Pick("question", "gradient-descent", "q-gd-open")
+    assert all(level_of(wide, _pick(wide, k)) == "easy" for k in order)
+    assert "q-gd-open" not in order
 
 
-def test_naming_from_four_names_comes_early_typing_a_name_late(bank: Bank) -> None:
-    # VGG has three confusable architectures: picking its name is easy and comes first.
+def _pick(bank: Bank, key: str) -> Pick:
+    if key.startswith("computed:"):
+        _, concept, level = key.split(":")
+        return Pick("computed", concept, difficulty=level)
+    if key.startswith("concept:"):
+        return Pick("concept", key.split(":")[1])
+    question = bank.question(key)
+    assert question is not None
+    return Pick("question", question.primary_concept, key)
+
+
+def test_a_placed_player_gets_questions_near_their_level(bank: Bank) -> None:
+    wide = _with_peers(bank)
+    strong = Player(rating=1700.0, answers=30)
+    weak = Player(rating=700.0, answers=30)
+    for seed in range(10):
+        assert level_of(wide, _next(wide, seed, player=strong)) != "easy"
+        assert level_of(wide, _next(wide, seed, player=weak)) == "easy"
+    # Learned ratings override the source's label: an "easy" question most players miss
+    # is no longer served as easy.
+    hard_now = {"q-gd-easy": 1500.0}
+    picks = {_next(wide, seed, ratings=lambda keys: hard_now).question_id for seed in range(10)}
+    assert "q-gd-easy" not in picks
+
+
+def test_on_a_topic_sums_and_questions_come_before_naming_it(bank: Bank) -> None:
+    assert _next(bank, topic="stride").kind == "computed"
+    sums = {f"computed:stride:{level}" for level in ("easy", "medium", "hard")}
+    assert _next(bank, topic="stride", seen=sums) == Pick("concept", "stride")
     assert _next(bank, topic="vgg", seen={"q-vgg"}) == Pick("concept", "vgg")
-    # Stride has none: the computed ask comes before typing the name.
-    assert _next(bank, topic="stride") == Pick("computed", "stride")
-    assert _next(bank, topic="stride", seen={"computed:stride"}) == Pick("concept", "stride")
 
 
 def test_a_new_player_never_opens_with_a_flashcard(bank: Bank) -> None:
@@ -85,21 +118,26 @@ def test_a_new_player_never_opens_with_a_flashcard(bank: Bank) -> None:
     assert not any(can_ask_as_choice(q) for c in frontier(bank, {}) for q in bank.questions_for(c))
     for seed in range(20):
         first = build_ask(bank, _next(bank, seed), random.Random(seed))
-        assert first.kind in (AskKind.CHOICE, AskKind.CONCEPT), first
+        assert first.kind is not AskKind.OPEN, first
         assert first.difficulty == "easy"
 
 
-def test_a_follow_up_is_gradable_before_it_is_a_flashcard(bank: Bank) -> None:
-    # Backpropagation's only question has no choice item in this bank: a follow-up
-    # must be something the player can get right (which brings the original back).
-    assert _next(bank, topic="backpropagation", follow_up=True) == Pick(
-        "concept", "backpropagation"
-    )
-    seen = {"concept:backpropagation"}
-    again = _next(bank, topic="backpropagation", follow_up=True, seen=seen)
-    assert again.question_id == "q-backprop"
-    # A topic the player chose asks its questions first, flashcards included.
-    assert _next(bank, topic="backpropagation").question_id == "q-backprop"
+def test_a_follow_up_is_the_easiest_gradable_ask_never_harder_than_the_miss(bank: Bank) -> None:
+    def diagnostic(concept: str, ceiling: str, seed: int = 0, **kw: Any) -> Pick | None:
+        args: dict[str, Any] = {"seen_in_walk": set(), "recent": Recent()}
+        args.update(kw)
+        return pick_diagnostic(bank, concept, ceiling=ceiling, rng=random.Random(seed), **args)
+
+    # Backpropagation's only question has no item: naming it is the gradable step.
+    assert diagnostic("backpropagation", "hard") == Pick("concept", "backpropagation")
+    # ResNet's questions are medium and hard: after an easy miss only naming fits; after a
+    # hard miss, the medium question (a real question beats naming).
+    assert diagnostic("resnet", "easy") == Pick("concept", "resnet")
+    assert diagnostic("resnet", "hard") == Pick("question", "resnet", "q-resnet-1")
+    # Stride: the easy sum, whichever miss led there; nothing already asked in the walk.
+    assert diagnostic("stride", "medium") == Pick("computed", "stride", difficulty="easy")
+    walked = {"computed:stride:easy", "concept:stride"}
+    assert diagnostic("stride", "easy", seen_in_walk=walked) is None
 
 
 def test_known_prerequisites_unlock_the_next_concepts(bank: Bank) -> None:
@@ -115,20 +153,38 @@ def test_known_prerequisites_unlock_the_next_concepts(bank: Bank) -> None:
 def test_due_reviews_come_first(bank: Bank) -> None:
     assert _next(bank, due_keys=["q-resnet-2"]) == Pick("question", "resnet", "q-resnet-2")
     assert _next(bank, due_keys=["gone", "concept:stride"]) == Pick("concept", "stride")
-    assert _next(bank, due_keys=["computed:padding"]) == Pick("computed", "padding")
+    assert _next(bank, due_keys=["computed:padding:medium"]) == Pick(
+        "computed", "padding", difficulty="medium"
+    )
+    # A card stored before levels were part of the key still comes back (as easy).
+    assert _next(bank, due_keys=["computed:padding"]).difficulty == "easy"
     # With a topic, only reviews on that topic jump the queue.
     on_topic = _next(bank, due_keys=["q-vgg", "q-resnet-2"], topic="resnet")
     assert on_topic.question_id == "q-resnet-2"
+    # A due review that would loop waits: not the prompt just asked.
+    looping = _next(bank, due_keys=["q-resnet-2"], recent=Recent(["q-resnet-2"]))
+    assert looping.question_id != "q-resnet-2"
 
 
-def test_a_topic_asks_its_questions_then_concept_and_computed_asks(bank: Bank) -> None:
+def test_a_topic_asks_its_questions_then_naming_then_its_neighbours(bank: Bank) -> None:
     assert _next(bank, topic="resnet").question_id == "q-resnet-1"  # medium before hard
     seen = {"q-resnet-1", "q-resnet-2"}
     assert _next(bank, topic="resnet", seen=seen) == Pick("concept", "resnet")
-    again = _next(bank, topic="resnet", seen=seen | {"concept:resnet"})
-    assert again.kind == "question" and again.concept_id == "resnet"
-    assert _next(bank, topic="stride") == Pick("computed", "stride")
-    assert _next(bank, topic="stride", seen={"computed:stride"}) == Pick("concept", "stride")
+    # The topic ran out: say so and go on to the nearest concept in the graph.
+    done = _next(bank, topic="resnet", seen=seen | {"concept:resnet"})
+    assert done.concept_id != "resnet" and done.note is not None
+    assert done.note.startswith("ResNet: all 2 questions done — next:")
+    assert done.concept_id in {"skip-connection", "batch-normalization", "cnn"}
+
+
+def test_no_prompt_twice_in_a_row_nor_thrice_in_twenty(bank: Bank) -> None:
+    recent: list[str] = []
+    for seed in range(40):
+        pick = _next(bank, seed, topic="vgg", recent=Recent(list(reversed(recent))))
+        key = loop_key(pick_key(pick))
+        assert not recent or key != recent[-1]
+        assert recent[-19:].count(key) < 2
+        recent.append(key)
 
 
 def test_there_is_always_something_to_ask(bank: Bank) -> None:
@@ -185,9 +241,10 @@ def test_review_keys(bank: Bank) -> None:
     rng = random.Random(0)
     assert review_key(build_ask(bank, Pick("question", "vgg", "q-vgg"), rng)) == "q-vgg"
     assert review_key(build_ask(bank, Pick("concept", "stride"), rng)) == "concept:stride"
-    assert review_key(build_ask(bank, Pick("computed", "stride"), rng)) == "computed:stride"
-    spec = build_ask(bank, Pick("computed", "pooling"), rng)
-    assert review_key(AskSpec.from_json(spec.to_json())) == "computed:pooling"
+    hard = build_ask(bank, Pick("computed", "stride", difficulty="hard"), rng)
+    assert review_key(hard) == "computed:stride:hard"
+    spec = build_ask(bank, Pick("computed", "pooling", difficulty="medium"), rng)
+    assert review_key(AskSpec.from_json(spec.to_json())) == "computed:pooling:medium"
 
 
 def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank) -> None:
@@ -206,14 +263,16 @@ def test_at_equal_difficulty_multiple_choice_comes_before_flashcards(bank: Bank)
     )
     wide = _with_peers(bank)
     richer = Bank.from_parts(wide.concepts.values(), (*wide.questions, long, gist))
-    order: list[str | None] = []
-    seen = {"q-gd-easy", "concept:gradient-descent", "concept:kernel"}
-    seen |= {"concept:fully-connected", "computed:kernel"}
-    for _ in range(4):
-        pick = _next(richer, seen=seen)
-        order.append(pick.question_id)
-        seen.add(pick.question_id or "")
-    assert order == ["q-gd-mc", "q-gd-hard", "q-gd-long", "q-gd-open"]
+    order: list[str] = []
+    seen: set[str] = set()
+    for _ in range(6):
+        pick = _next(richer, seen=seen, topic="gradient-descent")
+        seen.add(pick_key(pick))
+        order.append(pick_key(pick))
+    # Gradable questions by level, then the flashcards, and naming the topic last.
+    assert order[:3] == ["q-gd-easy", "q-gd-mc", "q-gd-hard"]
+    assert set(order[3:5]) == {"q-gd-long", "q-gd-open"}
+    assert order[5] == "concept:gradient-descent"
 
 
 def test_a_chosen_topic_opens_on_a_gradable_question_before_an_easier_flashcard(
