@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
 import random
 from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
+from typer.testing import CliRunner
 
+from adapters.cli import app
 from knowledge.bank import Bank
 from knowledge.build import load_bank
 from quizbot.bootstrap import Runtime, bootstrap
@@ -213,3 +217,21 @@ async def test_a_weak_player_is_walked_to_the_missing_concept_and_climbs_back(
         assert all(a != b for a, b in itertools.pairwise(prompts))
     finally:
         await runtime.aclose()
+
+
+async def test_db_questions_lists_calibrated_difficulty(real: Runtime, database_url: str) -> None:
+    svc = real.service
+    for n in range(4):
+        me = player(f"cal{n}")
+        card = await svc.ask(me, "resnet")
+        await _answer(svc, me, card, right=False)
+    runner = CliRunner()
+    shown = await asyncio.to_thread(
+        runner.invoke, app, ["db", "questions", "--json", "--url", database_url]
+    )
+    assert shown.exit_code == 0, shown.output
+    rows = [json.loads(line) for line in shown.output.splitlines()]
+    assert rows and {"question", "source_level", "calibrated", "rating", "answers"} <= set(rows[0])
+    missed = [r for r in rows if r["answers"] >= 2 and r["right"] == 0]
+    # Every player missed it: its rating rose above its prior.
+    assert missed and all(r["rating"] > r["prior"] for r in missed)
