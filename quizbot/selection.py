@@ -157,14 +157,32 @@ def _gradable(q: Question) -> bool:
     return can_ask_as_choice(q)
 
 
+_PER_BANK: dict[int, tuple[Bank, dict[tuple[str, bool], tuple[Pick, ...]]]] = {}
+
+
+def _concept_candidates(bank: Bank, cid: str, computed: bool) -> tuple[Pick, ...]:
+    """One concept's candidates, built once per bank (banks are immutable)."""
+    entry = _PER_BANK.get(id(bank))
+    if entry is None or entry[0] is not bank:
+        if len(_PER_BANK) > 8:
+            _PER_BANK.clear()
+        entry = _PER_BANK[id(bank)] = (bank, {})
+    cache = entry[1]
+    got = cache.get((cid, computed))
+    if got is None:
+        out = [Pick("question", cid, q.id) for q in bank.questions_for(cid) if _gradable(q)]
+        out.append(Pick("concept", cid))
+        if computed and cid in COMPUTED_CONCEPTS:
+            out += [Pick("computed", cid, difficulty=level) for level in DIFFICULTIES]
+        got = cache[cid, computed] = tuple(out)
+    return got
+
+
 def candidates(bank: Bank, concepts: Iterable[str], *, computed: bool = True) -> list[Pick]:
     """Everything gradable that could be asked on `concepts`: questions, naming, computed."""
     out: list[Pick] = []
     for cid in concepts:
-        out += [Pick("question", cid, q.id) for q in bank.questions_for(cid) if _gradable(q)]
-        out.append(Pick("concept", cid))
-        if computed and cid in COMPUTED_CONCEPTS:
-            out += [Pick("computed", cid, difficulty=level) for level in DIFFICULTIES]
+        out += _concept_candidates(bank, cid, computed)
     return out
 
 

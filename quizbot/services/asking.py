@@ -72,15 +72,14 @@ class Asking:
 
         def work(ctx: Ctx) -> QuestionCard:
             repos, pid = ctx.repos, ctx.player_id
-            mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
-            schedule = repos.reviews.schedule(pid)
-            due = [key for key, at in schedule if at <= ctx.now]
+            mastery = repos.mastery.p_known_all(pid)
+            due = repos.reviews.due_keys(pid, ctx.now)
             rated = repos.ratings.player(pid)
             pick = pick_next(
                 deps.bank,
                 mastery=mastery,
                 due_keys=due,
-                seen={key for key, _ in schedule},
+                seen=repos.reviews.keys(pid),
                 topic=concept,
                 rng=deps.rng,
                 recent=_recent(repos.asks.recent(pid, RECENT_WINDOW), ctx.now),

@@ -175,9 +175,7 @@ async def test_run_slack_http_answers_posts_drops_and_stops_on_sigterm(
         async with aiohttp.ClientSession() as session:
             driver = SlackDriver(url, fake, session)
 
-            card = await driver.reply(
-                await driver.command("resnet", user="U0001", name="alice")
-            )
+            card = await driver.reply(await driver.command("resnet", user="U0001", name="alice"))
             text = block_texts(card["blocks"])
             assert "*Question*" in text
             assert right_text(text) in text, "the card offers the bank's right answer"

@@ -40,6 +40,7 @@ def ask_key(kind: str, concept_id: str, question_id: str | None) -> str:
     return question_id or f"{kind}:{concept_id}"
 
 
+_ASK_INSERT = asks.insert()  # built once; the row's values are bound per call
 _GET_ASK = select(asks).where(asks.c.workspace_id == bindparam("ws"), asks.c.id == bindparam("id"))
 
 
@@ -55,25 +56,24 @@ class AskRepo(Scoped):
     def add(self, ask: AskRec) -> None:
         if ask.workspace_id != self.ws:
             raise ValueError("ask belongs to another workspace")
-        self.session.execute(
-            asks.insert().values(
-                id=ask.id,
-                workspace_id=self.ws,
-                player_id=ask.player_id,
-                kind=ask.spec.kind.value,
-                concept_id=ask.spec.concept_id,
-                question_id=ask.spec.question_id,
-                spec_json=ask.spec.to_json(),
-                concept_path=ask.path_json(),
-                follow_up_of=ask.follow_up_of,
-                retry_of=ask.retry_of,
-                root_ask_id=ask.root_ask_id,
-                depth=ask.depth,
-                drop_id=ask.drop_id,
-                created_at=ask.created_at,
-                closes_at=ask.closes_at,
-            )
-        )
+        row = {
+            "id": ask.id,
+            "workspace_id": self.ws,
+            "player_id": ask.player_id,
+            "kind": ask.spec.kind.value,
+            "concept_id": ask.spec.concept_id,
+            "question_id": ask.spec.question_id,
+            "spec_json": ask.spec.to_json(),
+            "concept_path": ask.path_json(),
+            "follow_up_of": ask.follow_up_of,
+            "retry_of": ask.retry_of,
+            "root_ask_id": ask.root_ask_id,
+            "depth": ask.depth,
+            "drop_id": ask.drop_id,
+            "created_at": ask.created_at,
+            "closes_at": ask.closes_at,
+        }
+        self.session.execute(_ASK_INSERT, row)
 
     def get(self, ask_id: str) -> AskRec | None:
         row = self.session.execute(_GET_ASK, {"ws": self.ws, "id": ask_id}).first()
@@ -96,7 +96,8 @@ class AskRepo(Scoped):
 
     def recent(self, player_id: int, limit: int) -> list[RecentAsk]:
         """The player's latest private asks, newest first (served by ix_asks_player_created)."""
-        rows = self.session.execute(_RECENT, {"ws": self.ws, "player": player_id, "limit": limit})
+        params = {"ws": self.ws, "player": player_id, "limit": limit}
+        rows = self.session.execute(_RECENT, params).all()
         return [
             RecentAsk(
                 r.id,

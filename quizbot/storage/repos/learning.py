@@ -27,6 +27,17 @@ _CARD = select(reviews.c.card_json).where(
     reviews.c.player_id == bindparam("player"),
     reviews.c.key == bindparam("key"),
 )
+_CARD_LOCKED = _CARD.with_for_update()
+_MASTERY_ALL = _MASTERY.where(
+    mastery.c.workspace_id == bindparam("ws"), mastery.c.player_id == bindparam("player")
+)
+_KEYS = select(reviews.c.key).where(
+    reviews.c.workspace_id == bindparam("ws"), reviews.c.player_id == bindparam("player")
+)
+_DUE = _KEYS.where(reviews.c.due_at <= bindparam("now")).order_by(reviews.c.due_at, reviews.c.key)
+_P_KNOWN = select(mastery.c.concept_id, mastery.c.p_known).where(
+    mastery.c.workspace_id == bindparam("ws"), mastery.c.player_id == bindparam("player")
+)
 _STREAK = select(streaks.c.last_day, streaks.c.streak, streaks.c.best).where(
     streaks.c.workspace_id == bindparam("ws"), streaks.c.player_id == bindparam("player")
 )
@@ -83,12 +94,15 @@ _streak_upsert = _upsert(
 
 class MasteryRepo(Scoped):
     def all_for(self, player_id: int) -> dict[str, MasteryRec]:
-        rows = self.session.execute(
-            _MASTERY.where(mastery.c.workspace_id == self.ws, mastery.c.player_id == player_id)
-        )
+        rows = self.session.execute(_MASTERY_ALL, {"ws": self.ws, "player": player_id})
         return {
             r.concept_id: MasteryRec(r.concept_id, r.p_known, r.attempts, r.correct) for r in rows
         }
+
+    def p_known_all(self, player_id: int) -> dict[str, float]:
+        """The player's p_known per concept (what selection needs, without the counts)."""
+        rows = self.session.execute(_P_KNOWN, {"ws": self.ws, "player": player_id}).all()
+        return dict(rows)  # type: ignore[arg-type]
 
     def get(self, player_id: int, concept_id: str) -> MasteryRec | None:
         r = self.session.execute(
@@ -145,7 +159,7 @@ class ReviewRepo(Scoped):
         if inserted.first() is not None:
             return None
         card = self.session.execute(
-            _CARD.with_for_update(), {"ws": self.ws, "player": player_id, "key": key}
+            _CARD_LOCKED, {"ws": self.ws, "player": player_id, "key": key}
         ).scalar_one_or_none()
         return card or None
 
@@ -168,6 +182,17 @@ class ReviewRepo(Scoped):
             .order_by(reviews.c.due_at, reviews.c.key)
         )
         return [(r.key, r.due_at) for r in rows]
+
+    def keys(self, player_id: int) -> set[str]:
+        """The review key of every card of a player."""
+        return set(
+            self.session.execute(_KEYS, {"ws": self.ws, "player": player_id}).scalars().all()
+        )
+
+    def due_keys(self, player_id: int, now: datetime) -> list[str]:
+        """Keys of the player's cards due at `now`, most overdue first (ties by key)."""
+        params = {"ws": self.ws, "player": player_id, "now": now}
+        return list(self.session.execute(_DUE, params).scalars().all())
 
     def due_count(self, player_id: int, now: datetime) -> int:
         return self.session.execute(

@@ -20,6 +20,11 @@ _QUESTION = select(questions.c.rating, questions.c.answers).where(
     questions.c.workspace_id == bindparam("ws"), questions.c.key == bindparam("key")
 )
 
+_QUESTIONS = select(questions.c.key, questions.c.rating, questions.c.answers).where(
+    questions.c.workspace_id == bindparam("ws"),
+    questions.c.key.in_(bindparam("keys", expanding=True)),
+)
+
 
 def _player_upsert(dialect: str) -> object:
     ins = dialect_insert(dialect, players)
@@ -59,11 +64,7 @@ class RatingRepo(Scoped):
         wanted = sorted(set(keys))
         if not wanted:
             return {}
-        rows = self.session.execute(
-            select(questions.c.key, questions.c.rating, questions.c.answers).where(
-                questions.c.workspace_id == self.ws, questions.c.key.in_(wanted)
-            )
-        )
+        rows = self.session.execute(_QUESTIONS, {"ws": self.ws, "keys": wanted}).all()
         return {r.key: (r.rating, r.answers) for r in rows}
 
     def put_player(self, player_id: int, rating: float) -> None:
