@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event
 
 from bench.answers.common import PLATFORM, WORKSPACE
-from bench.answers.seeding import _analyze, _bulk, _seed_tenancy
+from bench.answers.seeding import _analyze, _bulk, _seed_tenancy, answer_row, ask_row
 from bench.answers.stats import pct
 from knowledge.bank import Bank
 from knowledge.model import ChoiceItem, Difficulty, Distractor, Question
@@ -112,39 +112,9 @@ async def seed(url: str, bank: Bank, args: argparse.Namespace) -> dict[str, floa
                 at = now - timedelta(seconds=ago)
                 q = bank.question(rng.choice(qids))
                 assert q is not None
-                ask_id = f"{i:032x}"
-                asks.append(
-                    {
-                        "id": ask_id,
-                        "workspace_id": 1,
-                        "player_id": pid,
-                        "kind": "choice",
-                        "concept_id": q.primary_concept,
-                        "question_id": q.id,
-                        "spec_json": "{}",
-                        "concept_path": json.dumps([q.primary_concept]),
-                        "follow_up_of": None,
-                        "root_ask_id": ask_id,
-                        "depth": 0,
-                        "drop_id": None,
-                        "created_at": at,
-                        "closes_at": None,
-                    }
-                )
-                log.append(
-                    {
-                        "id": i + 1,
-                        "ask_id": ask_id,
-                        "workspace_id": 1,
-                        "player_id": pid,
-                        "team_id": None,
-                        "concept_id": q.primary_concept,
-                        "response": "a",
-                        "correct": rng.random() < 0.7,
-                        "points": 10,
-                        "answered_at": at,
-                    }
-                )
+                asks.append(ask_row(i, pid, at, "choice", q.primary_concept, q.id, "{}"))
+                right = rng.random() < 0.7
+                log.append(answer_row(i, pid, None, at, q.primary_concept, "a", right, 10))
             await _bulk(engine, m.Ask, asks)
             await _bulk(engine, m.Answer, log)
         concepts = sorted(bank.concepts)

@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Literal
 
 from knowledge.bank import Bank
-from knowledge.model import Question
 from quizbot.asking.choice import can_ask_as_choice, make_choice_ask
 from quizbot.asking.computed import COMPUTED_CONCEPTS, DIFFICULTIES, make_computed_ask
 from quizbot.asking.concept import make_concept_ask
@@ -94,6 +93,11 @@ def loop_key(key: str) -> str:
     return key
 
 
+def prompt_key(kind: str, concept_id: str, question_id: str | None) -> str:
+    """The loop key of a stored ask, from its kind, concept and question."""
+    return question_id or f"{kind}:{concept_id}"
+
+
 def _pick_from_key(bank: Bank, key: str) -> Pick | None:
     prefix, _, rest = key.partition(":")
     if prefix in ("concept", "computed"):
@@ -112,7 +116,7 @@ def _pick_from_key(bank: Bank, key: str) -> Pick | None:
 
 
 def level_of(bank: Bank, pick: Pick) -> str:
-    """The difficulty an ask from `pick` will have (typed naming counts as medium)."""
+    """The difficulty an ask from `pick` will have."""
     if pick.kind == "question" and pick.question_id:
         question = bank.question(pick.question_id)
         if question is not None and question.difficulty is not None:
@@ -153,14 +157,10 @@ def next_ring(bank: Bank, ring: Sequence[str], mastery: Mapping[str, float]) -> 
     )
 
 
-def _gradable(q: Question) -> bool:
-    return can_ask_as_choice(q)
+_PER_BANK: dict[int, tuple[Bank, dict[str, tuple[Pick, ...]]]] = {}
 
 
-_PER_BANK: dict[int, tuple[Bank, dict[tuple[str, bool], tuple[Pick, ...]]]] = {}
-
-
-def _concept_candidates(bank: Bank, cid: str, computed: bool) -> tuple[Pick, ...]:
+def _concept_candidates(bank: Bank, cid: str) -> tuple[Pick, ...]:
     """One concept's candidates, built once per bank (banks are immutable)."""
     entry = _PER_BANK.get(id(bank))
     if entry is None or entry[0] is not bank:
@@ -168,21 +168,21 @@ def _concept_candidates(bank: Bank, cid: str, computed: bool) -> tuple[Pick, ...
             _PER_BANK.clear()
         entry = _PER_BANK[id(bank)] = (bank, {})
     cache = entry[1]
-    got = cache.get((cid, computed))
+    got = cache.get(cid)
     if got is None:
-        out = [Pick("question", cid, q.id) for q in bank.questions_for(cid) if _gradable(q)]
+        out = [Pick("question", cid, q.id) for q in bank.questions_for(cid) if can_ask_as_choice(q)]
         out.append(Pick("concept", cid))
-        if computed and cid in COMPUTED_CONCEPTS:
+        if cid in COMPUTED_CONCEPTS:
             out += [Pick("computed", cid, difficulty=level) for level in DIFFICULTIES]
-        got = cache[cid, computed] = tuple(out)
+        got = cache[cid] = tuple(out)
     return got
 
 
-def candidates(bank: Bank, concepts: Iterable[str], *, computed: bool = True) -> list[Pick]:
+def candidates(bank: Bank, concepts: Iterable[str]) -> list[Pick]:
     """Everything gradable that could be asked on `concepts`: questions, naming, computed."""
     out: list[Pick] = []
     for cid in concepts:
-        out += _concept_candidates(bank, cid, computed)
+        out += _concept_candidates(bank, cid)
     return out
 
 
@@ -191,7 +191,7 @@ def _flashcards(bank: Bank, concepts: Iterable[str]) -> list[Pick]:
         Pick("question", cid, q.id)
         for cid in concepts
         for q in bank.questions_for(cid)
-        if not _gradable(q)
+        if not can_ask_as_choice(q)
     ]
 
 
@@ -311,7 +311,7 @@ def _on_topic(
     if pick is not None:
         return pick
     name = bank.concept(topic).name
-    done = len([q for q in bank.questions_for(topic)])
+    done = len(bank.questions_for(topic))
     for other in nearest(bank, topic):
         fresh = _fresh(candidates(bank, [other]), seen, recent)
         pick = _best(bank, fresh, player, ratings, recent, rng)
@@ -362,7 +362,7 @@ def pick_next(
     """
     if not bank.concepts:
         raise ValueError("the question bank has no concepts")
-    recent = recent or Recent(())
+    recent = recent or Recent()
     player = player or Player()
     for key in due_keys:
         pick = _pick_from_key(bank, key)
@@ -434,15 +434,18 @@ def pick_diagnostic(
 ) -> Pick | None:
     """The easiest gradable ask on a prerequisite, never harder than the question missed.
 
-    Ties are broken at random, so new players do not all meet the same follow-up. None when
+    `seen_in_walk` holds the keys already asked in this walk (review or loop keys). Ties are
+    broken at random, so new players do not all meet the same follow-up. None when
     everything on the concept was already asked in this walk or would loop.
     """
     top = RANK.get(ceiling, 1)
-    picks = [
-        p
-        for p in candidates(bank, [concept_id])
-        if pick_key(p) not in seen_in_walk and recent.allows(pick_key(p))
-    ]
+
+    def usable(pick: Pick) -> bool:
+        key = pick_key(pick)
+        asked = key in seen_in_walk or loop_key(key) in seen_in_walk
+        return not asked and recent.allows(key)
+
+    picks = [p for p in candidates(bank, [concept_id]) if usable(p)]
     fitting = [p for p in picks if RANK[level_of(bank, p)] <= top]
     # A question or a sum tests the idea; naming the concept only when neither fits.
     fitting = [p for p in fitting if p.kind != "concept"] or [
@@ -450,11 +453,7 @@ def pick_diagnostic(
     ]
     if not fitting:
         # Nothing gradable is left: a worked flashcard on the concept still teaches it.
-        cards = [
-            p
-            for p in _flashcards(bank, [concept_id])
-            if pick_key(p) not in seen_in_walk and recent.allows(pick_key(p))
-        ]
+        cards = [p for p in _flashcards(bank, [concept_id]) if usable(p)]
         return rng.choice(cards) if cards else None
     lowest = min(RANK[level_of(bank, p)] for p in fitting)
     return rng.choice([p for p in fitting if RANK[level_of(bank, p)] == lowest])

@@ -12,8 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quizbot.errors import StorageUnavailable
+from quizbot.rating import level, prior
 from quizbot.settings import Settings
 from quizbot.storage import db
 from quizbot.storage.uow import question_ratings
@@ -67,6 +69,17 @@ def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
         _unusable(f"the database at {_shown(url)}", exc)
 
 
+async def _with_sessions(
+    url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
+) -> T:
+    """Run `work` on a session factory for `url`, disposing of the engine afterwards."""
+    engine = db.make_engine(url)
+    try:
+        return await work(db.make_sessions(engine))
+    finally:
+        await engine.dispose()
+
+
 @app.command()
 def upgrade(url: str | None = UrlOption) -> None:
     """Apply pending migrations (the bot also does this on start)."""
@@ -93,14 +106,7 @@ def rebuild_scores(url: str | None = UrlOption) -> None:
     """Recompute every leaderboard from the answer log and the points ledger."""
     target = _url(url)
 
-    async def work() -> int:
-        engine = db.make_engine(target)
-        try:
-            return await rebuild_all(db.make_sessions(engine))
-        finally:
-            await engine.dispose()
-
-    replayed = _run(work, target)
+    replayed = _run(lambda: _with_sessions(target, rebuild_all), target)
     out.print(f"Boards rebuilt from {replayed} answers.")
 
 
@@ -111,18 +117,10 @@ def questions(
 ) -> None:
     """Each question's calibrated difficulty (learned from answers) beside its source label."""
     from knowledge.build import load_bank  # heavy; only this command needs the bank
-    from quizbot.rating import level, prior
 
     target = _url(url)
 
-    async def work() -> list[tuple[str, float, int, int]]:
-        engine = db.make_engine(target)
-        try:
-            return await question_ratings(db.make_sessions(engine))
-        finally:
-            await engine.dispose()
-
-    rows = _run(work, target)
+    rows = _run(lambda: _with_sessions(target, question_ratings), target)
     bank = load_bank()
     table = Table("question", "source level", "calibrated", "rating", "answers", "right")
     for key, rating, answers, right in rows:

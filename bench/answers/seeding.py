@@ -17,6 +17,55 @@ from quizbot.storage import models as m
 from quizbot.storage.db import make_engine, make_sessions, upgrade
 from quizbot.storage.uow import rebuild_scores
 
+
+def ask_row(
+    i: int, player: int, at: datetime, kind: str, concept: str, question: str | None, spec: str
+) -> dict[str, Any]:
+    """Row number `i` of a seeded `asks` table: a root ask of workspace 1."""
+    ask_id = f"{i:032x}"
+    return {
+        "id": ask_id,
+        "workspace_id": 1,
+        "player_id": player,
+        "kind": kind,
+        "concept_id": concept,
+        "question_id": question,
+        "spec_json": spec,
+        "concept_path": f'["{concept}"]',
+        "follow_up_of": None,
+        "root_ask_id": ask_id,
+        "depth": 0,
+        "drop_id": None,
+        "created_at": at,
+        "closes_at": None,
+    }
+
+
+def answer_row(
+    i: int,
+    player: int,
+    team: int | None,
+    at: datetime,
+    concept: str,
+    response: str,
+    correct: bool,
+    points: int,
+) -> dict[str, Any]:
+    """The answer (id `i + 1`) to seeded ask number `i`."""
+    return {
+        "id": i + 1,
+        "ask_id": f"{i:032x}",
+        "workspace_id": 1,
+        "player_id": player,
+        "team_id": team,
+        "concept_id": concept,
+        "response": response,
+        "correct": correct,
+        "points": points,
+        "answered_at": at,
+    }
+
+
 BATCH = 20_000
 CHUNK = 100_000  # answers built in memory at a time
 
@@ -128,41 +177,10 @@ async def _seed_answers(
         for i in range(start, min(answers, start + CHUNK)):
             pid = rng.randint(1, players)
             at = now - timedelta(seconds=rng.randint(60, 120 * 86400))
-            ask_id = f"{i:032x}"
             correct = rng.random() < 0.7
             points = rng.choice((10, 20, 30)) if correct else 0
-            asks.append(
-                {
-                    "id": ask_id,
-                    "workspace_id": 1,
-                    "player_id": pid,
-                    "kind": "computed",
-                    "concept_id": "pooling",
-                    "question_id": None,
-                    "spec_json": spec_json,
-                    "concept_path": '["pooling"]',
-                    "follow_up_of": None,
-                    "root_ask_id": ask_id,
-                    "depth": 0,
-                    "drop_id": None,
-                    "created_at": at,
-                    "closes_at": None,
-                }
-            )
-            log.append(
-                {
-                    "id": i + 1,
-                    "ask_id": ask_id,
-                    "workspace_id": 1,
-                    "player_id": pid,
-                    "team_id": team_of.get(pid),
-                    "concept_id": "pooling",
-                    "response": "7",
-                    "correct": correct,
-                    "points": points,
-                    "answered_at": at,
-                }
-            )
+            asks.append(ask_row(i, pid, at, "computed", "pooling", None, spec_json))
+            log.append(answer_row(i, pid, team_of.get(pid), at, "pooling", "7", correct, points))
             if points:
                 ledger.append(
                     {

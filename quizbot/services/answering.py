@@ -170,12 +170,10 @@ class Answering:
                 f"Practice: no points this time; this question counts again from {_day(due)}."
             )
         nxt = None
-        if is_drop:
-            pass
-        elif mastery is not None:
+        if mastery is not None:
             mastery[cid] = p_known
             nxt = self.asking.after_miss(ctx, ask, mastery, slip.follow_up if slip else None)
-        else:
+        elif not is_drop:
             nxt = self.asking.after_right(ctx, ask)
         return replace(self._verdict(ask, correct, points, days, next_card=nxt), practice=practice)
 

@@ -6,7 +6,7 @@ import itertools
 import os
 import time
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from quizbot.asking.computed import make_computed_ask
 from quizbot.asking.concept import make_concept_ask
@@ -22,6 +22,7 @@ from quizbot.selection import (
     pick_diagnostic,
     pick_follow_up,
     pick_next,
+    prompt_key,
 )
 from quizbot.services.callers import Ctx
 from quizbot.services.deps import ServiceDeps
@@ -48,15 +49,14 @@ def _new_order(spec: AskSpec, ask_id: str) -> AskSpec:
     return moved
 
 
+def _key(row: RecentAsk) -> str:
+    return prompt_key(row.kind, row.concept_id, row.question_id)
+
+
 def _recent(rows: list[RecentAsk], now: datetime) -> Recent:
     """The no-loop window: this session's asks (an ask long ago starts a new session)."""
-    since = now - SESSION_GAP
-    rows = [r for r in rows if r.created_at is None or _aware(r.created_at) >= since]
-    return Recent([r.key for r in rows], [r.kind for r in rows])
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    rows = [r for r in rows[:RECENT_WINDOW] if r.created_at >= now - SESSION_GAP]
+    return Recent([_key(r) for r in rows], [r.kind for r in rows])
 
 
 class Asking:
@@ -94,10 +94,10 @@ class Asking:
     def _ratings(ctx: Ctx, keys: Iterable[str]) -> Mapping[str, float]:
         return {k: r for k, (r, _) in ctx.repos.ratings.questions(keys).items()}
 
-    def _walk(self, ctx: Ctx, ask: AskRec) -> list[RecentAsk]:
-        """The asks of this walk so far, newest first."""
+    def _history(self, ctx: Ctx, ask: AskRec) -> tuple[list[RecentAsk], list[RecentAsk]]:
+        """The player's latest asks and, among them, this walk's so far (both newest first)."""
         rows = ctx.repos.asks.recent(ctx.player_id, _WALK_LOOKBACK)
-        return [r for r in rows if r.root_ask_id == ask.root_ask_id]
+        return rows, [r for r in rows if r.root_ask_id == ask.root_ask_id]
 
     def after_miss(
         self,
@@ -113,11 +113,10 @@ class Asking:
         different question; after that the walk ends with the answer shown. A walk never
         visits a concept twice, so it cannot loop.
         """
-        walk = self._walk(ctx, ask)
+        rows, walk = self._history(ctx, ask)
         if len(walk) >= MAX_WALK:
             return None
         bank, rng = self.deps.bank, self.deps.rng
-        recent = _recent(ctx.repos.asks.recent(ctx.player_id, RECENT_WINDOW), ctx.now)
         links = {"follow_up_of": ask.id, "root": ask.root_ask_id}
         if step is not None:
             return self._add(ctx, step, path=ask.concept_path, depth=ask.depth + 1, **links)
@@ -134,8 +133,8 @@ class Asking:
             bank,
             target,
             ceiling=ask.spec.difficulty,
-            seen_in_walk={r.key for r in walk},
-            recent=recent,
+            seen_in_walk={_key(r) for r in walk},
+            recent=_recent(rows, ctx.now),
             rng=rng,
         )
         if pick is None:
@@ -146,7 +145,7 @@ class Asking:
         """Climb back up: the question missed one level above, offered again (once each)."""
         if ask.depth == 0:
             return None
-        walk = self._walk(ctx, ask)
+        _, walk = self._history(ctx, ask)
         if len(walk) >= MAX_WALK:
             return None
         above = next((r for r in walk if r.depth == ask.depth - 1 and not r.is_retry), None)

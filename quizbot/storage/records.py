@@ -48,13 +48,13 @@ class RecentAsk:
     """One of a player's latest private asks, for the no-loop rules and the walk."""
 
     id: str
-    key: str
     kind: str
     concept_id: str
+    question_id: str | None
     root_ask_id: str
     depth: int
-    is_retry: bool = False
-    created_at: datetime | None = None
+    is_retry: bool
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

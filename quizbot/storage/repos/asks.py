@@ -35,11 +35,6 @@ _RECENT = (
 )
 
 
-def ask_key(kind: str, concept_id: str, question_id: str | None) -> str:
-    """What identifies "the same prompt" for the no-loop rules: the question, else the concept."""
-    return question_id or f"{kind}:{concept_id}"
-
-
 _ASK_INSERT = asks.insert()  # built once; the row's values are bound per call
 _GET_ASK = select(asks).where(asks.c.workspace_id == bindparam("ws"), asks.c.id == bindparam("id"))
 
@@ -101,9 +96,9 @@ class AskRepo(Scoped):
         return [
             RecentAsk(
                 r.id,
-                ask_key(r.kind, r.concept_id, r.question_id),
                 r.kind,
                 r.concept_id,
+                r.question_id,
                 r.root_ask_id,
                 r.depth,
                 r.retry_of is not None,

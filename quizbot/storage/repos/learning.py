@@ -174,15 +174,6 @@ class ReviewRepo(Scoped):
             )
         )
 
-    def schedule(self, player_id: int) -> list[tuple[str, datetime]]:
-        """(key, due) of every card of a player, soonest due first."""
-        rows = self.session.execute(
-            select(reviews.c.key, reviews.c.due_at)
-            .where(reviews.c.workspace_id == self.ws, reviews.c.player_id == player_id)
-            .order_by(reviews.c.due_at, reviews.c.key)
-        )
-        return [(r.key, r.due_at) for r in rows]
-
     def keys(self, player_id: int) -> set[str]:
         """The review key of every card of a player."""
         return set(
