@@ -30,6 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--pg", help="admin URL of a PostgreSQL server for the PostgreSQL run")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="side-by-side rounds")
+    parser.add_argument("--side-by-side-only", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded SQLite file")
     return parser.parse_args(argv)
 

@@ -208,7 +208,9 @@ class Counted:
             if f"FROM {table}" in head or f"INTO {table}" in head:
                 self.tables[table] += 1
         if "question_ratings" in head and params:
-            self.in_list = max(self.in_list, len(params) - 1)
+            # The keys travel as one JSON array parameter.
+            listed = [p for p in params if isinstance(p, str) and p.startswith("[")]
+            self.in_list = max(self.in_list, *(len(json.loads(p)) for p in listed), 0)
 
 
 async def measure(url: str, bank: Bank, args: argparse.Namespace) -> dict[str, Any]:

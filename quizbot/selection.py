@@ -4,45 +4,68 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from functools import partial
 
 from knowledge.bank import Bank
-from quizbot.asking.choice import can_ask_as_choice, make_choice_ask
-from quizbot.asking.computed import COMPUTED_CONCEPTS, DIFFICULTIES, make_computed_ask
+from quizbot.asking.choice import make_choice_ask
+from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
 from quizbot.asking.concept import make_concept_ask
 from quizbot.asking.open import make_open_ask
 from quizbot.asking.spec import AskSpec
-from quizbot.mastery import DEFAULT_BKT, KNOWN
-from quizbot.rating import PLAYER_START, fit, in_placement, prior
+from quizbot.mastery import DEFAULT_BKT
+from quizbot.picks import (
+    KIND_ORDER,
+    RANK,
+    Candidate,
+    Pick,
+    candidates,
+    concept_candidates,
+    fringe,
+    frontier,
+    gather,
+    level_of,
+    loop_key,
+    nearest,
+    next_ring,
+    pick_from_key,
+    pick_key,
+    prompt_key,
+    review_key,
+)
+from quizbot.rating import PLAYER_START, fit, in_placement
 from quizbot.replies import AskKind
 
-PickKind = Literal["question", "concept", "computed"]
-RANK = {"easy": 0, "medium": 1, "hard": 2}
+__all__ = [
+    "RANK",
+    "Pick",
+    "Player",
+    "Recent",
+    "build_ask",
+    "candidates",
+    "frontier",
+    "level_of",
+    "loop_key",
+    "nearest",
+    "next_ring",
+    "pick_diagnostic",
+    "pick_follow_up",
+    "pick_key",
+    "pick_next",
+    "prompt_key",
+    "review_key",
+]
+
 RECENT_WINDOW = 20  # "never more than twice in 20 asks"
 SESSION_GAP = timedelta(hours=6)  # asks older than this belong to an earlier session
 MAX_REPEATS = 2
 KIND_SHARE = 1 / 3  # after placement, at most about a third of asks name a concept (or sum)
 KIND_WINDOW = 9
 COMPUTED_EVERY = 6  # a computed question comes up at least this often when one fits
-_KIND_ORDER = {"question": 0, "computed": 1, "concept": 2}
 BEYOND_COST = 0.05
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """What to ask: a bank question, a concept-naming ask or a computed ask on a concept.
-
-    `note` is shown above the card (a topic that ran out says so and where it goes next).
-    """
-
-    kind: PickKind
-    concept_id: str
-    question_id: str | None = None
-    difficulty: str | None = None  # computed asks: the level to generate
-    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,142 +80,12 @@ class Player:
         return in_placement(self.answers)
 
 
-RatingLookup = Callable[[Iterable[str]], Mapping[str, float]]
+RatingLookup = Callable[[Collection[str]], Mapping[str, float]]
+SeenLookup = Callable[[Collection[str]], AbstractSet[str]]
 
 
-def _no_ratings(keys: Iterable[str]) -> Mapping[str, float]:
+def _no_ratings(keys: Collection[str]) -> Mapping[str, float]:
     return {}
-
-
-def review_key(spec: AskSpec) -> str:
-    """The spaced-repetition (and scoring) key of an ask.
-
-    A bank question's id; "concept:<id>" for naming a concept; "computed:<id>:<level>" for a
-    generated question, since every draw is new but one generator at one level is one skill.
-    """
-    if spec.question_id:
-        return spec.question_id
-    if spec.kind is AskKind.COMPUTED:
-        return f"computed:{spec.concept_id}:{spec.difficulty}"
-    return f"concept:{spec.concept_id}"
-
-
-def pick_key(pick: Pick) -> str:
-    """The review key an ask built from `pick` will have."""
-    if pick.kind == "question" and pick.question_id:
-        return pick.question_id
-    if pick.kind == "computed":
-        return f"computed:{pick.concept_id}:{pick.difficulty or 'easy'}"
-    return f"concept:{pick.concept_id}"
-
-
-def loop_key(key: str) -> str:
-    """What counts as "the same prompt" for the no-loop rules (a computed level is not)."""
-    if key.startswith("computed:"):
-        return ":".join(key.split(":")[:2])
-    return key
-
-
-def prompt_key(kind: str, concept_id: str, question_id: str | None) -> str:
-    """The loop key of a stored ask, from its kind, concept and question."""
-    return question_id or f"{kind}:{concept_id}"
-
-
-def _pick_from_key(bank: Bank, key: str) -> Pick | None:
-    prefix, _, rest = key.partition(":")
-    if prefix in ("concept", "computed"):
-        concept, _, level = rest.partition(":")
-        if concept not in bank.concepts:
-            return None
-        if prefix == "concept":
-            return Pick("concept", concept)
-        if concept not in COMPUTED_CONCEPTS:
-            return None
-        return Pick("computed", concept, difficulty=level if level in DIFFICULTIES else "easy")
-    question = bank.question(key)
-    if question is None or question.primary_concept not in bank.concepts:
-        return None
-    return Pick("question", question.primary_concept, question.id)
-
-
-def level_of(bank: Bank, pick: Pick) -> str:
-    """The difficulty an ask from `pick` will have."""
-    if pick.kind == "question" and pick.question_id:
-        question = bank.question(pick.question_id)
-        if question is not None and question.difficulty is not None:
-            return question.difficulty.value
-        return "medium"
-    if pick.kind == "computed":
-        return pick.difficulty or "easy"
-    return "easy"  # naming a concept, picked or typed, is the easy step on it
-
-
-def frontier(bank: Bank, mastery: Mapping[str, float]) -> list[str]:
-    """Concepts not yet known whose prerequisites are all known (the outer fringe), sorted."""
-
-    def known(cid: str) -> bool:
-        return mastery.get(cid, 0.0) >= KNOWN
-
-    return sorted(
-        cid
-        for cid, concept in bank.concepts.items()
-        if not known(cid) and all(known(p) for p in concept.prerequisites)
-    )
-
-
-def next_ring(bank: Bank, ring: Sequence[str], mastery: Mapping[str, float]) -> list[str]:
-    """Unknown concepts one step past `ring`: every prerequisite known or on the ring."""
-    inner = set(ring)
-
-    def reached(cid: str) -> bool:
-        return cid in inner or mastery.get(cid, 0.0) >= KNOWN
-
-    return sorted(
-        cid
-        for cid, concept in bank.concepts.items()
-        if cid not in inner
-        and mastery.get(cid, 0.0) < KNOWN
-        and concept.prerequisites
-        and all(reached(p) for p in concept.prerequisites)
-    )
-
-
-_PER_BANK: dict[int, tuple[Bank, dict[str, tuple[Pick, ...]]]] = {}
-
-
-def _concept_candidates(bank: Bank, cid: str) -> tuple[Pick, ...]:
-    """One concept's candidates, built once per bank (banks are immutable)."""
-    entry = _PER_BANK.get(id(bank))
-    if entry is None or entry[0] is not bank:
-        if len(_PER_BANK) > 8:
-            _PER_BANK.clear()
-        entry = _PER_BANK[id(bank)] = (bank, {})
-    cache = entry[1]
-    got = cache.get(cid)
-    if got is None:
-        out = [Pick("question", cid, q.id) for q in bank.questions_for(cid) if can_ask_as_choice(q)]
-        out.append(Pick("concept", cid))
-        if cid in COMPUTED_CONCEPTS:
-            out += [Pick("computed", cid, difficulty=level) for level in DIFFICULTIES]
-        got = cache[cid] = tuple(out)
-    return got
-
-
-def candidates(bank: Bank, concepts: Iterable[str]) -> list[Pick]:
-    """Everything gradable that could be asked on `concepts`: questions, naming, computed."""
-    out: list[Pick] = []
-    for cid in concepts:
-        out += _concept_candidates(bank, cid)
-    return out
-
-
-def _flashcards(bank: Bank, concepts: Iterable[str]) -> list[Pick]:
-    return [
-        Pick("question", cid, q.id)
-        for cid in concepts
-        for q in bank.questions_for(cid)
-        if not can_ask_as_choice(q)
-    ]
 
 
 class Recent:
@@ -202,12 +95,18 @@ class Recent:
         window = [loop_key(k) for k in keys[:RECENT_WINDOW]]
         self.last = window[0] if window else None
         self.counts = Counter(window)
+        # Loop keys that may not come up now: the last one, and any already asked twice.
+        self.blocked = {k for k, n in self.counts.items() if n >= MAX_REPEATS}
+        if self.last is not None:
+            self.blocked.add(self.last)
         self.kinds = list(kinds[:KIND_WINDOW])
 
     def allows(self, key: str) -> bool:
         """Not the prompt just asked, and not already twice in the last 20 asks."""
-        lk = loop_key(key)
-        return lk != self.last and self.counts[lk] < MAX_REPEATS
+        return self.allows_loop(loop_key(key))
+
+    def allows_loop(self, loop: str) -> bool:
+        return loop not in self.blocked
 
     def share(self, kind: AskKind) -> float:
         return self.kinds.count(kind.value) / len(self.kinds) if self.kinds else 0.0
@@ -216,105 +115,102 @@ class Recent:
         return AskKind.COMPUTED.value in self.kinds[:COMPUTED_EVERY]
 
 
+class _Seen:
+    """Which candidate keys the player was already asked, looked up once per batch."""
+
+    def __init__(self, seen: AbstractSet[str] | SeenLookup) -> None:
+        self._lookup: SeenLookup = seen if callable(seen) else (lambda keys: seen & set(keys))
+        self._looked: set[str] = set()
+        self._asked: set[str] = set()
+
+    def look(self, cands: Iterable[Candidate]) -> None:
+        """Look up every candidate not looked up yet, in one query."""
+        missing = {c.key for c in cands} - self._looked
+        if missing:
+            self._asked |= self._lookup(missing)
+            self._looked |= missing
+
+    def fresh(self, cands: Sequence[Candidate], recent: Recent) -> list[Candidate]:
+        """The candidates never asked (they come back when due) that would not loop."""
+        self.look(cands)
+        asked, blocked = self._asked, recent.blocked
+        return [c for c in cands if c.key not in asked and c.loop not in blocked]
+
+
 def _best(
-    bank: Bank,
-    picks: Sequence[Pick],
+    cands: Sequence[Candidate],
     player: Player,
     ratings: RatingLookup,
     recent: Recent,
     rng: random.Random,
     *,
-    beyond: Sequence[Pick] = (),
+    beyond: Sequence[Candidate] = (),
 ) -> Pick | None:
     """The candidate nearest the right challenge, with a session's mix of kinds.
 
     `beyond` are candidates one step past the fringe: taken when they fit clearly better
     (a strong player is not held on the fringe's few easy questions).
     """
-    near = len(picks)
-    picks = [*picks, *beyond]
-    if not picks:
+    near = len(cands)
+    cands = [*cands, *beyond]
+    if not cands:
         return None
     if not player.placing:
         for kind in (AskKind.CONCEPT, AskKind.COMPUTED):  # neither takes over a session
-            others = [p for p in picks if p.kind != kind.value]
+            others = [c for c in cands if c.pick.kind != kind.value]
             if others and recent.share(kind) >= KIND_SHARE:
-                picks = others
-    keys = [pick_key(p) for p in picks]
-    known = ratings(keys)
-
-    def cost(pick: Pick, key: str) -> float:
-        rating = known.get(key, prior(level_of(bank, pick)))
-        return fit(player.rating, rating, player.placing)
-
+                cands = others
+    known = ratings({c.key for c in cands})
+    cost = partial(fit, player.rating, placement=player.placing)
+    draw = rng.random
     # Ties (equal fit) go to a bank question, then a computed one, then naming a concept:
     # they test the idea rather than the word.
     scored = [
         (
-            round(cost(p, k) + (BEYOND_COST if i >= near else 0.0), 3),
-            _KIND_ORDER[p.kind],
-            rng.random(),
-            p,
+            round(cost(known.get(c.key, c.prior)) + (BEYOND_COST if i >= near else 0.0), 3),
+            KIND_ORDER[c.pick.kind],
+            draw(),
+            c.pick,
         )
-        for i, (p, k) in enumerate(zip(picks, keys, strict=True))
+        for i, c in enumerate(cands)
     ]
-    if not player.placing and not recent.computed_lately():
+    placing = player.placing
+    if not placing and not recent.computed_lately():
         sums = [s for s in scored if s[3].kind == "computed" and s[0] < 0.15]
         if sums:
             scored = sums
     return min(scored, key=lambda s: s[:3])[3]
 
 
-def _fresh(picks: Iterable[Pick], seen: set[str], recent: Recent) -> list[Pick]:
-    return [p for p in picks if pick_key(p) not in seen and recent.allows(pick_key(p))]
-
-
-def nearest(bank: Bank, concept_id: str) -> list[str]:
-    """Other concepts by distance in the graph (either direction), nearest first."""
-    graph = bank.graph.to_undirected(as_view=True)
-    order: list[str] = []
-    frontier_: list[str] = [concept_id]
-    seen = {concept_id}
-    while frontier_:
-        ring: list[str] = []
-        for node in frontier_:
-            for other in sorted(graph.neighbors(node)):
-                if other not in seen:
-                    seen.add(other)
-                    ring.append(other)
-        order += ring
-        frontier_ = ring
-    return order
-
-
 def _on_topic(
     bank: Bank,
     topic: str,
     *,
-    seen: set[str],
+    seen: _Seen,
     recent: Recent,
     player: Player,
     ratings: RatingLookup,
     rng: random.Random,
 ) -> Pick:
     """Something new on a chosen topic; when it runs out, say so and go to its neighbours."""
-    fresh = _fresh(candidates(bank, [topic]), seen, recent)
+    fresh = seen.fresh(concept_candidates(bank, topic), recent)
     # The player chose the topic: its questions (gradable ones, then flashcards) and sums
     # come before naming it from a definition.
-    pick = _best(bank, [p for p in fresh if p.kind != "concept"], player, ratings, recent, rng)
+    pick = _best([c for c in fresh if c.pick.kind != "concept"], player, ratings, recent, rng)
     if pick is not None:
         return pick
-    flash = _fresh(_flashcards(bank, [topic]), seen, recent)
+    flash = seen.fresh(concept_candidates(bank, topic, flashcards=True), recent)
     if flash:
-        return rng.choice(flash)
-    pick = _best(bank, fresh, player, ratings, recent, rng)
+        return rng.choice(flash).pick
+    pick = _best(fresh, player, ratings, recent, rng)
     if pick is not None:
         return pick
     name = bank.concept(topic).name
     done = len(bank.questions_for(topic))
     for other in nearest(bank, topic):
-        fresh = _fresh(candidates(bank, [other]), seen, recent)
-        pick = _best(bank, fresh, player, ratings, recent, rng)
+        pick = _best(
+            seen.fresh(concept_candidates(bank, other), recent), player, ratings, recent, rng
+        )
         if pick is not None:
             what = f"all {done} questions done" if done else "no more questions"
             note = f"{name[:1].upper()}{name[1:]}: {what} — next: {bank.concept(other).name}."
@@ -324,7 +220,7 @@ def _on_topic(
 
 def _practice(bank: Bank, concepts: Sequence[str], recent: Recent, rng: random.Random) -> Pick:
     """Everything was asked: practise something on `concepts` that is not looping."""
-    allowed = [p for p in candidates(bank, concepts) if recent.allows(pick_key(p))]
+    allowed = [c.pick for c in gather(bank, concepts) if recent.allows_loop(c.loop)]
     if allowed:
         return rng.choice(allowed)
     return Pick("concept", rng.choice(list(concepts)))
@@ -335,7 +231,7 @@ def pick_next(
     *,
     mastery: Mapping[str, float],
     due_keys: Sequence[str],
-    seen: set[str],
+    seen: AbstractSet[str] | SeenLookup,
     topic: str | None,
     rng: random.Random,
     recent: Recent | None = None,
@@ -348,7 +244,8 @@ def pick_next(
         bank: the question bank (must hold at least one concept).
         mastery: the player's mastery per concept id (missing = never seen).
         due_keys: review keys whose spaced-repetition card is due, most overdue first.
-        seen: review keys the player was already asked (they come back when due).
+        seen: review keys the player was already asked (they come back when due), or a
+            lookup that returns which of the given keys were (only candidates are looked up).
         topic: a resolved concept id to stay on, or None.
         rng: randomness for ties.
         recent: the player's latest asks, for the no-loop rules and the mix of kinds.
@@ -364,35 +261,33 @@ def pick_next(
         raise ValueError("the question bank has no concepts")
     recent = recent or Recent()
     player = player or Player()
+    asked = _Seen(seen)
     for key in due_keys:
-        pick = _pick_from_key(bank, key)
+        pick = pick_from_key(bank, key)
         if pick is None or not recent.allows(key):
             continue
         if topic is None or pick.concept_id == topic:
             return pick
     if topic is not None:
         return _on_topic(
-            bank, topic, seen=seen, recent=recent, player=player, ratings=ratings, rng=rng
+            bank, topic, seen=asked, recent=recent, player=player, ratings=ratings, rng=rng
         )
-    pool = frontier(bank, mastery)
-    unknown = [c for c in sorted(bank.concepts) if mastery.get(c, 0.0) < KNOWN]
-    # Computed skills of concepts already reached stay in play, so sums come up in any session.
-    reached = [
-        c
-        for c in sorted(COMPUTED_CONCEPTS)
-        if c in bank.concepts and all(mastery.get(p, 0.0) >= KNOWN for p in bank.prerequisites(c))
-    ]
-    sums = [p for p in candidates(bank, reached) if p.kind == "computed"]
-    for near, far in ((pool, next_ring(bank, pool, mastery)), (unknown, [])):
-        picks = _fresh(candidates(bank, near), seen, recent)
-        picks += _fresh((p for p in sums if p.concept_id not in near), seen, recent)
-        beyond = _fresh(candidates(bank, far), seen, recent)
-        pick = _best(bank, picks, player, ratings, recent, rng, beyond=beyond)
+    where = fringe(bank, mastery)
+    for here, beyond in where.rounds:
+        asked.look([*here, *beyond])  # one lookup for both
+        pick = _best(
+            asked.fresh(here, recent),
+            player,
+            ratings,
+            recent,
+            rng,
+            beyond=asked.fresh(beyond, recent),
+        )
         if pick is not None:
             return pick
-    flash = _fresh(_flashcards(bank, pool or unknown), seen, recent)
+    flash = asked.fresh(gather(bank, where.pool or where.unknown, flashcards=True), recent)
     if flash:
-        return rng.choice(flash)
+        return rng.choice(flash).pick
     weakest = sorted(bank.concepts, key=lambda c: (mastery.get(c, 0.0), c))[:5]
     return _practice(bank, weakest, recent, rng)
 
@@ -445,7 +340,7 @@ def pick_diagnostic(
         asked = key in seen_in_walk or loop_key(key) in seen_in_walk
         return not asked and recent.allows(key)
 
-    picks = [p for p in candidates(bank, [concept_id]) if usable(p)]
+    picks = [c.pick for c in concept_candidates(bank, concept_id) if usable(c.pick)]
     fitting = [p for p in picks if RANK[level_of(bank, p)] <= top]
     # A question or a sum tests the idea; naming the concept only when neither fits.
     fitting = [p for p in fitting if p.kind != "concept"] or [
@@ -453,7 +348,9 @@ def pick_diagnostic(
     ]
     if not fitting:
         # Nothing gradable is left: a worked flashcard on the concept still teaches it.
-        cards = [p for p in _flashcards(bank, [concept_id]) if usable(p)]
+        cards = [
+            c.pick for c in concept_candidates(bank, concept_id, flashcards=True) if usable(c.pick)
+        ]
         return rng.choice(cards) if cards else None
     lowest = min(RANK[level_of(bank, p)] for p in fitting)
     return rng.choice([p for p in fitting if RANK[level_of(bank, p)] == lowest])

@@ -12,6 +12,7 @@ from typing import Any
 from bench.answers.common import load_bank
 from bench.answers.latency import measure
 from bench.answers.seeding import seed
+from bench.answers.sidebyside import side_by_side
 from bench.answers.throughput import multi_process, sustained
 from quizbot.storage.db import normalize_url
 
@@ -42,8 +43,15 @@ def run_backend(
     if not reuse:
         result.update(asyncio.run(seed(url, args.players, args.teams, args.answers)))
         print(json.dumps(result), file=sys.stderr, flush=True)
-    result.update(asyncio.run(measure(url, args.players, args.samples, bank)))
+    if not args.side_by_side_only:
+        result.update(asyncio.run(measure(url, args.players, args.samples, bank)))
+        print(json.dumps(result), file=sys.stderr, flush=True)
+    result["side_by_side_per_s"] = asyncio.run(
+        side_by_side(url, args.players, args.seconds / 2, bank, rounds=args.rounds)
+    )
     print(json.dumps(result), file=sys.stderr, flush=True)
+    if args.side_by_side_only:
+        return result
     one = asyncio.run(sustained(url, args.players, args.seconds, bank, 3))
     result["sustained_1proc_answers_per_s"] = round(one, 1)
     if procs > 1:

@@ -155,8 +155,13 @@ class Answering:
         if is_drop or knew:
             before = repos.mastery.get(pid, cid)
             prior_known = before.p_known if before else None
-        else:  # a miss: its follow-up needs every mastery, so one read serves both
-            mastery = {c: m.p_known for c, m in repos.mastery.all_for(pid).items()}
+        else:  # a miss: its follow-up weighs the prerequisites, so one read serves both
+            wanted = (
+                (cid, *self.deps.bank.prerequisites(cid))
+                if cid in self.deps.bank.concepts
+                else (cid,)
+            )
+            mastery = repos.mastery.p_known_of(pid, wanted)
             prior_known = mastery.get(cid)
         p_known = update_mastery(prior_known, knew)
         repos.mastery.put(pid, cid, p_known, knew, now)

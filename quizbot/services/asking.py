@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from quizbot.asking.computed import make_computed_ask
@@ -79,7 +79,7 @@ class Asking:
                 deps.bank,
                 mastery=mastery,
                 due_keys=due,
-                seen=repos.reviews.keys(pid),
+                seen=lambda keys: repos.reviews.seen_among(pid, keys),
                 topic=concept,
                 rng=deps.rng,
                 recent=_recent(repos.asks.recent(pid, RECENT_WINDOW), ctx.now),
@@ -91,8 +91,8 @@ class Asking:
         return await deps.run(who, work)
 
     @staticmethod
-    def _ratings(ctx: Ctx, keys: Iterable[str]) -> Mapping[str, float]:
-        return {k: r for k, (r, _) in ctx.repos.ratings.questions(keys).items()}
+    def _ratings(ctx: Ctx, keys: Collection[str]) -> Mapping[str, float]:
+        return ctx.repos.ratings.questions(keys)
 
     def _history(self, ctx: Ctx, ask: AskRec) -> tuple[list[RecentAsk], list[RecentAsk]]:
         """The player's latest asks and, among them, this walk's so far (both newest first)."""

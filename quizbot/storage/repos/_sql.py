@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Collection
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -28,6 +29,27 @@ _PREPARED: dict[tuple[str, str], Any] = {}
 
 def dialect_insert(dialect: str, table: Table) -> Any:
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def in_keys(dialect: str, column: Any) -> ColumnElement[bool]:
+    """`column` is one of the list bound as "keys" (see `keys_param`).
+
+    One array parameter, not an expanding IN: the SQL text stays the same whatever the
+    list's length, so it is compiled once and the database's statement cache holds it.
+    """
+    if dialect == "postgresql":
+        return cast(
+            ColumnElement[bool], column == any_(bindparam("keys", type_=postgresql.ARRAY(String)))
+        )
+    listed: Any = select(literal_column("value")).select_from(func.json_each(bindparam("keys")))
+    return cast(ColumnElement[bool], column.in_(listed.scalar_subquery()))
+
+
+def keys_param(session: Session, keys: Collection[str]) -> object:
+    """The "keys" parameter of an `in_keys` statement on the session's backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        return list(keys)
+    return json.dumps(list(keys))
 
 
 def prepared(session: Session, key: str, build: Callable[[str], Any]) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -10,7 +10,14 @@ from sqlalchemy import bindparam, delete, func, select
 
 from quizbot.storage.models import Mastery, PlayerStreak, ReviewCard
 from quizbot.storage.records import MasteryRec, StreakRec
-from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
+from quizbot.storage.repos._sql import (
+    Scoped,
+    dialect_insert,
+    in_keys,
+    keys_param,
+    prepared,
+    table_of,
+)
 
 mastery = table_of(Mastery)
 reviews = table_of(ReviewCard)
@@ -99,6 +106,14 @@ class MasteryRepo(Scoped):
             r.concept_id: MasteryRec(r.concept_id, r.p_known, r.attempts, r.correct) for r in rows
         }
 
+    def p_known_of(self, player_id: int, concept_ids: Collection[str]) -> dict[str, float]:
+        """The player's p_known of the given concepts (those never answered are missing)."""
+        stmt = prepared(
+            self.session, "p_known_of", lambda d: _P_KNOWN.where(in_keys(d, mastery.c.concept_id))
+        )
+        params = {"ws": self.ws, "player": player_id, "keys": keys_param(self.session, concept_ids)}
+        return {concept: p for concept, p in self.session.execute(stmt, params)}
+
     def p_known_all(self, player_id: int) -> dict[str, float]:
         """The player's p_known per concept (what selection needs, without the counts)."""
         rows = self.session.execute(_P_KNOWN, {"ws": self.ws, "player": player_id}).all()
@@ -174,11 +189,15 @@ class ReviewRepo(Scoped):
             )
         )
 
-    def keys(self, player_id: int) -> set[str]:
-        """The review key of every card of a player."""
-        return set(
-            self.session.execute(_KEYS, {"ws": self.ws, "player": player_id}).scalars().all()
+    def seen_among(self, player_id: int, keys: Collection[str]) -> set[str]:
+        """Which of `keys` the player already has a card for."""
+        if not keys:
+            return set()
+        stmt = prepared(
+            self.session, "seen_among", lambda d: _KEYS.where(in_keys(d, reviews.c.key))
         )
+        params = {"ws": self.ws, "player": player_id, "keys": keys_param(self.session, keys)}
+        return set(self.session.execute(stmt, params).scalars().all())
 
     def due_keys(self, player_id: int, now: datetime) -> list[str]:
         """Keys of the player's cards due at `now`, most overdue first (ties by key)."""

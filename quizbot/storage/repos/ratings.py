@@ -8,7 +8,14 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from quizbot.storage.models import PlayerRating, QuestionRating
-from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
+from quizbot.storage.repos._sql import (
+    Scoped,
+    dialect_insert,
+    in_keys,
+    keys_param,
+    prepared,
+    table_of,
+)
 
 questions = table_of(QuestionRating)
 players = table_of(PlayerRating)
@@ -20,9 +27,8 @@ _QUESTION = select(questions.c.rating, questions.c.answers).where(
     questions.c.workspace_id == bindparam("ws"), questions.c.key == bindparam("key")
 )
 
-_QUESTIONS = select(questions.c.key, questions.c.rating, questions.c.answers).where(
-    questions.c.workspace_id == bindparam("ws"),
-    questions.c.key.in_(bindparam("keys", expanding=True)),
+_QUESTIONS = select(questions.c.key, questions.c.rating).where(
+    questions.c.workspace_id == bindparam("ws")
 )
 
 
@@ -59,13 +65,18 @@ class RatingRepo(Scoped):
         row = self.session.execute(_QUESTION, {"ws": self.ws, "key": key}).first()
         return (row.rating, row.answers) if row else None
 
-    def questions(self, keys: Iterable[str]) -> dict[str, tuple[float, int]]:
-        """Ratings of the given keys that have any (the rest are still at their prior)."""
+    def questions(self, keys: Iterable[str]) -> dict[str, float]:
+        """Learned ratings of the given keys that have any (the rest are still at their prior)."""
         wanted = sorted(set(keys))
         if not wanted:
             return {}
-        rows = self.session.execute(_QUESTIONS, {"ws": self.ws, "keys": wanted}).all()
-        return {r.key: (r.rating, r.answers) for r in rows}
+        stmt = prepared(
+            self.session,
+            "question_ratings",
+            lambda d: _QUESTIONS.where(in_keys(d, questions.c.key)),
+        )
+        params = {"ws": self.ws, "keys": keys_param(self.session, wanted)}
+        return {key: rating for key, rating in self.session.execute(stmt, params)}
 
     def put_player(self, player_id: int, rating: float) -> None:
         row = {"player_id": player_id, "workspace_id": self.ws, "rating": rating, "answers": 1}
