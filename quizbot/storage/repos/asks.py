@@ -93,7 +93,7 @@ class AskRepo(Scoped):
         """The player's latest private asks, newest first (served by ix_asks_player_created)."""
         params = {"ws": self.ws, "player": player_id, "limit": limit}
         # The columns are RecentAsk's fields in order (rows unpack faster than attributes).
-        return [RecentAsk(*row) for row in self.session.execute(_RECENT, params)]
+        return [RecentAsk(*row) for row in self.session.execute(_RECENT, params).all()]
 
 
 class AnswerRepo(Scoped):

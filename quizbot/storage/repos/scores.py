@@ -17,7 +17,14 @@ from quizbot.storage.models import (
     TeamScore,
 )
 from quizbot.storage.periods import period_keys
-from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
+from quizbot.storage.repos._sql import (
+    Scoped,
+    dialect_insert,
+    in_keys,
+    keys_param,
+    prepared,
+    table_of,
+)
 
 awards = table_of(PointAward)
 player_scores = table_of(PlayerScore)
@@ -114,11 +121,16 @@ class ScoreRepo(Scoped):
         )
         if team_id is None:
             return
-        seen = set(
-            self.session.execute(
-                _ACTIVE, {"ws": self.ws, "team": team_id, "player": player_id, "keys": keys}
-            ).scalars()
+        stmt = prepared(
+            self.session, "active", lambda d: _ACTIVE.where(in_keys(d, activity.c.period))
         )
+        params = {
+            "ws": self.ws,
+            "team": team_id,
+            "player": player_id,
+            "keys": keys_param(self.session, keys),
+        }
+        seen = set(self.session.execute(stmt, params).scalars())
         fresh = [k for k in keys if k not in seen]
         if fresh:
             self.session.execute(
@@ -152,7 +164,6 @@ _ACTIVE = select(activity.c.period).where(
     activity.c.workspace_id == bindparam("ws"),
     activity.c.team_id == bindparam("team"),
     activity.c.player_id == bindparam("player"),
-    activity.c.period.in_(bindparam("keys", expanding=True)),
 )
 
 
