@@ -20,8 +20,31 @@ _GENERIC = frozenset(
         "importance important benefit benefits advantage advantages deep learning"
     )
 )
-_ABSOLUTE = re.compile(r"\b(?:only|always|never|at all|no longer needed|guarantees?)\b", re.I)
+_ABSOLUTE = re.compile(
+    r"\b(?:only|always|never|at all|no longer|guarantees?|for good|entirely|completely|exactly"
+    r"|cannot|any)\b",
+    re.I,
+)
 _TRUNCATED = re.compile(r"(…|\.\.\.|\b(?:e\.g|i\.e|etc|such as|like|and|or)\.?)\s*$", re.I)
+# Sentence shapes a test-wise reader spots without knowing CNNs: the option built unlike the
+# others is the key. Each shape: what it is, how to find it, and whether the key *lacking* it
+# (while every distractor has it) is a cue too, or only the key alone *having* it.
+_REASON = re.compile(
+    r"\b(?:because|since|so that|which (?:lets?|means?|makes?|allows?|gives?))\b"
+    r"|,\s+so\b"  # "..., so X": a consequence clause
+    r"|\bso (?=(?:it|its|they|their|the|each|every|no|one|fewer|more|less|later|higher)\b)",
+    re.I,
+)
+_JOINED = re.compile(r"\b(?:and|or|either|both|as well as)\b", re.I)
+_HEDGED = re.compile(
+    r"\b(?:can|could|may|might|often|usually|typically|generally|tends? to|depends?|depending)\b",
+    re.I,
+)
+SHAPES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    ("a reason clause (because, so that, since, which lets)", _REASON, True),
+    ("two benefits or cases joined with 'and' / 'or'", _JOINED, False),
+    ("a hedge (can, may, often, usually, depends)", _HEDGED, False),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +85,28 @@ def lint(item: Scored) -> list[str]:
     for cue in sorted(asked & right):
         if sum(cue in w for w in wrong) < 2:
             problems.append(f"the right option alone repeats the question's word '{cue}'")
+    problems += [
+        f"the right option alone {'has' if has else 'lacks'} {shape}"
+        for shape, has in odd_shapes(item.options)
+    ]
     return problems
+
+
+def odd_shapes(options: Sequence[str]) -> list[tuple[str, bool]]:
+    """The sentence shapes in which the first option (the key) is the odd one out.
+
+    Returns (shape, whether the key has it) for each shape that exactly one option differs in,
+    that option being the key: the key alone gives a reason, joins two things or hedges, or
+    (for the reason clause) the key alone lacks the reason every distractor gives.
+    """
+    if len(options) < 3:
+        return []
+    out = []
+    for shape, pattern, lacking_counts in SHAPES:
+        key, *rest = (bool(pattern.search(o)) for o in options)
+        if all(r != key for r in rest) and (key or lacking_counts):
+            out.append((shape, key))
+    return out
 
 
 Guesser = Callable[[Sequence[Scored]], list[float]]
@@ -124,11 +168,29 @@ def most_central(items: Sequence[Scored]) -> list[float]:
     return out
 
 
+def odd_shape(items: Sequence[Scored]) -> list[float]:
+    """Picks the option built unlike the other three: the only one giving (or lacking) a reason
+    clause, joining two things with and/or, or hedging."""
+    out = []
+    for item in items:
+        marks = [[bool(p.search(o)) for _, p, _ in SHAPES] for o in item.options]
+        odd = [
+            sum(
+                all(marks[j][s] != marks[i][s] for j in range(len(marks)) if j != i)
+                for s in range(len(SHAPES))
+            )
+            for i in range(len(marks))
+        ]
+        out.append(_credit(odd) if len(marks) >= 3 else 0.0)
+    return out
+
+
 GUESSERS: dict[str, Guesser] = {
     "most word overlap with the question": most_overlap,
     "longest option": longest,
     "closest character TF-IDF to the question": closest_tfidf,
     "most words shared with the other options": most_central,
+    "option whose sentence shape differs": odd_shape,
 }
 
 

@@ -181,6 +181,7 @@ def test_check_on_the_real_bank_passes_every_content_gate() -> None:
         "longest option",
         "closest character TF-IDF to the question",
         "most words shared with the other options",
+        "option whose sentence shape differs",
     }
     assert all(rate <= 0.35 for rate in report.guess_rates.values()), report.guess_rates
     content = [w.message for w in report.warnings if w.kind == "content"]

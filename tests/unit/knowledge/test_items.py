@@ -15,6 +15,7 @@ from knowledge.itemlint import (
     longest,
     most_central,
     most_overlap,
+    odd_shape,
 )
 from knowledge.items import load_items
 from knowledge.merges import load_overrides
@@ -133,6 +134,15 @@ def test_a_fair_item_passes_the_lint() -> None:
             ),
             "absolute words (only, always, never) mark the wrong options",
         ),
+        (
+            (
+                FAIR.options[0],
+                "The number of zero pixels added around any input border",
+                "The number of pixels the kernel's taps skip for good",
+                "The number of channels the kernel reads at each position",
+            ),
+            "absolute words (only, always, never) mark the wrong options",
+        ),
     ],
 )
 def test_the_lint_names_what_gives_an_item_away(options: tuple[str, ...], problem: str) -> None:
@@ -147,6 +157,98 @@ def test_a_cue_word_shared_by_two_distractors_is_fair() -> None:
         "How many channels the kernel reads at each step",
     )
     assert lint(Scored("x", "What is stride?", options)) == []
+
+
+WHY = "Why is data augmentation used?"
+REASONED = (
+    "It raises training accuracy, because each image is seen many more times per epoch",
+    "It balances the classes, because every class gets the same number of altered copies",
+    "It blocks adversarial attacks, because random flips already cover tiny perturbations",
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (  # every distractor argues "because ..."; the key alone states a bare fact
+            ("It shows many label-preserving variants of an image, curbing overfitting", *REASONED),
+            "the right option alone lacks a reason clause",
+        ),
+        (  # the key alone gives a consequence ("so that")
+            (
+                "Extra zeros set around the input's border so that edge pixels are covered too",
+                "Extra zeros set around the output map afterwards, restoring the input's size",
+                "Extra zero channels stacked onto the input, matching its depth to the filters",
+                "Extra zeros slotted between neighbouring input pixels, enlarging the output map",
+            ),
+            "the right option alone has a reason clause",
+        ),
+        (  # the key alone joins two benefits
+            (
+                "It keeps the output from shrinking and lets border pixels be covered fully",
+                "It keeps the channel count equal to the input's, preserving colour information",
+                "It cuts the layer's computation, skipping the added zero entries when multiplying",
+                "It enlarges each unit's receptive field, letting deeper layers see more",
+            ),
+            "the right option alone has two benefits or cases joined with 'and' / 'or'",
+        ),
+        (  # the key alone covers both cases
+            (
+                "Networks trained on ImageNet, reused as frozen feature extractors or fine-tuned",
+                "Networks trained on ImageNet, reused by retraining the early layers they hold",
+                "Networks trained on ImageNet, whose fixed head rules out learning new classes",
+                "Architectures searched on ImageNet, released as blueprints to train from scratch",
+            ),
+            "the right option alone has two benefits or cases joined with 'and' / 'or'",
+        ),
+        (  # the key alone hedges against confident distractors
+            (
+                "It usually lets higher learning rates train stably, speeding up convergence",
+                "It makes training insensitive to batch size, even at one image per batch",
+                "It gives identical outputs in training as at inference, storing no statistics",
+                "It rescales each layer's weights to unit norm, making weight decay unnecessary",
+            ),
+            "the right option alone has a hedge",
+        ),
+    ],
+)
+def test_the_lint_flags_a_key_whose_sentence_shape_differs(
+    options: tuple[str, ...], problem: str
+) -> None:
+    problems = lint(Scored("x", WHY, options))
+    assert any(problem in p for p in problems), problems
+    assert odd_shape([Scored("x", WHY, options)]) == [1.0]
+
+
+def test_a_shape_shared_with_a_distractor_or_odd_in_a_distractor_is_fair() -> None:
+    # All four give a reason: nothing stands out.
+    key = "It curbs overfitting, because the network sees many label-preserving variants"
+    assert lint(Scored("x", WHY, (key, *REASONED))) == []
+    # The key joins two things but so does a distractor.
+    joined = (
+        "It keeps the output from shrinking and lets border pixels be covered fully",
+        "It keeps the channel count and the colour information of the input intact",
+        "It cuts the layer's computation, skipping the added zero entries when multiplying",
+        "It enlarges each unit's receptive field, letting deeper layers see more of the image",
+    )
+    assert lint(Scored("x", WHY, joined)) == []
+    # The odd one out is a distractor (a distractor alone hedges or joins): no cue to the key.
+    odd_wrong = (
+        "It keeps the output from shrinking, covering border pixels fully",
+        "It may keep the channel count equal to the input's, preserving colour",
+        "It cuts the layer's computation, skipping the added zero entries",
+        "It enlarges each unit's receptive field, letting deeper layers see more",
+    )
+    assert lint(Scored("x", WHY, odd_wrong)) == []
+    assert odd_shape([Scored("x", WHY, odd_wrong)]) == [0.0]
+    # A key that alone lacks a join or a hedge is not flagged: only the reason cuts both ways.
+    plain_key = (
+        "It keeps the output from shrinking, covering border pixels fully",
+        "It may keep the channel count equal to the input's, preserving colour",
+        "It can cut the layer's computation and skip the added zero entries",
+        "It often enlarges each unit's receptive field and lets deeper layers see more",
+    )
+    assert lint(Scored("x", WHY, plain_key)) == []
 
 
 def test_guessers_find_the_cues_a_careless_bank_leaves() -> None:

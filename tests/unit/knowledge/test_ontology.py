@@ -225,3 +225,28 @@ def test_most_askable_concepts_have_three_confusable_neighbours() -> None:
     # The classic near-misses are there.
     assert {"average-pooling", "global-average-pooling"} & set(bank.confusables("max-pooling"))
     assert "exploding-gradient" in bank.confusables("vanishing-gradient")
+
+
+def test_no_concept_is_named_from_two_versions_of_one_network() -> None:
+    # GoogLeNet is Inception v1: offering both as distractors gives two names for one network.
+    import itertools
+    import re
+
+    from knowledge.bank import Bank
+    from knowledge.ontology import load_concepts
+
+    bank = Bank.from_parts(load_concepts(), [])
+
+    def names(cid: str) -> set[str]:
+        c = bank.concepts[cid]
+        return {re.sub(r"(?:\s+v\d+|[\s-]\d+)\b", "", n.lower()) for n in (c.name, *c.aliases)}
+
+    same = [
+        (cid, a, b)
+        for cid in bank.concepts
+        if len(bank.confusables(cid)) >= 3
+        for a, b in itertools.combinations(bank.confusables(cid), 2)
+        if names(a) & names(b)
+    ]
+    assert same == []
+    assert "googlenet" not in bank.confusables("densenet")
