@@ -133,8 +133,8 @@ def longest(items: Sequence[Scored]) -> list[float]:
     return [_credit([len(o) for o in item.options]) for item in items]
 
 
-def closest_tfidf(items: Sequence[Scored]) -> list[float]:
-    """Picks the option closest to the question in character n-gram TF-IDF."""
+def _tfidf_similarities(items: Sequence[Scored]) -> list[list[float]]:
+    """Per item, each option's cosine similarity to the question in character n-gram TF-IDF."""
     if not items:
         return []
     from sklearn.feature_extraction.text import TfidfVectorizer  # heavy: only when checking
@@ -146,9 +146,20 @@ def closest_tfidf(items: Sequence[Scored]) -> list[float]:
     for item in items:
         q = vectors[row]
         opts = vectors[row + 1 : row + 1 + len(item.options)]
-        out.append(_credit([round(float(v), 9) for v in (opts @ q.T).toarray().ravel()]))
+        out.append([round(float(v), 9) for v in (opts @ q.T).toarray().ravel()])
         row += 1 + len(item.options)
     return out
+
+
+def closest_tfidf(items: Sequence[Scored]) -> list[float]:
+    """Picks the option closest to the question in character n-gram TF-IDF."""
+    return [_credit(sims) for sims in _tfidf_similarities(items)]
+
+
+def farthest_tfidf(items: Sequence[Scored]) -> list[float]:
+    """Picks the option least like the question in character n-gram TF-IDF: when distractors
+    are written to echo the question, the key stands out by not echoing it."""
+    return [_credit([-s for s in sims]) for sims in _tfidf_similarities(items)]
 
 
 def most_central(items: Sequence[Scored]) -> list[float]:
@@ -189,6 +200,7 @@ GUESSERS: dict[str, Guesser] = {
     "most word overlap with the question": most_overlap,
     "longest option": longest,
     "closest character TF-IDF to the question": closest_tfidf,
+    "farthest character TF-IDF from the question": farthest_tfidf,
     "most words shared with the other options": most_central,
     "option whose sentence shape differs": odd_shape,
 }

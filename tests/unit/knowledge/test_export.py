@@ -180,6 +180,7 @@ def test_check_on_the_real_bank_passes_every_content_gate() -> None:
         "most word overlap with the question",
         "longest option",
         "closest character TF-IDF to the question",
+        "farthest character TF-IDF from the question",
         "most words shared with the other options",
         "option whose sentence shape differs",
     }

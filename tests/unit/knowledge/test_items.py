@@ -10,6 +10,7 @@ from knowledge.dedup import cluster
 from knowledge.itemlint import (
     Scored,
     closest_tfidf,
+    farthest_tfidf,
     guess_rates,
     lint,
     longest,
@@ -289,11 +290,35 @@ def test_the_option_most_like_the_others_is_caught_when_distractors_copy_the_key
     assert most_central([FAIR]) != [1.0]
 
 
+def test_the_option_least_like_the_question_is_caught_when_distractors_echo_it() -> None:
+    # Each distractor repeats the question's wording; the key alone says it in other words.
+    echoed = [
+        Scored(
+            f"e{n}",
+            f"What does a pooling layer do to feature map {n}?",
+            (
+                f"Summarises each small window by one number, shrinking map {n}",
+                f"A pooling layer adds learned weights to feature map {n}",
+                f"A pooling layer adds channels to feature map {n}",
+                f"A pooling layer does a convolution on feature map {n}",
+            ),
+        )
+        for n in range(6)
+    ]
+    assert farthest_tfidf(echoed) == [1.0] * 6
+    assert guess_rates(echoed)["farthest character TF-IDF from the question"] == 1.0
+    assert guess_rates(echoed)["closest character TF-IDF to the question"] == 0.0
+    # The same items with the key first reversed: the guesser no longer finds it.
+    swapped = [Scored(i.where, i.prompt, (*i.options[1:], i.options[0])) for i in echoed]
+    assert farthest_tfidf(swapped) == [0.0] * 6
+
+
 def test_ties_give_a_guesser_a_share_not_a_win() -> None:
     same = Scored("t", "Which?", ("aaaa", "bbbb", "cccc", "dddd"))
     assert longest([same]) == [0.25]
     assert most_overlap([same]) == [0.25]
     assert closest_tfidf([same])[0] <= 0.25
+    assert farthest_tfidf([same])[0] <= 0.25
 
 
 def test_overrides_load_and_say_which_pairs_were_reviewed(tmp_path: Path) -> None:

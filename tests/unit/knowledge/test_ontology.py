@@ -250,3 +250,112 @@ def test_no_concept_is_named_from_two_versions_of_one_network() -> None:
     ]
     assert same == []
     assert "googlenet" not in bank.confusables("densenet")
+
+
+# "Is a kind of" pairs (specific, general). The ontology has no field for this relation (only
+# prerequisites, which also link ideas that are not kinds of each other, such as F1 and
+# precision), so the table lives here. Name-the-concept options come from a concept's
+# confusables, declared once and used both ways; none of them may be a kind of the answer or
+# the answer a kind of it, and no two of them may be one a kind of the other, or a reviewer
+# rules both out (or finds two defensible answers).
+KIND_OF = (
+    ("rmsprop", "adaptive-learning-rate"),
+    ("adam", "adaptive-learning-rate"),
+    ("sgd", "optimizer"),
+    ("momentum", "optimizer"),
+    ("rmsprop", "optimizer"),
+    ("adam", "optimizer"),
+    ("fine-tuning", "transfer-learning"),
+    ("domain-adaptation", "transfer-learning"),
+    ("bottleneck-block", "residual-block"),
+    ("inverted-residual", "bottleneck-block"),
+    ("se-block", "channel-attention"),
+    ("depthwise-convolution", "group-convolution"),
+    ("unet", "fcn"),
+    ("segnet", "fcn"),
+    ("rcnn", "two-stage-detector"),
+    ("fast-rcnn", "two-stage-detector"),
+    ("faster-rcnn", "two-stage-detector"),
+    ("mask-rcnn", "faster-rcnn"),
+    ("yolo", "one-stage-detector"),
+    ("ssd", "one-stage-detector"),
+    ("retinanet", "one-stage-detector"),
+    ("semantic-segmentation", "segmentation"),
+    ("instance-segmentation", "segmentation"),
+    ("grad-cam", "saliency-map"),
+    ("occlusion-sensitivity", "saliency-map"),
+    ("input-normalization", "data-preprocessing"),
+    ("global-average-pooling", "global-pooling"),
+    ("max-pooling", "pooling"),
+    ("average-pooling", "pooling"),
+    ("sum-pooling", "pooling"),
+    ("global-pooling", "pooling"),
+    ("relu", "activation-function"),
+    ("leaky-relu", "activation-function"),
+    ("elu", "activation-function"),
+    ("sigmoid", "activation-function"),
+    ("tanh", "activation-function"),
+    ("swish", "activation-function"),
+    ("weight-decay", "regularization"),
+    ("l1-regularization", "regularization"),
+    ("dropout", "regularization"),
+    ("pruning", "model-compression"),
+    ("quantization", "model-compression"),
+    ("knowledge-distillation", "model-compression"),
+)
+
+
+def _kinds(pairs: tuple[tuple[str, str], ...]) -> set[tuple[str, str]]:
+    """The transitive closure of (specific, general) pairs."""
+    closed = set(pairs)
+    while True:
+        more = {(a, d) for a, b in closed for c, d in closed if b == c} - closed
+        if not more:
+            return closed
+        closed |= more
+
+
+def nested_options(concepts: dict[str, Concept], pairs: tuple[tuple[str, str], ...]) -> list[str]:
+    """Every concept whose option pool holds a kind of the answer (or the answer's own kind),
+    or two options one of which is a kind of the other."""
+    kinds = _kinds(pairs)
+    related = kinds | {(b, a) for a, b in kinds}
+    pools: dict[str, list[str]] = {}
+    for c in concepts.values():
+        for other in c.confusable:
+            pools.setdefault(c.id, []).append(other)
+            pools.setdefault(other, []).append(c.id)
+    found = []
+    for cid, pool in sorted(pools.items()):
+        found += [f"{cid}: option {o} and the answer" for o in pool if (o, cid) in related]
+        found += [
+            f"{cid}: options {a} and {b}"
+            for i, a in enumerate(pool)
+            for b in pool[i + 1 :]
+            if (a, b) in related
+        ]
+    return found
+
+
+def test_every_kind_of_pair_names_real_concepts(concepts: dict[str, Concept]) -> None:
+    assert [p for pair in KIND_OF for p in pair if p not in concepts] == []
+
+
+def test_no_concept_offers_nested_options(concepts: dict[str, Concept]) -> None:
+    assert nested_options(concepts, KIND_OF) == []
+
+
+def test_nested_options_are_found_through_the_other_side_and_by_transitivity() -> None:
+    def c(cid: str, *confusable: str) -> Concept:
+        return Concept(
+            id=cid, name=cid, kind="layer", definition="x.", confusable=tuple(confusable)
+        )
+
+    family = (("bottleneck", "residual"), ("inverted", "bottleneck"))
+    pool = {x.id: x for x in (c("se", "residual"), c("inverted", "se"), c("residual"))}
+    assert nested_options(pool, family) == ["se: options residual and inverted"]
+    special = {x.id: x for x in (c("grouped"), c("depthwise", "grouped"))}
+    assert nested_options(special, (("depthwise", "grouped"),)) == [
+        "depthwise: option grouped and the answer",
+        "grouped: option depthwise and the answer",
+    ]
