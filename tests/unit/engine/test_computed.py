@@ -8,18 +8,11 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from quizbot.asking.computed import (
-    COMPUTED_CONCEPTS,
-    CountAsk,
-    CountLayer,
-    FieldAsk,
-    SizeAsk,
-    Stage,
-    make_computed_ask,
-    params_of,
-    spec_for,
-)
+from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
+from quizbot.asking.layers import CountAsk, CountLayer, FieldAsk, SizeAsk, Stage
+from quizbot.asking.prompts import params_of
 from quizbot.asking.spec import AskSpec
+from quizbot.asking.working import spec_for
 from quizbot.errors import InvalidInput
 from quizbot.grading import grade
 from quizbot.replies import AskKind

@@ -8,20 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from quizbot.asking.computed import (
-    COMPUTED_CONCEPTS,
-    CountAsk,
-    CountLayer,
-    FieldAsk,
-    Params,
-    SizeAsk,
-    Stage,
-    make_computed_ask,
-    params_of,
-    spec_for,
-)
+from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
+from quizbot.asking.layers import CountAsk, CountLayer, FieldAsk, Params, SizeAsk, Stage
+from quizbot.asking.prompts import params_of
 from quizbot.asking.slips import SLIP_NAMES, Slip, diagnose
 from quizbot.asking.spec import AskSpec
+from quizbot.asking.working import spec_for
 from quizbot.grading import grade
 from quizbot.replies import AskKind
 from tests.unit.engine.test_computed import read
