@@ -13,11 +13,13 @@ from quizbot.drops.runner import SWEEP_ID, DropRunner
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
+from tests.backends import SQLITE_ONLY
 from tests.unit.drops.fakes import ADMIN, FakePublisher, drop_env, drop_rows
 
 START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
 
 
+@SQLITE_ONLY
 async def test_non_admin_is_refused_politely(migrated_database_url: str) -> None:
     member = replace(ADMIN, user_id="member-1", is_admin=False)
     async with drop_env(migrated_database_url, START) as env:
@@ -32,6 +34,7 @@ async def test_non_admin_is_refused_politely(migrated_database_url: str) -> None
             assert "only workspace admins" in err.value.message
 
 
+@SQLITE_ONLY
 async def test_invalid_time_and_timezone_errors_carry_examples(migrated_database_url: str) -> None:
     async with drop_env(migrated_database_url, START) as env:
         with pytest.raises(InvalidInput) as bad_time:
@@ -63,6 +66,7 @@ async def test_set_change_pause_and_list(migrated_database_url: str) -> None:
     assert elsewhere == ()
 
 
+@SQLITE_ONLY
 async def test_drop_now_without_a_schedule_explains_how(migrated_database_url: str) -> None:
     async with drop_env(migrated_database_url, START) as env:
         with pytest.raises(InvalidInput) as err:

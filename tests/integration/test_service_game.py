@@ -10,6 +10,7 @@ import pytest
 from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.errors import InvalidInput, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind
+from tests.backends import SQLITE_ONLY
 from tests.integration.test_service_kit import (
     FakeClock,
     clock,
@@ -165,6 +166,7 @@ async def test_bad_input_writes_nothing(runtime: Runtime) -> None:
     assert (await svc.answer(me, card.ask_id, await right(svc, me, card.ask_id))).correct
 
 
+@SQLITE_ONLY
 async def test_concept_path_and_topic_suggestions(runtime: Runtime) -> None:
     path = runtime.service.concept_path("resnet")
     assert path.name == "ResNet"
