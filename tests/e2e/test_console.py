@@ -250,8 +250,12 @@ def test_team_commands(db_env: dict[str, str]) -> None:
 
 
 async def _score_points(url: str, user: str) -> int:
-    """Play through the engine until `user` has points (a choice answer is right 1 in 4)."""
+    """Play through the engine, answering right, until `user` has points (flashcards score none).
+
+    Guessing flaked: after a few misses the topic's questions come back as unscored practice.
+    """
     from quizbot.bootstrap import bootstrap
+    from tests.integration.test_service_kit import right
 
     runtime = await bootstrap(database_url=url)
     who = PlayerRef("local", "local", user, user)
@@ -263,8 +267,8 @@ async def _score_points(url: str, user: str) -> int:
                 verdict = await runtime.service.answer(who, card.ask_id, "reveal")
                 verdict = await runtime.service.rate(who, card.ask_id, "good")
             else:
-                guess = card.choices[0].id if card.choices else "1"
-                verdict = await runtime.service.answer(who, card.ask_id, guess)
+                good = await right(runtime.service, who, card.ask_id)
+                verdict = await runtime.service.answer(who, card.ask_id, good)
             points += verdict.points
             if points:
                 break

@@ -31,9 +31,9 @@ def real_bank() -> Bank:
 
 
 @pytest.fixture
-async def real(database_url: str, real_bank: Bank) -> AsyncIterator[Runtime]:
+async def real(migrated_database_url: str, real_bank: Bank) -> AsyncIterator[Runtime]:
     runtime = await bootstrap(
-        database_url=database_url, bank=real_bank, clock=FakeClock(), rng=random.Random(7)
+        database_url=migrated_database_url, bank=real_bank, clock=FakeClock(), rng=random.Random(7)
     )
     try:
         yield runtime
@@ -94,11 +94,11 @@ async def test_a_farmer_scores_each_question_once_until_it_is_due(real: Runtime)
 
 
 async def test_repeats_before_due_are_practice_then_score_again_when_due(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     clock = FakeClock()
     runtime = await bootstrap(
-        database_url=database_url, bank=make_bank(), clock=clock, rng=random.Random(5)
+        database_url=migrated_database_url, bank=make_bank(), clock=clock, rng=random.Random(5)
     )
     svc, me = runtime.service, player("farmer")
     try:
@@ -177,14 +177,14 @@ async def test_ratings_calibrate_each_question(real: Runtime) -> None:
 
 
 async def test_a_weak_player_is_walked_to_the_missing_concept_and_climbs_back(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     """The player lacks the chain rule, four levels below ResNet: they miss everything that
     rests on it until a verdict has shown it to them, then learn one level at a time."""
     bank = make_bank()
     chain = ["resnet", "skip-connection", "vanishing-gradient", "backpropagation", "chain-rule"]
     runtime = await bootstrap(
-        database_url=database_url, bank=bank, clock=FakeClock(), rng=random.Random(3)
+        database_url=migrated_database_url, bank=bank, clock=FakeClock(), rng=random.Random(3)
     )
     svc, me = runtime.service, player("weak")
     shown: set[str] = set()  # concepts whose answer a verdict has shown
@@ -219,7 +219,9 @@ async def test_a_weak_player_is_walked_to_the_missing_concept_and_climbs_back(
         await runtime.aclose()
 
 
-async def test_db_questions_lists_calibrated_difficulty(real: Runtime, database_url: str) -> None:
+async def test_db_questions_lists_calibrated_difficulty(
+    real: Runtime, migrated_database_url: str
+) -> None:
     svc = real.service
     for n in range(4):
         me = player(f"cal{n}")
@@ -227,7 +229,7 @@ async def test_db_questions_lists_calibrated_difficulty(real: Runtime, database_
         await _answer(svc, me, card, right=False)
     runner = CliRunner()
     shown = await asyncio.to_thread(
-        runner.invoke, app, ["db", "questions", "--json", "--url", database_url]
+        runner.invoke, app, ["db", "questions", "--json", "--url", migrated_database_url]
     )
     assert shown.exit_code == 0, shown.output
     rows = [json.loads(line) for line in shown.output.splitlines()]

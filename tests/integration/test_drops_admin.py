@@ -13,14 +13,16 @@ from quizbot.drops.runner import SWEEP_ID, DropRunner
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
+from tests.backends import SQLITE_ONLY
 from tests.unit.drops.fakes import ADMIN, FakePublisher, drop_env, drop_rows
 
 START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
 
 
-async def test_non_admin_is_refused_politely(database_url: str) -> None:
+@SQLITE_ONLY
+async def test_non_admin_is_refused_politely(migrated_database_url: str) -> None:
     member = replace(ADMIN, user_id="member-1", is_admin=False)
-    async with drop_env(database_url, START) as env:
+    async with drop_env(migrated_database_url, START) as env:
         for call in (
             env.service.drop_set(member, "general", "09:00", "Europe/Berlin"),
             env.service.drop_off(member, "general"),
@@ -32,8 +34,9 @@ async def test_non_admin_is_refused_politely(database_url: str) -> None:
             assert "only workspace admins" in err.value.message
 
 
-async def test_invalid_time_and_timezone_errors_carry_examples(database_url: str) -> None:
-    async with drop_env(database_url, START) as env:
+@SQLITE_ONLY
+async def test_invalid_time_and_timezone_errors_carry_examples(migrated_database_url: str) -> None:
+    async with drop_env(migrated_database_url, START) as env:
         with pytest.raises(InvalidInput) as bad_time:
             await env.service.drop_set(ADMIN, "general", "25:00", "Europe/Berlin")
         with pytest.raises(InvalidInput) as bad_zone:
@@ -43,8 +46,8 @@ async def test_invalid_time_and_timezone_errors_carry_examples(database_url: str
     assert "Europe/Berlin" in bad_zone.value.message
 
 
-async def test_set_change_pause_and_list(database_url: str) -> None:
-    async with drop_env(database_url, START) as env:
+async def test_set_change_pause_and_list(migrated_database_url: str) -> None:
+    async with drop_env(migrated_database_url, START) as env:
         notice = await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         await env.service.drop_set(ADMIN, "random", "8:15", "America/New_York", "mon,wed", "90m")
         await env.service.drop_set(ADMIN, "general", "10:30", "Europe/Berlin", "daily", "next")
@@ -63,17 +66,18 @@ async def test_set_change_pause_and_list(database_url: str) -> None:
     assert elsewhere == ()
 
 
-async def test_drop_now_without_a_schedule_explains_how(database_url: str) -> None:
-    async with drop_env(database_url, START) as env:
+@SQLITE_ONLY
+async def test_drop_now_without_a_schedule_explains_how(migrated_database_url: str) -> None:
+    async with drop_env(migrated_database_url, START) as env:
         with pytest.raises(InvalidInput) as err:
             await env.service.drop_now(ADMIN, "general")
     assert "drop set 09:30 Europe/Berlin" in err.value.message
 
 
 async def test_runner_jobs_are_rebuilt_from_the_database_on_every_change(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
-    async with drop_env(database_url, START) as env:
+    async with drop_env(migrated_database_url, START) as env:
         runner = DropRunner(env.service)
         runner.scheduler.start(paused=True)
         try:
@@ -94,8 +98,8 @@ async def test_runner_jobs_are_rebuilt_from_the_database_on_every_change(
             runner.stop()
 
 
-async def test_runner_start_catches_up_a_missed_drop_at_once(database_url: str) -> None:
-    async with drop_env(database_url, START) as env:
+async def test_runner_start_catches_up_a_missed_drop_at_once(migrated_database_url: str) -> None:
+    async with drop_env(migrated_database_url, START) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = datetime(2026, 11, 23, 8, 20, tzinfo=UTC)  # 09:20 Berlin: back up
         runner = DropRunner(env.service)
@@ -115,8 +119,8 @@ async def test_runner_start_catches_up_a_missed_drop_at_once(database_url: str) 
     assert len(env.publisher.drops) == 1
 
 
-async def test_a_platform_that_connects_later_gets_its_jobs(database_url: str) -> None:
-    async with drop_env(database_url, START) as env:
+async def test_a_platform_that_connects_later_gets_its_jobs(migrated_database_url: str) -> None:
+    async with drop_env(migrated_database_url, START) as env:
         slack_admin = replace(ADMIN, platform="slack")
         await env.service.drop_set(slack_admin, "C1", "09:00", "Europe/Berlin")
         runner = DropRunner(env.service)
@@ -135,9 +139,9 @@ async def test_a_platform_that_connects_later_gets_its_jobs(database_url: str) -
 
 
 async def test_runner_picks_up_schedule_changes_made_by_another_process(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
-    async with drop_env(database_url, START) as env:
+    async with drop_env(migrated_database_url, START) as env:
         runner = DropRunner(env.service)
         runner.scheduler.start(paused=True)
         # `cnnquiz drop set` in a shell: its own service, nobody listening to its changes.
@@ -165,9 +169,9 @@ async def test_runner_picks_up_schedule_changes_made_by_another_process(
 
 
 async def test_a_drop_waiting_for_its_platform_posts_as_soon_as_it_connects(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
-    async with drop_env(database_url, START) as env:
+    async with drop_env(migrated_database_url, START) as env:
         await env.service.drop_set(replace(ADMIN, platform="slack"), "C1", "09:00", "Europe/Berlin")
         env.clock.now = datetime(2026, 11, 23, 8, 20, tzinfo=UTC)  # 09:20 Berlin: due, in grace
         runner = DropRunner(env.service, sweep_seconds=3600)

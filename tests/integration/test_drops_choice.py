@@ -57,8 +57,10 @@ def _strong_except(weak: str, level: float) -> dict[str, float]:
     return {c: (level if c == weak else 0.9) for c in CONCEPT_IDS}
 
 
-async def test_each_channel_gets_its_own_players_weakest_concept(database_url: str) -> None:
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+async def test_each_channel_gets_its_own_players_weakest_concept(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         quiz = QuizService(env.worker.bank, env.sessions, clock=env.clock)
         for channel in ("alpha", "beta", "gamma"):
             await env.service.drop_set(ADMIN, channel, "09:00", "Europe/Berlin", "daily")
@@ -80,7 +82,7 @@ async def test_each_channel_gets_its_own_players_weakest_concept(database_url: s
     assert concepts == {"alpha": ("pooling",), "beta": ("kernel",), "gamma": ("kernel",)}
 
 
-async def test_a_question_comes_back_only_after_sixty_days(database_url: str) -> None:
+async def test_a_question_comes_back_only_after_sixty_days(migrated_database_url: str) -> None:
     concept = Concept("pooling", "pooling", "operation", "Downsampling by a window statistic.")
     levels = {"q-a": Difficulty.EASY, "q-b": Difficulty.EASY, "q-c": Difficulty.HARD}
     questions = [
@@ -88,7 +90,7 @@ async def test_a_question_comes_back_only_after_sixty_days(database_url: str) ->
         for qid, lvl in levels.items()
     ]
     bank = Bank.from_parts([concept], [reviewed(q) for q in questions])
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         service = DropService(
             env.sessions, bank, {"discord": env.publisher}, env.clock, rng=random.Random(5)
         )

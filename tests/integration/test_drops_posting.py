@@ -34,10 +34,10 @@ async def _ask_count(env: DropEnv) -> int:
     [date(2026, 3, 28), date(2026, 10, 24)],  # spring forward 29 Mar, fall back 25 Oct
 )
 async def test_nine_am_berlin_posts_once_per_day_across_dst(
-    database_url: str, first_day: date
+    migrated_database_url: str, first_day: date
 ) -> None:
     start = datetime.combine(first_day, time(0, 0), BERLIN).astimezone(UTC)
-    async with drop_env(database_url, start) as env:
+    async with drop_env(migrated_database_url, start) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
         # Sweep every 30 minutes for three days, as a running bot would.
         for _ in range(3 * 48):
@@ -52,9 +52,9 @@ async def test_nine_am_berlin_posts_once_per_day_across_dst(
     assert len(env.publisher.drops) == 3
 
 
-async def test_bot_back_at_0920_posts_the_missed_drop_once(database_url: str) -> None:
+async def test_bot_back_at_0920_posts_the_missed_drop_once(migrated_database_url: str) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday - timedelta(days=1), 12)) as env:
+    async with drop_env(migrated_database_url, berlin(monday - timedelta(days=1), 12)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 20)  # the bot was down from Sunday until now
         await env.worker.post_due()
@@ -69,10 +69,10 @@ async def test_bot_back_at_0920_posts_the_missed_drop_once(database_url: str) ->
 
 
 async def test_bot_back_at_1300_skips_the_drop_with_a_log_line(
-    database_url: str, caplog: pytest.LogCaptureFixture
+    migrated_database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday - timedelta(days=1), 12)) as env:
+    async with drop_env(migrated_database_url, berlin(monday - timedelta(days=1), 12)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 13, 0)
         with caplog.at_level(logging.WARNING, logger="quizbot.drops"):
@@ -86,10 +86,10 @@ async def test_bot_back_at_1300_skips_the_drop_with_a_log_line(
 
 
 async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         env.publisher.failures = [RuntimeError("process killed mid-post")]
@@ -113,9 +113,9 @@ async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
     assert env.publisher.drops[0][1].ask_id == rows[0].ask_id
 
 
-async def test_429_twice_then_success_posts_once(database_url: str) -> None:
+async def test_429_twice_then_success_posts_once(migrated_database_url: str) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         env.publisher.failures = rate_limited(2, retry_after=1.5)
@@ -128,9 +128,9 @@ async def test_429_twice_then_success_posts_once(database_url: str) -> None:
     assert env.clock.now >= berlin(monday, 9, 0) + timedelta(seconds=3)  # honoured retry_after
 
 
-async def test_drop_now_posts_todays_drop_once(database_url: str) -> None:
+async def test_drop_now_posts_todays_drop_once(migrated_database_url: str) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 7, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 7, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         first = await env.service.drop_now(ADMIN, "general")
         second = await env.service.drop_now(ADMIN, "general")
@@ -143,9 +143,11 @@ async def test_drop_now_posts_todays_drop_once(database_url: str) -> None:
     assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.POSTED)]
 
 
-async def test_consecutive_drops_do_not_repeat_and_rotate_difficulty(database_url: str) -> None:
+async def test_consecutive_drops_do_not_repeat_and_rotate_difficulty(
+    migrated_database_url: str,
+) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
         for _ in range(10):
             env.clock.advance(hours=2)
@@ -161,10 +163,10 @@ async def test_consecutive_drops_do_not_repeat_and_rotate_difficulty(database_ur
 
 
 async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 7, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 7, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         cli = DropService(env.sessions, env.worker.bank, {}, env.clock)  # e.g. `cnnquiz drop now`
         queued = await cli.drop_now(ADMIN, "general")
@@ -180,10 +182,10 @@ async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot
 
 
 async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_it_once(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         env.publisher.failures = [PublishRetryable(None) for _ in range(MAX_ATTEMPTS)]
@@ -205,10 +207,10 @@ async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_i
 
 
 async def test_many_channels_due_at_once_are_paced_to_discords_global_limit(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
         for i in range(120):
             await env.service.drop_set(ADMIN, f"c{i:03d}", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
@@ -229,10 +231,10 @@ async def test_many_channels_due_at_once_are_paced_to_discords_global_limit(
 
 
 async def test_a_claim_that_queued_past_the_stale_limit_is_not_posted_twice(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
     monday = date(2026, 11, 23)
-    async with drop_env(database_url, berlin(monday, 8, 0)) as env:
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         other = DropService(

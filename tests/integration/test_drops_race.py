@@ -62,17 +62,19 @@ async def _worker(url: str, go_at: float) -> None:
     print(json.dumps({"posted": posted, "failed": report.failed}))
 
 
-async def test_two_processes_post_each_of_200_drops_exactly_once(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
+async def test_two_processes_post_each_of_200_drops_exactly_once(
+    migrated_database_url: str,
+) -> None:
+    if not migrated_database_url.startswith("postgresql"):
         pytest.skip("the cross-process race needs PostgreSQL")
-    async with drop_env(database_url, START) as env:
+    async with drop_env(migrated_database_url, START) as env:
         for i in range(CHANNELS):
             await env.service.drop_set(ADMIN, f"c{i:03d}", "09:00", "Europe/Berlin")
         go_at = time.time() + 3.0  # both processes start sweeping at the same moment
         procs = [
             await asyncio.create_subprocess_exec(
                 *(sys.executable, "-m", "tests.integration.test_drops_race"),
-                *(database_url, str(go_at)),
+                *(migrated_database_url, str(go_at)),
                 cwd=ROOT,
                 stdout=asyncio.subprocess.PIPE,
             )

@@ -46,8 +46,10 @@ async def _points(env: DropEnv, who: PlayerRef) -> int:
         return await repos.boards.player_points(found[0], "all")
 
 
-async def test_reveal_reports_the_channel_and_awards_points_once(database_url: str) -> None:
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+async def test_reveal_reports_the_channel_and_awards_points_once(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", None, 240)
         env.clock.now = berlin(MONDAY, 9)
@@ -85,8 +87,10 @@ async def test_reveal_reports_the_channel_and_awards_points_once(database_url: s
     assert rows[0].status == DropStatus.REVEALED and rows[0].reveal_posted_at is not None
 
 
-async def test_reveal_at_next_drop_comes_before_the_next_question(database_url: str) -> None:
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+async def test_reveal_at_next_drop_comes_before_the_next_question(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "mon-fri", "next")
         env.clock.now = berlin(MONDAY, 9)
         await env.worker.reveal_due()
@@ -103,8 +107,10 @@ async def test_reveal_at_next_drop_comes_before_the_next_question(database_url: 
     assert env.publisher.reveals[0][2].answered == 0
 
 
-async def test_reveal_post_retried_after_failure_without_double_points(database_url: str) -> None:
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+async def test_reveal_post_retried_after_failure_without_double_points(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(MONDAY, 9)
@@ -128,8 +134,10 @@ async def test_reveal_post_retried_after_failure_without_double_points(database_
     assert points == drop_points(spec) + FIRST_CORRECT_BONUS
 
 
-async def test_answers_close_at_the_reveal_time_even_before_the_sweep(database_url: str) -> None:
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+async def test_answers_close_at_the_reveal_time_even_before_the_sweep(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(MONDAY, 9)
@@ -147,8 +155,10 @@ async def test_answers_close_at_the_reveal_time_even_before_the_sweep(database_u
     assert points == [drop_points(spec) + FIRST_CORRECT_BONUS, 0]
 
 
-async def test_two_workers_revealing_at_once_post_and_award_once(database_url: str) -> None:
-    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+async def test_two_workers_revealing_at_once_post_and_award_once(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
         other = DropService(
             env.sessions,

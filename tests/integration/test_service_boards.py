@@ -14,6 +14,7 @@ from quizbot.replies import AskKind, Board, Period, PlayerRef
 from quizbot.selection import Pick, build_ask
 from quizbot.storage.records import AskRec
 from quizbot.storage.uow import Tx, rebuild_scores
+from tests.backends import SQLITE_ONLY
 from tests.integration.test_service_kit import (
     FakeClock,
     clock,
@@ -225,6 +226,7 @@ async def test_flashcards_reveal_then_self_rate_for_no_points(runtime: Runtime) 
     assert stats.answered == 0 and stats.strongest[0].concept_id == "chain-rule"
 
 
+@SQLITE_ONLY
 async def test_drop_commands_go_to_the_drop_service_when_there_is_one(runtime: Runtime) -> None:
     assert runtime.drops is not None and runtime.service.drops is runtime.drops
     admin = PlayerRef("discord", "g1", "boss", "Boss", is_admin=True)

@@ -10,6 +10,7 @@ import pytest
 from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.errors import InvalidInput, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind
+from tests.backends import SQLITE_ONLY
 from tests.integration.test_service_kit import (
     FakeClock,
     clock,
@@ -125,7 +126,7 @@ async def test_two_racing_answers_score_once(runtime: Runtime) -> None:
 
 
 async def test_an_answer_after_a_restart_is_graded_from_the_stored_ask(
-    database_url: str, runtime: Runtime, clock: FakeClock
+    migrated_database_url: str, runtime: Runtime, clock: FakeClock
 ) -> None:
     me = player()
     card = await runtime.service.ask(me, "resnet")
@@ -133,7 +134,7 @@ async def test_an_answer_after_a_restart_is_graded_from_the_stored_ask(
     await runtime.aclose()
     # A new process: different randomness, so a regenerated question would shuffle differently.
     async with await bootstrap(
-        database_url=database_url, bank=make_bank(), clock=clock, rng=random.Random(99)
+        database_url=migrated_database_url, bank=make_bank(), clock=clock, rng=random.Random(99)
     ) as fresh:
         verdict = await fresh.service.answer(me, card.ask_id, good)
     assert verdict.correct is True and verdict.points == 20
@@ -165,6 +166,7 @@ async def test_bad_input_writes_nothing(runtime: Runtime) -> None:
     assert (await svc.answer(me, card.ask_id, await right(svc, me, card.ask_id))).correct
 
 
+@SQLITE_ONLY
 async def test_concept_path_and_topic_suggestions(runtime: Runtime) -> None:
     path = runtime.service.concept_path("resnet")
     assert path.name == "ResNet"

@@ -120,9 +120,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def runtime(database_url: str, clock: FakeClock) -> AsyncIterator[Runtime]:
+async def runtime(migrated_database_url: str, clock: FakeClock) -> AsyncIterator[Runtime]:
     rt = await bootstrap(
-        database_url=database_url, bank=make_bank(), clock=clock, rng=random.Random(7)
+        database_url=migrated_database_url, bank=make_bank(), clock=clock, rng=random.Random(7)
     )
     yield rt
     await rt.aclose()

@@ -31,9 +31,10 @@ SPEC = AskSpec(
 
 
 @pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    await upgrade(database_url)
-    engine = make_engine(database_url)
+async def sessions(
+    migrated_database_url: str,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = make_engine(migrated_database_url)
     yield make_sessions(engine)
     await engine.dispose()
 

@@ -8,26 +8,15 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from quizbot.asking.computed import (
-    COMPUTED_CONCEPTS,
-    CountAsk,
-    CountLayer,
-    FieldAsk,
-    SizeAsk,
-    Stage,
-    make_computed_ask,
-    params_of,
-    spec_for,
-)
+from quizbot.asking.computed import COMPUTED_CONCEPTS, make_computed_ask
+from quizbot.asking.layers import CountAsk, CountLayer, FieldAsk, SizeAsk, Stage
+from quizbot.asking.prompts import params_of
 from quizbot.asking.spec import AskSpec
+from quizbot.asking.working import spec_for
 from quizbot.errors import InvalidInput
 from quizbot.grading import grade
 from quizbot.replies import AskKind
-
-SEEDS = range(120)
-LEVELS = ("easy", "medium", "hard")
-CONCEPTS = sorted(COMPUTED_CONCEPTS)
-
+from tests.unit.engine.sweeps import CONCEPTS, LEVELS, asks, every_ask_passes
 
 # ---------------------------------------------------------------- an independent reading
 
@@ -195,17 +184,11 @@ def read(spec: AskSpec) -> Read:
     return drill
 
 
-def _asks(concept: str, level: str, seeds: range = SEEDS) -> list[AskSpec]:
-    return [make_computed_ask(random.Random(seed), concept, level) for seed in seeds]
-
-
 # ---------------------------------------------------------------- answers
 
 
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_every_generator_is_right_against_an_independent_reading(concept: str, level: str) -> None:
-    for spec in _asks(concept, level):
+def test_every_generator_is_right_against_an_independent_reading() -> None:
+    def check(concept: str, _level: str, spec: AskSpec) -> None:
         assert spec.kind is AskKind.COMPUTED and spec.concept_id == concept
         answer = read(spec).answer
         assert spec.answer_text == answer, spec.prompt
@@ -216,36 +199,39 @@ def test_every_generator_is_right_against_an_independent_reading(concept: str, l
         else:
             assert not grade(spec, str(int(answer) + 1))
 
+    every_ask_passes(check)
 
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_the_explanation_works_the_answer_out(concept: str) -> None:
-    for level in LEVELS:
-        for spec in _asks(concept, level, range(20)):
-            for side in spec.answer_text.split("x"):  # both sides of a rectangular size
-                assert f"= {side}" in spec.explanation, (spec.prompt, spec.explanation)
+
+def test_the_explanation_works_the_answer_out() -> None:
+    def check(_concept: str, _level: str, spec: AskSpec) -> None:
+        for side in spec.answer_text.split("x"):  # both sides of a rectangular size
+            assert f"= {side}" in spec.explanation, (spec.prompt, spec.explanation)
+
+    every_ask_passes(check, count=20)
 
 
 # ---------------------------------------------------------------- difficulty by steps
 
 
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_the_level_is_the_one_asked_for_and_follows_the_steps(concept: str, level: str) -> None:
-    for spec in _asks(concept, level):
+def test_the_level_is_the_one_asked_for_and_follows_the_steps() -> None:
+    def check(_concept: str, level: str, spec: AskSpec) -> None:
         assert spec.difficulty == level
         steps = read(spec).steps
         if steps is not None:  # a layer question: 0 steps easy, 1 medium, 2 or more hard
             assert LEVELS[min(steps, 2)] == level, spec.prompt
 
+    every_ask_passes(check)
 
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_easy_layer_questions_are_one_plain_layer(concept: str) -> None:
-    for spec in _asks(concept, "easy"):
+
+def test_easy_layer_questions_are_one_plain_layer() -> None:
+    def check(_concept: str, _level: str, spec: AskSpec) -> None:
         asked = read(spec)
         if asked.steps is None:
-            continue  # a drill: one step with the rest given
+            return  # a drill: one step with the rest given
         assert asked.layers == 1 and asked.square and not asked.bias, spec.prompt
         assert set(asked.strides) <= {1} and set(asked.pads) <= {0}, spec.prompt
+
+    every_ask_passes(check, levels=["easy"])
 
 
 PLAIN_POOL = r"A 2x2 \w+ pooling with stride 2 and no padding .* to an? (\d+)x\1 "
@@ -258,7 +244,7 @@ def test_two_by_two_stride_two_pooling_is_medium_wherever_it_is_asked() -> None:
     found = 0
     for concept in ("pooling", "max-pooling", "average-pooling"):
         for level in LEVELS:
-            for spec in _asks(concept, level):
+            for spec in asks(concept, level):
                 if re.match(
                     r"A 2x2 \w+ pooling with stride 2 and no padding .* to a (\d+)x\1 ", spec.prompt
                 ):
@@ -269,10 +255,10 @@ def test_two_by_two_stride_two_pooling_is_medium_wherever_it_is_asked() -> None:
 
 @pytest.mark.parametrize("level", ("medium", "hard"))
 def test_stride_and_padding_questions_take_their_step(level: str) -> None:
-    for spec in _asks("stride", level):
+    for spec in asks("stride", level):
         assert max(read(spec).strides) >= 2, spec.prompt
     for concept in ("padding", "padding-modes"):
-        for spec in _asks(concept, level):
+        for spec in asks(concept, level):
             assert max(read(spec).pads) >= 1, spec.prompt
 
 
@@ -290,23 +276,23 @@ def test_easy_stride_padding_field_and_dilation_asks_drill_one_step() -> None:
         "dilated-convolution": "with dilation",
     }
     for concept, start in starts.items():
-        for spec in _asks(concept, "easy", range(30)):
+        for spec in asks(concept, "easy", 30):
             assert spec.prompt.startswith(start) and words[concept] in spec.prompt, spec.prompt
             assert read(spec).steps is None
 
 
 def test_dilated_convolution_has_every_level() -> None:
-    for spec in _asks("dilated-convolution", "medium"):
+    for spec in asks("dilated-convolution", "medium"):
         assert "dilation" in spec.prompt and "(spanning" in spec.prompt, spec.prompt
-    for spec in _asks("dilated-convolution", "hard"):
+    for spec in asks("dilated-convolution", "hard"):
         assert "dilation" in spec.prompt, spec.prompt
-    hard_sizes = [s for s in _asks("output-size", "hard", range(400)) if "dilation" in s.prompt]
+    hard_sizes = [s for s in asks("output-size", "hard", 400) if "dilation" in s.prompt]
     assert hard_sizes and all("(spanning" not in s.prompt for s in hard_sizes)
 
 
 def test_every_shape_turns_up() -> None:
-    asks = [s for c in CONCEPTS for level in LEVELS for s in _asks(c, level, range(60))]
-    reads = [(a.prompt, read(a)) for a in asks]
+    swept = [s for c in CONCEPTS for level in LEVELS for s in asks(c, level, 60)]
+    reads = [(a.prompt, read(a)) for a in swept]
     assert any(r.layers == 3 and "These layers are applied" in p for p, r in reads)
     assert any(r.layers >= 2 and "These convolution layers are stacked" in p for p, r in reads)
     assert any(re.search(r"(1x[357]|[357]x1) kernels", p) for p, _ in reads)
@@ -319,16 +305,16 @@ def test_every_shape_turns_up() -> None:
 # ---------------------------------------------------------------- reading a prompt back
 
 
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_params_of_reads_every_generated_prompt_back(concept: str, level: str) -> None:
-    for spec in _asks(concept, level):
+def test_params_of_reads_every_generated_prompt_back() -> None:
+    def check(concept: str, _level: str, spec: AskSpec) -> None:
         params = params_of(AskSpec.from_json(spec.to_json()))
         if read(spec).steps is None:
             assert params is None  # drills and separable costs have no slips to read
-            continue
+            return
         assert params is not None, spec.prompt
         assert spec_for(concept, params) == spec
+
+    every_ask_passes(check)
 
 
 def test_params_of_ignores_what_it_did_not_write() -> None:
@@ -383,9 +369,9 @@ def test_non_numeric_answers_get_a_friendly_error() -> None:
 
 
 def test_any_concept_and_difficulty_when_not_given() -> None:
-    asks = [make_computed_ask(random.Random(s)) for s in range(400)]
-    assert {a.concept_id for a in asks} == COMPUTED_CONCEPTS
-    assert {a.difficulty for a in asks} == set(LEVELS)
+    anything = [make_computed_ask(random.Random(s)) for s in range(400)]
+    assert {a.concept_id for a in anything} == COMPUTED_CONCEPTS
+    assert {a.difficulty for a in anything} == set(LEVELS)
     with pytest.raises(ValueError):
         make_computed_ask(random.Random(0), "resnet")
     with pytest.raises(ValueError):

@@ -8,28 +8,19 @@ from dataclasses import replace
 
 import pytest
 
-from quizbot.asking.computed import (
-    COMPUTED_CONCEPTS,
-    CountAsk,
-    CountLayer,
-    FieldAsk,
-    Params,
-    SizeAsk,
-    Stage,
-    make_computed_ask,
-    params_of,
-    spec_for,
-)
+from quizbot.asking.computed import make_computed_ask
+from quizbot.asking.layers import CountAsk, CountLayer, FieldAsk, Params, SizeAsk, Stage
+from quizbot.asking.prompts import params_of
 from quizbot.asking.slips import SLIP_NAMES, Slip, diagnose
 from quizbot.asking.spec import AskSpec
+from quizbot.asking.working import spec_for
 from quizbot.grading import grade
 from quizbot.replies import AskKind
+from tests.unit.engine.sweeps import CONCEPTS, LEVELS, asks, every_ask_passes
 from tests.unit.engine.test_computed import read
 from tests.unit.engine.test_computed_ontology import FOLLOW_UP_CONCEPTS
 
-LEVELS = ("easy", "medium", "hard")
-CONCEPTS = sorted(COMPUTED_CONCEPTS)
-SEEDS = range(40)
+SEEDS = 40  # asks per concept and level in the sweeps below
 
 
 def _slip(spec: AskSpec, typed: str) -> Slip:
@@ -271,14 +262,8 @@ def _norm(typed: str) -> str:
     return sides[0] if len(set(sides)) == 1 else typed
 
 
-def _asks(concept: str, level: str) -> list[AskSpec]:
-    return [make_computed_ask(random.Random(seed), concept, level) for seed in SEEDS]
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_each_wrong_working_names_its_slip(concept: str, level: str) -> None:
-    for spec in _asks(concept, level):
+def test_each_wrong_working_names_its_slip() -> None:
+    def check(_concept: str, _level: str, spec: AskSpec) -> None:
         first: dict[str, str] = {}  # a wrong number -> the slip that wins it
         for name, typed in _wrong_numbers(spec):
             first.setdefault(_norm(typed), name)
@@ -286,12 +271,14 @@ def test_each_wrong_working_names_its_slip(concept: str, level: str) -> None:
             assert slip.name == first[_norm(typed)], (spec.prompt, typed)
             assert_good_follow_up(slip)
 
+    every_ask_passes(check, count=SEEDS)
 
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("concept", CONCEPTS)
-def test_right_answers_and_other_numbers_have_no_slip(concept: str, level: str) -> None:
-    rng = random.Random(f"{concept}{level}")
-    for spec in _asks(concept, level):
+
+def test_right_answers_and_other_numbers_have_no_slip() -> None:
+    rngs: dict[tuple[str, str], random.Random] = {}  # one stream per concept and level
+
+    def check(concept: str, level: str, spec: AskSpec) -> None:
+        rng = rngs.setdefault((concept, level), random.Random(f"{concept}{level}"))
         right = spec.answer_text
         assert diagnose(spec, right) is None
         assert diagnose(spec, spec.correct) is None
@@ -302,12 +289,14 @@ def test_right_answers_and_other_numbers_have_no_slip(concept: str, level: str) 
             if _norm(typed) not in slipped and not grade(spec, typed):
                 assert diagnose(spec, typed) is None, (spec.prompt, typed)
 
+    every_ask_passes(check, count=SEEDS)
+
 
 def test_every_slip_turns_up_in_generated_asks() -> None:
     seen: set[str] = set()
     for concept in CONCEPTS:
         for level in LEVELS:
-            for spec in _asks(concept, level)[:20]:
+            for spec in asks(concept, level, 20):
                 for _, typed in _wrong_numbers(spec):
                     seen.add(_slip(spec, typed).name)
     assert seen == set(SLIP_NAMES)

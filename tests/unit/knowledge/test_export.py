@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.build import Inputs, compile_bank
-from knowledge.check import check_bank
+from knowledge.check import CheckReport, check_bank
 from knowledge.export import bank_from_dict, bank_to_dict
 from knowledge.parsers.base import clean_inline
 from knowledge.sources import load_raw_questions, load_sources
@@ -110,8 +110,16 @@ def test_export_round_trips(exported: dict) -> None:
     assert again == exported
 
 
-def test_check_on_the_real_bank_has_no_errors_but_reports_warnings() -> None:
-    report = check_bank(pack_paths=[])
+@pytest.fixture(scope="module")
+def real_report() -> CheckReport:
+    """`check` on the shipped content, run once: the tests below only read the report."""
+    return check_bank(pack_paths=[])
+
+
+def test_check_on_the_real_bank_has_no_errors_but_reports_warnings(
+    real_report: CheckReport,
+) -> None:
+    report = real_report
     assert report.ok and report.exit_code == 0
     kinds = {w.kind for w in report.warnings}
     assert "near-duplicate" in kinds
@@ -172,8 +180,8 @@ def test_check_reports_a_source_in_an_unknown_format_instead_of_crashing(tmp_pat
     assert any("unknown source format 'nosuch'" in e.message for e in report.errors)
 
 
-def test_check_on_the_real_bank_passes_every_content_gate() -> None:
-    report = check_bank(pack_paths=[])
+def test_check_on_the_real_bank_passes_every_content_gate(real_report: CheckReport) -> None:
+    report = real_report
     assert report.ok, [e.message for e in report.errors]
     assert report.stats["multiple_choice_items"] >= 100
     assert set(report.guess_rates) == {
