@@ -9,7 +9,8 @@ from typing import Literal
 
 from knowledge.bank import Bank
 from quizbot.asking.choice import can_ask_as_choice
-from quizbot.asking.computed import COMPUTED_CONCEPTS, DIFFICULTIES
+from quizbot.asking.computed import COMPUTED_CONCEPTS
+from quizbot.asking.layers import DIFFICULTIES
 from quizbot.asking.spec import AskSpec
 from quizbot.mastery import KNOWN
 from quizbot.rating import prior

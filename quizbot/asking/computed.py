@@ -26,7 +26,7 @@ from quizbot.asking.working import (
     window_count_ask,
 )
 
-__all__ = ["COMPUTED_CONCEPTS", "DIFFICULTIES", "make_computed_ask"]
+__all__ = ["COMPUTED_CONCEPTS", "make_computed_ask"]
 
 Generator = Callable[[random.Random, str, str], AskSpec]
 Shape = tuple[str, ...]  # the steps an ask takes: "pad", "stride", "stack", "rect", ...
