@@ -163,9 +163,9 @@ async def run(channels: int, url: str, fail_rate: float, window: float | None) -
         setup_s = time.perf_counter() - t_setup
         clock.shift = timedelta(0)
         started, mono_start = time.perf_counter(), time.monotonic()
-        report = await service.worker.post_due()
+        report = await service.post_due()
         elapsed = time.perf_counter() - started
-        again = await service.worker.post_due()  # a second sweep must post nothing
+        again = await service.post_due()  # a second sweep must post nothing
     async with sessions() as session:
         from sqlalchemy import func, select
 

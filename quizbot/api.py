@@ -107,3 +107,10 @@ class DropPublisher(Protocol):
 
     async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
         """Post the reveal (answer, explanation, how the channel did)."""
+
+
+class DropPublishers(Protocol):
+    """Where an adapter registers its DropPublisher once its client is ready."""
+
+    def add_publisher(self, publisher: DropPublisher) -> None:
+        """Scheduled drops and reveals on `publisher.platform` post through it from now on."""

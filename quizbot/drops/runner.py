@@ -10,10 +10,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from quizbot.drops import store
 from quizbot.drops.schedule import DropSpec, next_due
 from quizbot.drops.service import DropService
-from quizbot.storage.uow import UnitOfWork
+from quizbot.storage.repos.drops import ScheduleRec
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,6 @@ class DropRunner:
         scheduler: AsyncIOScheduler | None = None,
     ) -> None:
         self.drops = drops
-        self.worker = drops.worker
         self.sweep_seconds = sweep_seconds
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
@@ -65,8 +63,8 @@ class DropRunner:
         """Reveal, then post, whatever the database says is due now; re-plan if it changed."""
         async with self._lock:  # held throughout: aclose() waits for all of it
             try:
-                await self.worker.reveal_due()
-                await self.worker.post_due()
+                await self.drops.reveal_due()
+                await self.drops.post_due()
             except Exception:  # one bad sweep must not stop the next one
                 logger.exception("drop sweep failed")
             try:
@@ -90,13 +88,12 @@ class DropRunner:
         await self.rebuild()
         if not self.scheduler.running:
             self.scheduler.start()
-        logger.info("drop runner started (worker %s)", self.worker.worker_id)
+        logger.info("drop runner started (worker %s)", self.drops.worker_id)
 
-    async def _schedules(self) -> list[store.ScheduleRec]:
-        async with UnitOfWork(self.drops.sessions, write=False) as uow:
-            return await store.list_schedules(uow.session)
+    async def _schedules(self) -> list[ScheduleRec]:
+        return await self.drops.schedules()
 
-    def _plan_of(self, schedules: list[store.ScheduleRec]) -> tuple[object, ...]:
+    def _plan_of(self, schedules: list[ScheduleRec]) -> tuple[object, ...]:
         """What the jobs depend on: each schedule as stored, and the platforms that can post."""
         return (tuple(schedules), frozenset(self.drops.publishers))
 
@@ -124,7 +121,7 @@ class DropRunner:
                 id=f"{JOB_PREFIX}{sch.id}",
                 coalesce=True,
                 max_instances=1,
-                misfire_grace_time=int(self.worker.grace.total_seconds()),
+                misfire_grace_time=int(self.drops.grace.total_seconds()),
                 replace_existing=True,
             )
         logger.info("drop jobs rebuilt: %d schedules", len(schedules))

@@ -55,7 +55,7 @@ async def _worker(url: str, go_at: float) -> None:
     )
     try:
         await asyncio.sleep(max(0.0, go_at - time.time()))
-        report = await service.worker.post_due()
+        report = await service.post_due()
     finally:
         await engine.dispose()
     posted = [channel.channel_id for channel, _card in publisher.drops]

@@ -15,7 +15,7 @@ from quizbot.drops.tables import DropStatus
 from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
 from quizbot.storage.models import Ask
-from quizbot.storage.uow import UnitOfWork
+from quizbot.storage.uow import Tx
 from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,21 +37,23 @@ async def _spec(env: DropEnv, ask_id: str) -> AskSpec:
 
 
 async def _points(env: DropEnv, who: PlayerRef) -> int:
-    async with UnitOfWork(env.sessions, write=False) as uow:
-        ws = await uow.workspaces.find(who.platform, who.workspace)
+    def read(tx: Tx) -> int:
+        ws = tx.workspaces.find(who.platform, who.workspace)
         assert ws is not None
-        repos = uow.scoped(ws.id)
-        found = await repos.players.find(who.user_id)
+        repos = tx.scoped(ws.id)
+        found = repos.players.find(who.user_id)
         assert found is not None
-        return await repos.boards.player_points(found[0], "all")
+        return repos.boards.player_points(found[0], "all")
+
+    return await env.service.store.run(read, write=False)
 
 
 async def test_reveal_reports_the_channel_and_awards_points_once(database_url: str) -> None:
     async with drop_env(database_url, berlin(MONDAY, 8)) as env:
-        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", None, 240)
         env.clock.now = berlin(MONDAY, 9)
-        await env.worker.post_due()
+        await env.service.post_due()
         card = env.publisher.drops[0][1]
         spec = await _spec(env, card.ask_id)
         wrong = next(c.id for c in spec.choices if c.id != spec.correct)
@@ -63,11 +65,11 @@ async def test_reveal_reports_the_channel_and_awards_points_once(database_url: s
         assert again.already_answered
 
         env.clock.now = berlin(MONDAY, 12, 59)
-        assert await env.worker.reveal_due() == []
+        assert await env.service.reveal_due() == []
         env.clock.now = berlin(MONDAY, 13, 0)
-        revealed = await env.worker.reveal_due()
+        revealed = await env.service.reveal_due()
         env.clock.advance(minutes=10)
-        assert await env.worker.reveal_due() == []  # a second sweep: nothing more
+        assert await env.service.reveal_due() == []  # a second sweep: nothing more
         late = await quiz.answer(player(4), card.ask_id, spec.correct)
         points = [await _points(env, player(n)) for n in (1, 2, 3)]
         rows = await drop_rows(env)
@@ -89,13 +91,13 @@ async def test_reveal_at_next_drop_comes_before_the_next_question(database_url: 
     async with drop_env(database_url, berlin(MONDAY, 8)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "mon-fri", "next")
         env.clock.now = berlin(MONDAY, 9)
-        await env.worker.reveal_due()
-        await env.worker.post_due()
+        await env.service.reveal_due()
+        await env.service.post_due()
         env.clock.now = berlin(MONDAY, 20)
-        assert await env.worker.reveal_due() == []  # no 4-hour reveal
+        assert await env.service.reveal_due() == []  # no 4-hour reveal
         env.clock.now = berlin(MONDAY + timedelta(days=1), 9)
-        revealed = await env.worker.reveal_due()
-        await env.worker.post_due()
+        revealed = await env.service.reveal_due()
+        await env.service.post_due()
         rows = await drop_rows(env)
     assert len(revealed) == 1
     assert [r.status for r in rows] == [DropStatus.REVEALED, DropStatus.POSTED]
@@ -105,10 +107,10 @@ async def test_reveal_at_next_drop_comes_before_the_next_question(database_url: 
 
 async def test_reveal_post_retried_after_failure_without_double_points(database_url: str) -> None:
     async with drop_env(database_url, berlin(MONDAY, 8)) as env:
-        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(MONDAY, 9)
-        await env.worker.post_due()
+        await env.service.post_due()
         card = env.publisher.drops[0][1]
         spec = await _spec(env, card.ask_id)
         await quiz.answer(player(1), card.ask_id, spec.correct)
@@ -119,10 +121,10 @@ async def test_reveal_post_retried_after_failure_without_double_points(database_
             raise RuntimeError("platform down")
 
         publisher.post_reveal = broken  # type: ignore[method-assign, assignment]
-        assert await env.worker.reveal_due() == []
+        assert await env.service.reveal_due() == []
         del publisher.post_reveal  # back to the recording method
         env.clock.advance(minutes=15)
-        assert len(await env.worker.reveal_due()) == 1
+        assert len(await env.service.reveal_due()) == 1
         points = await _points(env, player(1))
     assert len(env.publisher.reveals) == 1
     assert points == drop_points(spec) + FIRST_CORRECT_BONUS
@@ -130,16 +132,16 @@ async def test_reveal_post_retried_after_failure_without_double_points(database_
 
 async def test_answers_close_at_the_reveal_time_even_before_the_sweep(database_url: str) -> None:
     async with drop_env(database_url, berlin(MONDAY, 8)) as env:
-        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(MONDAY, 9)
-        await env.worker.post_due()
+        await env.service.post_due()
         card = env.publisher.drops[0][1]
         spec = await _spec(env, card.ask_id)
         await quiz.answer(player(1), card.ask_id, spec.correct)
         env.clock.now = berlin(MONDAY, 13)  # reveal time; the sweep has not run yet
         late = await quiz.answer(player(2), card.ask_id, spec.correct)
-        await env.worker.reveal_due()
+        await env.service.reveal_due()
         points = [await _points(env, player(n)) for n in (1, 2)]
     assert late.closed and late.points == 0
     (_, _, reveal) = env.publisher.reveals[0]
@@ -149,10 +151,10 @@ async def test_answers_close_at_the_reveal_time_even_before_the_sweep(database_u
 
 async def test_two_workers_revealing_at_once_post_and_award_once(database_url: str) -> None:
     async with drop_env(database_url, berlin(MONDAY, 8)) as env:
-        quiz = QuizService(env.service.worker.bank, env.sessions, clock=env.clock)
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
         other = DropService(
-            env.sessions,
-            env.worker.bank,
+            env.service.store,
+            env.service.bank,
             {"discord": env.publisher},
             env.clock,
             sleep=env.clock.sleep,
@@ -160,12 +162,12 @@ async def test_two_workers_revealing_at_once_post_and_award_once(database_url: s
         )
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(MONDAY, 9)
-        await env.worker.post_due()
+        await env.service.post_due()
         card = env.publisher.drops[0][1]
         spec = await _spec(env, card.ask_id)
         await quiz.answer(player(1), card.ask_id, spec.correct)
         env.clock.now = berlin(MONDAY, 13)
-        results = await asyncio.gather(env.worker.reveal_due(), other.worker.reveal_due())
+        results = await asyncio.gather(env.service.reveal_due(), other.reveal_due())
         points = await _points(env, player(1))
     assert sorted(len(r) for r in results) == [0, 1]
     assert len(env.publisher.reveals) == 1

@@ -83,7 +83,7 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
     assert public == [drop], "verdicts on a drop are never public"
 
     clock.now += timedelta(hours=5)
-    await runtime.drops.worker.reveal_due()
+    await runtime.drops.reveal_due()
     _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
     assert str(reveal["message_reference"]["message_id"]) == drop["id"]
     text = embed_text(reveal)
@@ -152,7 +152,7 @@ async def test_a_computed_drop_is_answered_in_a_modal_even_after_a_restart(
     assert public == [drop], "typed answers to a drop stay private"
 
     clock.now += timedelta(hours=5)
-    await runtime.drops.worker.reveal_due()
+    await runtime.drops.reveal_due()
     _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
     text = embed_text(reveal)
     assert f"Answer: {spec.answer_text}" in text

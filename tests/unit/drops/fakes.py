@@ -19,7 +19,6 @@ from quizbot.api import ChannelRef
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import Drop
-from quizbot.drops.worker import DropWorker
 from quizbot.replies import DropReveal, PlayerRef, QuestionCard
 from quizbot.storage.db import make_engine, make_sessions, upgrade
 
@@ -112,10 +111,6 @@ class DropEnv:
     publisher: FakePublisher
     service: DropService
 
-    @property
-    def worker(self) -> DropWorker:
-        return self.service.worker
-
 
 ADMIN = PlayerRef("discord", "guild-1", "admin-1", "Ada", is_admin=True)
 
@@ -140,6 +135,7 @@ async def drop_env(database_url: str, start: datetime, **options: Any) -> AsyncI
     try:
         yield DropEnv(engine, sessions, clock, publisher, service)
     finally:
+        await service.aclose()
         await engine.dispose()
 
 
