@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from quizbot.api import ChannelRef
+from quizbot.asking.card import question_card
 from quizbot.asking.spec import AskSpec
-from quizbot.drops.cards import drop_card
 from quizbot.drops.choice import REPEAT_WINDOW_DAYS, build_drop_ask, choose_drop
 from quizbot.drops.deps import DropDeps
 from quizbot.drops.publishing import PublishFailed, publish
+from quizbot.drops.reveal import drop_points
 from quizbot.drops.schedule import occurrences, reveal_time
 from quizbot.drops.tables import DropStatus
 from quizbot.mastery import DEFAULT_BKT
@@ -59,8 +60,7 @@ class Due:
 class Claimed:
     drop_id: str
     schedule: ScheduleRec
-    ask_id: str
-    spec: AskSpec
+    ask: AskRec
 
 
 def plan(schedules: list[ScheduleRec], platforms: set[str], now: datetime) -> dict[Key, Due]:
@@ -209,8 +209,8 @@ class DropPoster:
             claimed = []
             for drop_id in won:
                 d, row, spec = made[drop_id]
-                self._add_ask(tx, d.schedule.workspace_id, row, spec, now)
-                claimed.append(Claimed(drop_id, d.schedule, str(row["ask_id"]), spec))
+                ask = self._add_ask(tx, d.schedule.workspace_id, row, spec, now)
+                claimed.append(Claimed(drop_id, d.schedule, ask))
             for d in chunk:
                 if d.requested:
                     tx.drops.clear_request(d.schedule.id, d.due_at)
@@ -228,23 +228,23 @@ class DropPoster:
 
     def _add_ask(
         self, tx: Tx, ws: int, row: dict[str, object], spec: AskSpec, now: datetime
-    ) -> None:
+    ) -> AskRec:
         ask_id = str(row["ask_id"])
-        tx.scoped(ws).asks.add(
-            AskRec(
-                id=ask_id,
-                workspace_id=ws,
-                player_id=None,
-                spec=spec,
-                concept_path=(spec.concept_id,),
-                follow_up_of=None,
-                root_ask_id=ask_id,
-                depth=0,
-                created_at=now,
-                drop_id=str(row["id"]),
-                closes_at=row["reveal_at"],  # type: ignore[arg-type]
-            )
+        ask = AskRec(
+            id=ask_id,
+            workspace_id=ws,
+            player_id=None,
+            spec=spec,
+            concept_path=(spec.concept_id,),
+            follow_up_of=None,
+            root_ask_id=ask_id,
+            depth=0,
+            created_at=now,
+            drop_id=str(row["id"]),
+            closes_at=row["reveal_at"],  # type: ignore[arg-type]
         )
+        tx.scoped(ws).asks.add(ask)
+        return ask
 
     async def _retake(self, due: Due, row: DropRec, now: datetime, report: SweepReport) -> None:
         """Finish (or, past the grace window, skip) a claim whose worker went quiet."""
@@ -270,7 +270,7 @@ class DropPoster:
                 if row.ask_id is not None:
                     ask = tx.scoped(row.workspace_id).asks.get(row.ask_id)
                     if ask is not None:
-                        return True, Claimed(row.id, due.schedule, ask.id, ask.spec)
+                        return True, Claimed(row.id, due.schedule, ask)
                 if spec is None:
                     raise LookupError(f"drop {row.id}: its ask {row.ask_id} is missing")
                 values: dict[str, object] = {
@@ -278,9 +278,9 @@ class DropPoster:
                     "ask_id": ask_id,
                     "reveal_at": row.reveal_at,
                 }
-                self._add_ask(tx, row.workspace_id, values, spec, now)
+                ask = self._add_ask(tx, row.workspace_id, values, spec, now)
                 tx.drops.set_ask(row.id, worker, ask_id, key)
-                return True, Claimed(row.id, due.schedule, ask_id, spec)
+                return True, Claimed(row.id, due.schedule, ask)
 
             ok, claimed = await self.deps.store.run(write)
         except Exception:
@@ -317,7 +317,7 @@ class DropPoster:
         deps, sch = self.deps, claimed.schedule
         channel = ChannelRef(sch.platform, sch.workspace, sch.channel_id)
         publisher = deps.publishers[sch.platform]
-        card = drop_card(deps.bank, claimed.ask_id, claimed.spec)
+        card = question_card(deps.bank, claimed.ask, drop_points(claimed.ask.spec))
         drop_id, worker = claimed.drop_id, deps.worker_id
         # Renew the claim before its turn: a drop that queued for a task slot past the stale
         # limit may have been taken over, and then the other worker posts it. (Renewing here,
@@ -345,6 +345,6 @@ class DropPoster:
             sch.platform,
             sch.channel_id,
             drop_id,
-            claimed.ask_id,
+            claimed.ask.id,
         )
         return True

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quizbot.asking.spec import AskSpec
+from quizbot.replies import DropReveal
 from quizbot.scoring import points_for
 from quizbot.storage.records import AnswerRec
 
@@ -38,4 +39,21 @@ def tally(spec: AskSpec, answers: Sequence[AnswerRec]) -> Tally:
         correct=len(right),
         first_correct_player=right[0].player_id if right else None,
         awards=awards if base > 0 else (),
+    )
+
+
+def drop_reveal(
+    drop_id: str, ask_id: str, spec: AskSpec, counted: Tally, first_name: str | None
+) -> DropReveal:
+    """The neutral reveal a drop posts: the answer, why, and how the channel did."""
+    return DropReveal(
+        drop_id=drop_id,
+        ask_id=ask_id,
+        prompt=spec.prompt,
+        answer=spec.answer_text,
+        explanation=spec.explanation,
+        answered=counted.answered,
+        correct=counted.correct,
+        first_correct=first_name,
+        source=spec.source,
     )

@@ -7,10 +7,9 @@ import logging
 from datetime import datetime
 
 from quizbot.api import ChannelRef
-from quizbot.drops.cards import drop_reveal
 from quizbot.drops.deps import DropDeps
 from quizbot.drops.publishing import PublishFailed, publish
-from quizbot.drops.reveal import Tally, tally
+from quizbot.drops.reveal import Tally, drop_reveal, tally
 from quizbot.replies import DropReveal
 from quizbot.storage.repos.drops import DropRec
 from quizbot.storage.uow import Tx
