@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from quizbot.drops.schedule import DropSpec, next_due
@@ -17,6 +18,7 @@ from quizbot.storage.repos.drops import ScheduleRec
 logger = logging.getLogger(__name__)
 
 SWEEP_ID = "drops:sweep"
+REVEAL_ID = "reveal:next"
 JOB_PREFIX = "drop:"
 
 
@@ -40,8 +42,10 @@ class DropTrigger(BaseTrigger):
 class DropRunner:
     """Runs drops on the bots' event loop; the database, not this scheduler, is the truth.
 
-    Each schedule's job and a periodic sweep call `tick`, which reveals what is due, then
-    posts what is due (catching up within the grace window). Safe to run in many processes.
+    Each schedule's job, a one-shot job at the next reveal time and a periodic sweep call
+    `tick`, which reveals what is due, then posts what is due (catching up within the grace
+    window). The sweep is only the catch-up: drops and reveals fire at their own times.
+    Safe to run in many processes.
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class DropRunner:
         self._lock = asyncio.Lock()
         self._built: tuple[object, ...] | None = None  # what the jobs were last built from
         self._platforms: frozenset[str] = frozenset()  # platforms that could post at that time
+        self._reveal_fired: datetime | None = None  # the latest reveal time whose job has run
         drops.on_change(self.rebuild)
 
     async def tick(self) -> None:
@@ -71,8 +76,40 @@ class DropRunner:
                 # Another process (`cnnquiz drop set`, a second bot) may have changed a schedule.
                 if await self._read_plan() != self._built:
                     await self.rebuild()
+                else:
+                    await self._plan_reveal()
             except Exception:
                 logger.exception("drop re-plan failed")
+
+    async def _reveal_tick(self, at: datetime) -> None:
+        """The reveal job: a tick at a drop's reveal time (remembered, so it fires once)."""
+        self._reveal_fired = max(at, self._reveal_fired or at)
+        await self.tick()
+
+    async def _plan_reveal(self) -> None:
+        """Point the reveal job at the next posted drop's reveal time (none: no job).
+
+        Only reveals still ahead of the clock, and each reveal time once: an overdue reveal
+        (a post that failed, a process that was down) is the sweep's to catch up.
+        """
+        after = self.drops.clock()
+        if self._reveal_fired is not None:
+            after = max(after, self._reveal_fired)
+        at = await self.drops.next_reveal(after)
+        if at is None:
+            if self.scheduler.get_job(REVEAL_ID) is not None:
+                self.scheduler.remove_job(REVEAL_ID)
+            return
+        self.scheduler.add_job(
+            self._reveal_tick,
+            DateTrigger(run_date=at),
+            args=[at],
+            id=REVEAL_ID,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,  # late (a busy loop, a slow start) beats never
+            replace_existing=True,
+        )
 
     async def start(self) -> None:
         """Build jobs from the database and start; the first sweep runs at once (catch-up)."""
@@ -124,6 +161,7 @@ class DropRunner:
                 misfire_grace_time=int(self.drops.grace.total_seconds()),
                 replace_existing=True,
             )
+        await self._plan_reveal()
         logger.info("drop jobs rebuilt: %d schedules", len(schedules))
 
     def stop(self) -> None:

@@ -135,10 +135,10 @@ class DropService:
         """Every schedule, active or paused (what the runner builds its jobs from)."""
         return await self.store.run(lambda tx: tx.drops.list_schedules(), write=False)
 
-    async def next_reveal(self) -> datetime | None:
-        """When the next posted drop this process can reveal is due to reveal."""
+    async def next_reveal(self, after: datetime) -> datetime | None:
+        """The first reveal time after `after` of a posted drop this process can reveal."""
         platforms = set(self.publishers)
-        return await self.store.run(lambda tx: tx.drops.next_reveal(platforms), write=False)
+        return await self.store.run(lambda tx: tx.drops.next_reveal(platforms, after), write=False)
 
     def add_publisher(self, publisher: DropPublisher) -> None:
         """Adapters register here once their client is ready; a running scheduler re-plans."""
@@ -269,6 +269,7 @@ class DropService:
         if schedule.platform not in self.publishers:
             return Notice(f"Queued: the running bot posts today's drop in <#{channel_id}> shortly.")
         report = await self.post_due()
+        await self._changed()  # a running scheduler plans this drop's reveal
         key = (schedule.workspace_id, channel_id, now.astimezone(schedule.spec.zone).date())
         posted = await self.store.run(lambda tx: tx.drops.drops_on([key]), write=False)
         row = next(iter(posted.values()), None)

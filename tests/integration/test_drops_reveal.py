@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from quizbot.asking.spec import AskSpec
 from quizbot.drops.reveal import FIRST_CORRECT_BONUS, drop_points
+from quizbot.drops.runner import REVEAL_ID, DropRunner
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.replies import PlayerRef
@@ -172,3 +173,32 @@ async def test_two_workers_revealing_at_once_post_and_award_once(database_url: s
     assert sorted(len(r) for r in results) == [0, 1]
     assert len(env.publisher.reveals) == 1
     assert points == drop_points(spec) + FIRST_CORRECT_BONUS
+
+
+async def test_a_reveal_fires_at_its_own_time_not_at_the_next_sweep(database_url: str) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        runner = DropRunner(env.service, sweep_seconds=3600)
+        runner.scheduler.start(paused=True)  # jobs are planned; the test fires them by hand
+        try:
+            await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", None, "90m")
+            await env.service.drop_set(ADMIN, "random", "09:00", "Europe/Berlin", None, "4h")
+            assert runner.scheduler.get_job(REVEAL_ID) is None  # nothing posted yet
+            env.clock.now = berlin(MONDAY, 9)
+            await runner.tick()  # the 09:00 drop job: both drops go out
+            job = runner.scheduler.get_job(REVEAL_ID)
+            assert job is not None and job.next_run_time == berlin(MONDAY, 10, 30)
+            env.clock.now = job.next_run_time  # the scheduler fires the job at that instant
+            await job.func(*job.args)
+            first = [reveal.drop_id for _channel, _ref, reveal in env.publisher.reveals]
+            job = runner.scheduler.get_job(REVEAL_ID)
+            assert job is not None and job.next_run_time == berlin(MONDAY, 13)
+            env.clock.now = job.next_run_time
+            await job.func(*job.args)
+            assert runner.scheduler.get_job(REVEAL_ID) is None  # nothing left to reveal
+            rows = {r.channel_id: r for r in await drop_rows(env)}
+        finally:
+            runner.stop()
+    assert first == [rows["general"].id]
+    assert rows["general"].revealed_at == berlin(MONDAY, 10, 30)
+    assert rows["random"].revealed_at == berlin(MONDAY, 13)
+    assert len(env.publisher.reveals) == 2

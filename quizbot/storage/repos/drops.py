@@ -405,11 +405,13 @@ class DropRepo:
         )
         return [_drop(r) for r in rows]
 
-    def next_reveal(self, platforms: Iterable[str]) -> datetime | None:
-        """The earliest reveal time of a posted drop on one of `platforms` (None: none pending)."""
+    def next_reveal(self, platforms: Iterable[str], after: datetime) -> datetime | None:
+        """The first reveal time after `after` of a posted drop on one of `platforms`."""
         found = self.session.execute(
             select(func.min(drops.c.reveal_at)).where(
-                drops.c.status == DropStatus.POSTED, drops.c.platform.in_(set(platforms))
+                drops.c.status == DropStatus.POSTED,
+                drops.c.reveal_at > after,
+                drops.c.platform.in_(set(platforms)),
             )
         ).scalar()
         return found if isinstance(found, datetime) else None
