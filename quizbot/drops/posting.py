@@ -29,6 +29,8 @@ LOOKBACK = timedelta(hours=24)  # how far back a sweep looks for missed drops
 CLAIM_CHUNK = 50  # drops claimed per transaction; posting starts after the first chunk
 
 Key = tuple[int, str, date]
+# Per channel: question keys dropped lately (with their day), and mastery sums.
+Inputs = tuple[dict[Channel, dict[str, date]], dict[Channel, MasterySums]]
 
 
 class ClaimLost(Exception):
@@ -54,6 +56,10 @@ class Due:
     @property
     def key(self) -> Key:
         return (self.schedule.workspace_id, self.schedule.channel_id, self.local_date)
+
+    @property
+    def channel(self) -> Channel:
+        return (self.schedule.workspace_id, self.schedule.channel_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +121,15 @@ class DropPoster:
             await self._skip(late, served, now, report)
         deps.rng.shuffle(fresh)  # racing workers then mostly contend on different rows
         tasks = [asyncio.create_task(self._retake(d, row, now, report)) for d, row in stale]
+        if fresh:
+            # What every channel's question is chosen from: grouped reads, once per sweep.
+            since = min(d.due_at for d in fresh) - timedelta(days=REPEAT_WINDOW_DAYS)
+            inputs = await self._inputs([d.channel for d in fresh], since)
         for i in range(0, len(fresh), CLAIM_CHUNK):
             # Inserting in one global key order keeps racing transactions free of deadlocks.
             chunk = sorted(fresh[i : i + CLAIM_CHUNK], key=lambda d: d.key)
             try:
-                won = await self._claim(chunk, now)
+                won = await self._claim(chunk, now, inputs)
             except Exception:
                 logger.exception("claiming %d drops failed; the next sweep retries", len(chunk))
                 report.failed += [str(d.key) for d in chunk]
@@ -175,12 +185,10 @@ class DropPoster:
             self.deps.grace.total_seconds() // 60,
         )
 
-    async def _inputs(
-        self, channels: list[Channel], since: datetime
-    ) -> tuple[dict[Channel, dict[str, date]], dict[Channel, MasterySums]]:
+    async def _inputs(self, channels: list[Channel], since: datetime) -> Inputs:
         """What the channels' questions are chosen from, read outside any write transaction."""
 
-        def read(tx: Tx) -> tuple[dict[Channel, dict[str, date]], dict[Channel, MasterySums]]:
+        def read(tx: Tx) -> Inputs:
             return (
                 tx.drops.recent_keys_many(channels, since),
                 tx.drops.channel_mastery_many(channels, since),
@@ -188,14 +196,12 @@ class DropPoster:
 
         return await self.deps.store.run(read, write=False)
 
-    async def _claim(self, chunk: list[Due], now: datetime) -> list[Claimed]:
+    async def _claim(self, chunk: list[Due], now: datetime, inputs: Inputs) -> list[Claimed]:
         """Claim a chunk in one transaction, each with its question and ask already chosen."""
-        since = min(d.due_at for d in chunk) - timedelta(days=REPEAT_WINDOW_DAYS)
-        channels = [(d.schedule.workspace_id, d.schedule.channel_id) for d in chunk]
-        recent, sums = await self._inputs(channels, since)
+        recent, sums = inputs
         rows, made = [], {}
         for d in chunk:
-            channel = (d.schedule.workspace_id, d.schedule.channel_id)
+            channel = d.channel
             row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
             row["ask_id"] = uuid.uuid4().hex
             mastery = sums[channel].average(DEFAULT_BKT.p_init)

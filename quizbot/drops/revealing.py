@@ -9,8 +9,10 @@ from datetime import datetime
 from quizbot.api import ChannelRef
 from quizbot.drops.deps import DropDeps
 from quizbot.drops.publishing import PublishFailed, publish
-from quizbot.drops.reveal import Tally, drop_reveal, tally
+from quizbot.drops.reveal import FIRST_CORRECT_BONUS, drop_points, drop_reveal
+from quizbot.drops.tables import DropStatus
 from quizbot.replies import DropReveal
+from quizbot.storage.records import AnswerTally
 from quizbot.storage.repos.drops import DropRec
 from quizbot.storage.uow import Tx
 
@@ -39,7 +41,9 @@ class DropRevealer:
                 logger.exception("reveal of drop %s failed", drop.id)
                 return False
 
-    def _close(self, tx: Tx, drop: DropRec, now: datetime) -> tuple[str, DropReveal, Tally] | None:
+    def _close(
+        self, tx: Tx, drop: DropRec, now: datetime
+    ) -> tuple[str, DropReveal, AnswerTally] | None:
         """Close the drop and award its points in one transaction; None if another did."""
         # The compare-and-set is what makes closing (and awarding) happen once.
         if not tx.drops.close_drop(drop, now):
@@ -49,9 +53,18 @@ class DropRevealer:
         assert drop.ask_id is not None
         ask = repos.asks.get(drop.ask_id)
         assert ask is not None
-        counted = tally(ask.spec, repos.answers.for_ask(ask.id))
-        for answer_id, points in counted.awards:
-            repos.scores.award(answer_id, points, now, tz)  # once per answer anyway
+        counted = repos.answers.tally(ask.id)
+        if drop.status == DropStatus.POSTED:
+            # First close: award. (Re-taking a reveal whose post went missing only re-posts;
+            # its points were committed with the close.)
+            repos.scores.award_correct(
+                ask.id,
+                drop_points(ask.spec),
+                now,
+                tz,
+                bonus_answer=counted.first_correct_answer,
+                bonus=FIRST_CORRECT_BONUS,
+            )
         first = counted.first_correct_player
         first_name = repos.players.name(first) if first is not None else None
         return workspace, drop_reveal(drop.id, ask.id, ask.spec, counted, first_name), counted
