@@ -41,6 +41,8 @@ class Runtime:
     async def aclose(self) -> None:
         if not self.closed:
             self.closed = True
+            if self.drops is not None:
+                await self.drops.aclose()
             await self.store.aclose()
             await self.engine.dispose()
 

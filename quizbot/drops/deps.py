@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from knowledge.bank import Bank
 from quizbot.api import DropPublisher
+from quizbot.drops.leases import Leases
 from quizbot.drops.pacing import Monotonic, Pacer, Sleep, pacer_for
 from quizbot.services.deps import Clock
 from quizbot.storage.uow import Store
@@ -32,10 +33,15 @@ class DropDeps:
     worker_id: str
     rng: random.Random
     concurrency: int = 64
+    lease_renew_s: float = 20.0  # a third of the default stale limit
     _pacers: dict[str, Pacer] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tasks = asyncio.Semaphore(self.concurrency)
+        # Real time, not `sleep`: a test's manual sleep would spin the renewals.
+        self.leases = Leases(
+            self.store, self.worker_id, self.clock, self.lease_renew_s, asyncio.sleep
+        )
 
     def pacer(self, platform: str) -> Pacer:
         if platform not in self._pacers:

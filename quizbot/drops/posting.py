@@ -303,6 +303,10 @@ class DropPoster:
         await self._post_guarded(claimed, report)
 
     async def _post_guarded(self, claimed: Claimed, report: SweepReport) -> None:
+        with self.deps.leases.hold(claimed.drop_id):
+            await self._post_in_turn(claimed, report)
+
+    async def _post_in_turn(self, claimed: Claimed, report: SweepReport) -> None:
         async with self.deps.tasks:
             try:
                 posted = await self._post(claimed)

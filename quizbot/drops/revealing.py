@@ -46,7 +46,7 @@ class DropRevealer:
     ) -> tuple[str, DropReveal, AnswerTally] | None:
         """Close the drop and award its points in one transaction; None if another did."""
         # The compare-and-set is what makes closing (and awarding) happen once.
-        if not tx.drops.close_drop(drop, now):
+        if not tx.drops.close_drop(drop, self.deps.worker_id, now):
             return None
         workspace, tz = tx.drops.workspace_info(drop.workspace_id)
         repos = tx.scoped(drop.workspace_id)
@@ -74,6 +74,13 @@ class DropRevealer:
         closed = await deps.store.run(lambda tx: self._close(tx, drop, now))
         if closed is None:
             return False
+        with deps.leases.hold(drop.id):
+            return await self._post_reveal(drop, closed)
+
+    async def _post_reveal(
+        self, drop: DropRec, closed: tuple[str, DropReveal, AnswerTally]
+    ) -> bool:
+        deps = self.deps
         workspace, reveal, counted = closed
         channel = ChannelRef(drop.platform, workspace, drop.channel_id)
         publisher = deps.publishers[drop.platform]

@@ -65,11 +65,13 @@ class DropService:
         publishers: platform name -> DropPublisher (kept by reference; see `add_publisher`).
         clock: aware-UTC now; tests inject a manual clock.
         grace_minutes: missed drops younger than this are posted late; older ones skipped.
-        stale_minutes: a claim (or an unposted reveal) older than this is taken over.
+        lease_seconds: a claim (or a reveal being posted) whose lease is older than this is
+            taken over; a live worker renews its leases every third of it.
         sleep / monotonic: for pacing and retry waits (a manual clock in tests).
         rng: question choice and tie breaks.
         worker_id: this process's name on its claims.
         concurrency: posts in flight at once.
+        lease_renew_s: how often live leases are renewed (default: a third of the lease).
     """
 
     def __init__(
@@ -80,12 +82,13 @@ class DropService:
         clock: Clock,
         *,
         grace_minutes: int = 120,
-        stale_minutes: int = 10,
+        lease_seconds: float = 60.0,
         sleep: Sleep = asyncio.sleep,
         monotonic: Monotonic = time.monotonic,
         rng: random.Random | None = None,
         worker_id: str | None = None,
         concurrency: int = 64,
+        lease_renew_s: float | None = None,
     ) -> None:
         self._own_store = not isinstance(store, Store)
         self.store = store if isinstance(store, Store) else Store.from_sessions(store)
@@ -100,10 +103,11 @@ class DropService:
             sleep=sleep,
             monotonic=monotonic,
             grace=timedelta(minutes=grace_minutes),
-            stale=timedelta(minutes=stale_minutes),
+            stale=timedelta(seconds=lease_seconds),
             worker_id=worker_id or uuid.uuid4().hex[:16],
             rng=rng or random.Random(),
             concurrency=concurrency,
+            lease_renew_s=lease_renew_s or lease_seconds / 3,
         )
         self._poster = DropPoster(self.deps)
         self._revealer = DropRevealer(self.deps)
@@ -119,7 +123,8 @@ class DropService:
         return self.deps.grace
 
     async def aclose(self) -> None:
-        """Release the store when this service built it (bootstrap's is the runtime's)."""
+        """Stop renewing leases; release the store when this service built it."""
+        await self.deps.leases.aclose()
         if self._own_store:
             await self.store.aclose()
 

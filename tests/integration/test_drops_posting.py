@@ -15,7 +15,14 @@ from quizbot.drops.publishing import MAX_ATTEMPTS, PublishRetryable
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.storage.models import Ask
-from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows, rate_limited
+from tests.unit.drops.fakes import (
+    ADMIN,
+    DropEnv,
+    FakePublisher,
+    drop_env,
+    drop_rows,
+    rate_limited,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -96,11 +103,11 @@ async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
         await env.service.post_due()
         claimed = await drop_rows(env)
         # A second worker right away sees a live claim and leaves it alone.
-        env.clock.advance(minutes=1)
+        env.clock.advance(seconds=30)
         await env.service.post_due()
         assert env.publisher.drops == []
-        # Once the claim is stale, the next run takes it over and finishes it.
-        env.clock.advance(minutes=15)
+        # Once the claim's lease is a minute old, the next run takes it over and finishes it.
+        env.clock.advance(seconds=31)
         await env.service.post_due()
         await env.service.post_due()
         rows = await drop_rows(env)
@@ -191,8 +198,8 @@ async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_i
         env.publisher.failures = [PublishRetryable(None) for _ in range(MAX_ATTEMPTS)]
         first = await env.service.post_due()
         after_first = await drop_rows(env)
-        env.clock.advance(minutes=2)
-        await env.service.post_due()  # the claim is still live: left alone
+        env.clock.advance(seconds=10)
+        await env.service.post_due()  # the claim is still live (41 s old): left alone
         env.clock.advance(minutes=15)
         second = await env.service.post_due()
         await env.service.post_due()
@@ -265,3 +272,35 @@ async def test_a_claim_that_queued_past_the_stale_limit_is_not_posted_twice(
     assert late.posted == [] and late.failed == []
     assert len(env.publisher.drops) == 1
     assert [r.status for r in rows] == [DropStatus.POSTED]
+
+
+async def test_a_live_workers_lease_is_renewed_so_its_drop_is_never_taken_over(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0), lease_renew_s=0.01) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        elsewhere = FakePublisher()  # worker B's own connection to the platform
+        other = DropService(env.service.store, env.service.bank, {"discord": elsewhere}, env.clock)
+        # Worker A's post hangs (a slow platform) for five minutes of the clock.
+        release, started = asyncio.Event(), asyncio.Event()
+        post = env.publisher.post_drop
+
+        async def slow(channel, card):  # type: ignore[no-untyped-def]
+            started.set()
+            await release.wait()
+            return await post(channel, card)
+
+        env.publisher.post_drop = slow  # type: ignore[method-assign]
+        sweep = asyncio.create_task(env.service.post_due())
+        await asyncio.wait_for(started.wait(), 5)
+        for _ in range(5):
+            env.clock.advance(minutes=1)
+            await asyncio.sleep(0.05)  # A's renewals run meanwhile
+            assert (await other.post_due()).posted == []  # B sees a live lease
+        release.set()
+        first = await sweep
+        await other.aclose()
+    assert len(first.posted) == 1 and len(env.publisher.drops) == 1
+    assert elsewhere.drops == []

@@ -398,7 +398,7 @@ class DropRepo:
                     and_(
                         drops.c.status == DropStatus.REVEALED,
                         drops.c.reveal_posted_at.is_(None),
-                        drops.c.revealed_at <= now - stale,
+                        drops.c.claimed_at <= now - stale,
                     ),
                 )
             )
@@ -416,20 +416,38 @@ class DropRepo:
         ).scalar()
         return found if isinstance(found, datetime) else None
 
-    def close_drop(self, drop: DropRec, now: datetime) -> bool:
-        """posted -> revealed, once (or re-take a stale unposted reveal by its revealed_at)."""
+    def close_drop(self, drop: DropRec, worker: str, now: datetime) -> bool:
+        """posted -> revealed, once, leased to `worker` until its reveal post is recorded.
+
+        A revealed drop whose reveal post went missing is re-taken by its stale lease.
+        """
+        lease = {"claimed_by": worker, "claimed_at": now}
         if drop.status == DropStatus.POSTED:
             cond = and_(drops.c.id == drop.id, drops.c.status == DropStatus.POSTED)
+            values = {"status": DropStatus.REVEALED, "revealed_at": now, **lease}
         else:
             cond = and_(
                 drops.c.id == drop.id,
-                drops.c.revealed_at == drop.revealed_at,
+                drops.c.status == DropStatus.REVEALED,
                 drops.c.reveal_posted_at.is_(None),
+                drops.c.claimed_at == drop.claimed_at,
+                drops.c.claimed_by == drop.claimed_by,
             )
-        result = self.session.execute(
-            update(drops).where(cond).values(status=DropStatus.REVEALED, revealed_at=now)
+            values = lease
+        return _count(self.session.execute(update(drops).where(cond).values(**values))) == 1
+
+    def renew_leases(self, worker: str, drop_ids: list[str], now: datetime) -> int:
+        """Renew `worker`'s live leases (claims being posted, reveals being posted)."""
+        in_flight = or_(
+            drops.c.status == DropStatus.CLAIMED,
+            and_(drops.c.status == DropStatus.REVEALED, drops.c.reveal_posted_at.is_(None)),
         )
-        return _count(result) == 1
+        result = self.session.execute(
+            update(drops)
+            .where(drops.c.id.in_(drop_ids), drops.c.claimed_by == worker, in_flight)
+            .values(claimed_at=now)
+        )
+        return _count(result)
 
     def workspace_info(self, workspace_id: int) -> tuple[str, str]:
         """(platform workspace id, timezone) of a workspace."""
