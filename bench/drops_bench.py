@@ -93,7 +93,7 @@ class HttpPublisher:
         self.session = session
         self.base = base
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         url = f"{self.base}/channels/{channel.channel_id}/messages"
         async with self.session.post(url, json={"content": card.prompt}) as resp:
             body = await resp.json()
@@ -104,7 +104,9 @@ class HttpPublisher:
             resp.raise_for_status()
             return str(body["id"])
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
         raise NotImplementedError
 
 

@@ -39,8 +39,11 @@ class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
-        """Post the drop card; each click on it gets its own ephemeral verdict."""
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
+        """Post the drop card; each click on it gets its own ephemeral verdict.
+
+        A takeover (`resume`) posts the same way: the nonce finds a card already sent.
+        """
         target = self._client.get_partial_messageable(int(channel.channel_id))
         message = await _call(
             lambda: target.send(
@@ -52,7 +55,9 @@ class DiscordPublisher:
         logger.info("discord drop %s posted to %s", card.ask_id, channel.channel_id)
         return str(message.id)
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
         """Reply to the drop message with the answer and how the channel did."""
         target = self._client.get_partial_messageable(int(channel.channel_id))
         reference = discord.MessageReference(

@@ -67,6 +67,7 @@ class Claimed:
     drop_id: str
     schedule: ScheduleRec
     ask: AskRec
+    resumed: bool = False  # taken over from a dead worker, which may have posted it already
 
 
 def plan(schedules: list[ScheduleRec], platforms: set[str], now: datetime) -> dict[Key, Due]:
@@ -276,7 +277,7 @@ class DropPoster:
                 if row.ask_id is not None:
                     ask = tx.scoped(row.workspace_id).asks.get(row.ask_id)
                     if ask is not None:
-                        return True, Claimed(row.id, due.schedule, ask)
+                        return True, Claimed(row.id, due.schedule, ask, resumed=True)
                 if spec is None:
                     raise LookupError(f"drop {row.id}: its ask {row.ask_id} is missing")
                 values: dict[str, object] = {
@@ -338,7 +339,7 @@ class DropPoster:
             raise ClaimLost(drop_id)
         try:
             ref = await publish(
-                lambda: publisher.post_drop(channel, card),
+                lambda: publisher.post_drop(channel, card, resume=claimed.resumed),
                 pacer=deps.pacer(sch.platform),
                 channel_id=sch.channel_id,
                 sleep=deps.sleep,

@@ -82,11 +82,14 @@ class DropRevealer:
     ) -> bool:
         deps = self.deps
         workspace, reveal, counted = closed
+        resume = drop.status == DropStatus.REVEALED  # a dead worker's reveal, maybe posted
         channel = ChannelRef(drop.platform, workspace, drop.channel_id)
         publisher = deps.publishers[drop.platform]
         try:
             await publish(
-                lambda: publisher.post_reveal(channel, drop.message_ref or "", reveal),
+                lambda: publisher.post_reveal(
+                    channel, drop.message_ref or "", reveal, resume=resume
+                ),
                 pacer=deps.pacer(drop.platform),
                 channel_id=drop.channel_id,
                 sleep=deps.sleep,

@@ -118,6 +118,7 @@ async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
     assert asks == 1
     assert len(env.publisher.drops) == 1
     assert env.publisher.drops[0][1].ask_id == rows[0].ask_id
+    assert env.publisher.resumed == 1  # told it is a takeover: it may find the card posted
 
 
 async def test_429_twice_then_success_posts_once(database_url: str) -> None:
@@ -224,9 +225,9 @@ async def test_many_channels_due_at_once_are_paced_to_discords_global_limit(
         stamps: list[datetime] = []
         post = env.publisher.post_drop
 
-        async def timed(channel, card):  # type: ignore[no-untyped-def]
+        async def timed(channel, card, resume=False):  # type: ignore[no-untyped-def]
             stamps.append(env.clock.now)
-            return await post(channel, card)
+            return await post(channel, card, resume=resume)
 
         env.publisher.post_drop = timed  # type: ignore[method-assign]
         report = await env.service.post_due()
@@ -287,10 +288,10 @@ async def test_a_live_workers_lease_is_renewed_so_its_drop_is_never_taken_over(
         release, started = asyncio.Event(), asyncio.Event()
         post = env.publisher.post_drop
 
-        async def slow(channel, card):  # type: ignore[no-untyped-def]
+        async def slow(channel, card, resume=False):  # type: ignore[no-untyped-def]
             started.set()
             await release.wait()
-            return await post(channel, card)
+            return await post(channel, card, resume=resume)
 
         env.publisher.post_drop = slow  # type: ignore[method-assign]
         sweep = asyncio.create_task(env.service.post_due())

@@ -202,3 +202,37 @@ async def test_a_reveal_fires_at_its_own_time_not_at_the_next_sweep(database_url
     assert rows["general"].revealed_at == berlin(MONDAY, 10, 30)
     assert rows["random"].revealed_at == berlin(MONDAY, 13)
     assert len(env.publisher.reveals) == 2
+
+
+async def test_a_reveal_killed_mid_post_is_taken_over_within_a_minute_and_scores_once(
+    database_url: str,
+) -> None:
+    async with drop_env(database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", None, 240)
+        env.clock.now = berlin(MONDAY, 9)
+        await env.service.post_due()
+        card = env.publisher.drops[0][1]
+        spec = await _spec(env, card.ask_id)
+        await quiz.answer(player(1), card.ask_id, spec.correct)
+        post = env.publisher.post_reveal
+
+        async def killed(*_args: object, **_kw: object) -> None:
+            raise RuntimeError("process killed mid-reveal")
+
+        env.publisher.post_reveal = killed  # type: ignore[method-assign]
+        env.clock.now = berlin(MONDAY, 13)
+        assert await env.service.reveal_due() == []
+        env.publisher.post_reveal = post  # type: ignore[method-assign]
+        env.clock.advance(seconds=30)
+        assert await env.service.reveal_due() == []  # its lease is still live
+        env.clock.advance(seconds=31)
+        retaken = await env.service.reveal_due()
+        env.clock.advance(minutes=5)
+        assert await env.service.reveal_due() == []
+        points = await _points(env, player(1))
+        rows = await drop_rows(env)
+    assert len(retaken) == 1 and len(env.publisher.reveals) == 1
+    assert env.publisher.resumed == 1  # the publisher was told to look for a posted reveal
+    assert points == drop_points(spec) + FIRST_CORRECT_BONUS  # awarded once, at the close
+    assert rows[0].reveal_posted_at is not None

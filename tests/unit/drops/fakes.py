@@ -85,15 +85,20 @@ class FakePublisher:
     reveals: list[tuple[ChannelRef, str, DropReveal]] = field(default_factory=list)
     failures: list[BaseException] = field(default_factory=list)
     attempts: int = 0
+    resumed: int = 0  # posts made as a takeover (the publisher may find them posted already)
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         self.attempts += 1
+        self.resumed += int(resume)
         if self.failures:
             raise self.failures.pop(0)
         self.drops.append((channel, card))
         return f"msg-{len(self.drops)}"
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
+        self.resumed += int(resume)
         self.reveals.append((channel, message_ref, reveal))
 
 
