@@ -20,7 +20,9 @@ from quizbot.drops.schedule import occurrences, reveal_time
 from quizbot.drops.tables import DropStatus
 from quizbot.mastery import DEFAULT_BKT
 from quizbot.storage.records import AskRec
-from quizbot.storage.repos.drops import Channel, DropRec, MasterySums, ScheduleRec
+from quizbot.storage.repos.drop_inputs import MasterySums
+from quizbot.storage.repos.drop_schedules import ScheduleRec
+from quizbot.storage.repos.drops import Channel, DropRec
 from quizbot.storage.uow import Tx
 
 logger = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ class DropPoster:
         platforms = set(deps.publishers)
 
         def read(tx: Tx) -> tuple[dict[Key, Due], dict[Key, DropRec]]:
-            due = plan(tx.drops.list_schedules(runnable_only=True), platforms, now)
+            due = plan(tx.schedules.list(runnable_only=True), platforms, now)
             return due, tx.drops.drops_on(due.keys())
 
         due, existing = await deps.store.run(read, write=False)
@@ -148,7 +150,7 @@ class DropPoster:
             won = tx.drops.insert_drops(rows)
             for d in [*late, *served]:
                 if d.requested:
-                    tx.drops.clear_request(d.schedule.id, d.due_at)
+                    tx.schedules.clear_request(d.schedule.id, d.due_at)
             return won
 
         won = await self.deps.store.run(write)
@@ -191,8 +193,8 @@ class DropPoster:
 
         def read(tx: Tx) -> Inputs:
             return (
-                tx.drops.recent_keys_many(channels, since),
-                tx.drops.channel_mastery_many(channels, since),
+                tx.drop_inputs.recent_keys_many(channels, since),
+                tx.drop_inputs.channel_mastery_many(channels, since),
             )
 
         return await self.deps.store.run(read, write=False)
@@ -220,7 +222,7 @@ class DropPoster:
                 claimed.append(Claimed(drop_id, d.schedule, ask))
             for d in chunk:
                 if d.requested:
-                    tx.drops.clear_request(d.schedule.id, d.due_at)
+                    tx.schedules.clear_request(d.schedule.id, d.due_at)
             return claimed
 
         return await self.deps.store.run(write)

@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from quizbot.drops.schedule import DropSpec, next_due
 from quizbot.drops.service import DropService
-from quizbot.storage.repos.drops import ScheduleRec
+from quizbot.storage.repos.drop_schedules import ScheduleRec
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ from quizbot.drops.schedule import (
 from quizbot.drops.tables import DropStatus
 from quizbot.errors import InvalidInput, NotAllowed
 from quizbot.replies import Notice, PlayerRef
-from quizbot.storage.repos.drops import DropRec, ScheduleRec
+from quizbot.storage.repos.drop_schedules import ScheduleRec
+from quizbot.storage.repos.drops import DropRec
 from quizbot.storage.uow import Store, Tx
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class DropService:
 
     async def schedules(self) -> list[ScheduleRec]:
         """Every schedule, active or paused (what the runner builds its jobs from)."""
-        return await self.store.run(lambda tx: tx.drops.list_schedules(), write=False)
+        return await self.store.run(lambda tx: tx.schedules.list(), write=False)
 
     async def next_reveal(self, after: datetime) -> datetime | None:
         """The first reveal time after `after` of a posted drop this process can reveal."""
@@ -214,8 +215,8 @@ class DropService:
 
         def write(tx: Tx) -> ScheduleRec | None:
             ws = tx.workspaces.get_or_create(who.platform, who.workspace, now)
-            tx.drops.upsert_schedule({"workspace_id": ws.id, **values})
-            return tx.drops.get_schedule(ws.id, channel_id)
+            tx.schedules.upsert({"workspace_id": ws.id, **values})
+            return tx.schedules.get(ws.id, channel_id)
 
         schedule = await self.store.run(write)
         assert schedule is not None
@@ -236,7 +237,7 @@ class DropService:
 
         def write(tx: Tx) -> int:
             ws = tx.workspaces.find(who.platform, who.workspace)
-            return tx.drops.set_active(ws.id, channel_id, False, now) if ws else 0
+            return tx.schedules.set_active(ws.id, channel_id, False, now) if ws else 0
 
         changed = await self.store.run(write)
         where = f"<#{channel_id}>" if channel_id else "this workspace"
@@ -255,7 +256,7 @@ class DropService:
 
         def request(tx: Tx) -> tuple[ScheduleRec, DropRec | None]:
             ws = tx.workspaces.find(who.platform, who.workspace)
-            schedule = tx.drops.get_schedule(ws.id, channel_id) if ws else None
+            schedule = tx.schedules.get(ws.id, channel_id) if ws else None
             if ws is None or schedule is None:
                 raise InvalidInput(
                     f"<#{channel_id}> has no drop schedule yet. "
@@ -265,7 +266,7 @@ class DropService:
             existing = tx.drops.drops_on([(ws.id, channel_id, today)])
             if existing:
                 return schedule, next(iter(existing.values()))
-            tx.drops.request_now(schedule.id, now)
+            tx.schedules.request_now(schedule.id, now)
             return schedule, None
 
         schedule, existing = await self.store.run(request)
@@ -289,7 +290,7 @@ class DropService:
 
         def read(tx: Tx) -> list[ScheduleRec]:
             ws = tx.workspaces.find(who.platform, who.workspace)
-            return tx.drops.list_schedules(workspace_id=ws.id) if ws else []
+            return tx.schedules.list(workspace_id=ws.id) if ws else []
 
         rows = await self.store.run(read, write=False)
         return tuple(

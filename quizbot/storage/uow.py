@@ -25,6 +25,8 @@ from quizbot.storage.db import WRITE_OPTION, checkpoint, make_sync_sqlite_engine
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.boards import BoardRepo
+from quizbot.storage.repos.drop_inputs import DropInputRepo
+from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
@@ -68,6 +70,8 @@ class Tx:
         self.session = session
         self.workspaces = WorkspaceRepo(session)
         self.drops = DropRepo(session)
+        self.schedules = ScheduleRepo(session)
+        self.drop_inputs = DropInputRepo(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)
