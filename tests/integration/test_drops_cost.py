@@ -130,8 +130,10 @@ async def test_reads_do_not_wait_for_the_sqlite_write_lock(database_url: str) ->
                 board = await quiz.leaderboard(player(1), Board.PLAYERS, Period.WEEK)
                 stats = await quiz.stats(player(1))
                 schedules = await env.service.drop_list(ADMIN)
+                teams = await quiz.team_list(player(1))
         finally:
             writer.execute("ROLLBACK")
             writer.close()
     assert board.caller is not None and stats.answered == 0
     assert [s.channel_id for s in schedules] == ["general"]
+    assert teams.teams == () and teams.mine is None
