@@ -124,10 +124,16 @@ class DropPoster:
             await self._skip(late, served, now, report)
         deps.rng.shuffle(fresh)  # racing workers then mostly contend on different rows
         tasks = [asyncio.create_task(self._retake(d, row, now, report)) for d, row in stale]
+        inputs: Inputs = ({}, {})
         if fresh:
             # What every channel's question is chosen from: grouped reads, once per sweep.
             since = min(d.due_at for d in fresh) - timedelta(days=REPEAT_WINDOW_DAYS)
-            inputs = await self._inputs([d.channel for d in fresh], since)
+            try:
+                inputs = await self._inputs([d.channel for d in fresh], since)
+            except Exception:
+                logger.exception("reading %d channels' history failed; retried", len(fresh))
+                report.failed += [str(d.key) for d in fresh]
+                fresh = []
         for i in range(0, len(fresh), CLAIM_CHUNK):
             # Inserting in one global key order keeps racing transactions free of deadlocks.
             chunk = sorted(fresh[i : i + CLAIM_CHUNK], key=lambda d: d.key)
