@@ -93,7 +93,7 @@ class HttpPublisher:
         self.session = session
         self.base = base
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         url = f"{self.base}/channels/{channel.channel_id}/messages"
         async with self.session.post(url, json={"content": card.prompt}) as resp:
             body = await resp.json()
@@ -104,7 +104,9 @@ class HttpPublisher:
             resp.raise_for_status()
             return str(body["id"])
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
         raise NotImplementedError
 
 
@@ -163,9 +165,9 @@ async def run(channels: int, url: str, fail_rate: float, window: float | None) -
         setup_s = time.perf_counter() - t_setup
         clock.shift = timedelta(0)
         started, mono_start = time.perf_counter(), time.monotonic()
-        report = await service.worker.post_due()
+        report = await service.post_due()
         elapsed = time.perf_counter() - started
-        again = await service.worker.post_due()  # a second sweep must post nothing
+        again = await service.post_due()  # a second sweep must post nothing
     async with sessions() as session:
         from sqlalchemy import func, select
 

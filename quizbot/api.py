@@ -102,8 +102,21 @@ class DropPublisher(Protocol):
 
     platform: str
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
-        """Post a public drop card; return a message reference (used to thread the reveal)."""
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
+        """Post a public drop card; return a message reference (used to thread the reveal).
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
-        """Post the reveal (answer, explanation, how the channel did)."""
+        `resume`: a worker that died may have posted this card already (a takeover); return
+        that message's reference instead of posting again when the platform can tell.
+        """
+
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
+        """Post the reveal (answer, explanation, how the channel did); `resume` as above."""
+
+
+class DropPublishers(Protocol):
+    """Where an adapter registers its DropPublisher once its client is ready."""
+
+    def add_publisher(self, publisher: DropPublisher) -> None:
+        """Scheduled drops and reveals on `publisher.platform` post through it from now on."""

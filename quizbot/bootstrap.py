@@ -12,30 +12,38 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from knowledge.bank import Bank
 from quizbot.drops.service import DropService
 from quizbot.errors import StorageUnavailable
-from quizbot.service import Clock, QuizService
+from quizbot.service import Clock, QuizService, utc_now
 from quizbot.settings import Settings
 from quizbot.storage.db import make_engine, make_sessions, upgrade
-from quizbot.storage.uow import UNAVAILABLE
+from quizbot.storage.uow import UNAVAILABLE, Store
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Runtime:
-    """Everything a front end needs; `aclose()` releases the database."""
+    """Everything a front end needs; `aclose()` releases the database.
+
+    `drops` is the daily-drop service (None when not set up): adapters register their
+    publishers on it (`quizbot.api.DropPublishers`); the quiz service delegates admin
+    commands to the same object.
+    """
 
     settings: Settings
     bank: Bank
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    store: Store
     service: QuizService
-    drops: DropService | None = None  # also `service.drops`; adapters add their publishers
+    drops: DropService | None = None
     closed: bool = field(default=False, repr=False)
 
     async def aclose(self) -> None:
         if not self.closed:
             self.closed = True
-            await self.service.aclose()
+            if self.drops is not None:
+                await self.drops.aclose()
+            await self.store.aclose()
             await self.engine.dispose()
 
     async def __aenter__(self) -> Runtime:
@@ -64,7 +72,7 @@ async def bootstrap(
         clock: aware-UTC clock for the service (tests inject one).
         rng: randomness for the service.
         migrate: apply pending migrations first.
-        drops: attach the daily-drop service (no publishers yet) to `service.drops`.
+        drops: build the daily-drop service (no publishers yet) beside the quiz service.
 
     Returns:
         A Runtime; call `await runtime.aclose()` when done.
@@ -87,17 +95,18 @@ async def bootstrap(
         await engine.dispose()
         raise
     sessions = make_sessions(engine)
-    service = QuizService(bank, sessions, clock=clock, rng=rng)
-    drop_service = None
-    if drops:
-        drop_service = DropService(
-            sessions, bank, {}, service.clock, grace_minutes=settings.drop_grace_minutes
-        )
-        service.drops = drop_service
+    store = Store(engine)
+    clock = clock or utc_now
+    drop_service = (
+        DropService(store, bank, {}, clock, grace_minutes=settings.drop_grace_minutes)
+        if drops
+        else None
+    )
+    service = QuizService(bank, store, clock=clock, rng=rng, drops=drop_service)
     logger.info(
         "engine ready: %d concepts, %d questions, %s database",
         len(bank.concepts),
         len(bank.questions),
         engine.dialect.name,
     )
-    return Runtime(settings, bank, engine, sessions, service, drop_service)
+    return Runtime(settings, bank, engine, sessions, store, service, drop_service)

@@ -45,6 +45,7 @@ class QuizService:
         sessions: the async session factory of the database (or a ready `Store`).
         clock: returns the current aware UTC time (injected by tests).
         rng: randomness for question choice, distractors and generated numbers.
+        drops: the daily-drop service, a sibling built by `bootstrap()` (None: no drops).
     """
 
     def __init__(
@@ -54,8 +55,10 @@ class QuizService:
         *,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        drops: DropService | None = None,
     ) -> None:
         self.bank = bank
+        self._own_store = not isinstance(sessions, Store)
         self.store = sessions if isinstance(sessions, Store) else Store.from_sessions(sessions)
         self.clock: Clock = clock or utc_now
         self.rng = rng or random.Random()
@@ -66,11 +69,12 @@ class QuizService:
         self._sourcing = Sourcing(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
-        self.drops: DropService | None = None  # the daily drops, when set up
+        self._drop_service = drops
 
     async def aclose(self) -> None:
-        """Release the blocking SQLite engine the store may hold (the async one is the caller's)."""
-        await self.store.aclose()
+        """Release the store when this service built it (a store handed in is the caller's)."""
+        if self._own_store:
+            await self.store.aclose()
 
     # --- asking and grading ---------------------------------------------------------------
 
@@ -129,9 +133,9 @@ class QuizService:
     # --- daily drops (delegated) ----------------------------------------------------------
 
     def _drops(self) -> DropService:
-        if self.drops is None:
+        if self._drop_service is None:
             raise QuizError(NO_DROPS)
-        return self.drops
+        return self._drop_service
 
     async def drop_set(
         self,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import TypeVar
 
 import typer
@@ -56,14 +55,8 @@ def _run(url: str | None, call: Callable[[DropService], Awaitable[T]]) -> T:
         # No publishers here: the running bot posts; an empty bank skips the heavy load.
         runtime = await bootstrap(settings, database_url=url, bank=Bank.from_parts([], []))
         try:
-            drops = runtime.drops or DropService(
-                runtime.sessions,
-                runtime.bank,
-                {},
-                lambda: datetime.now(UTC),
-                grace_minutes=settings.drop_grace_minutes,
-            )
-            return await call(drops)
+            assert runtime.drops is not None  # bootstrap builds drops unless told not to
+            return await call(runtime.drops)
         finally:
             await runtime.aclose()
 

@@ -16,7 +16,7 @@ from adapters.discord.commands import BAD_OPTION, QuizCommands
 from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.inbound import DiscordInbound, send_error
 from adapters.discord.publisher import DiscordPublisher
-from quizbot.api import DropPublisher, QuizApi
+from quizbot.api import DropPublisher, DropPublishers, QuizApi
 from quizbot.errors import QuizError
 from quizbot.settings import Settings
 
@@ -50,7 +50,7 @@ class HasRuntime(Protocol):
     def service(self) -> QuizApi: ...
 
     @property
-    def drops(self) -> Any: ...
+    def drops(self) -> DropPublishers | None: ...
 
 
 def invite_url(application_id: int | str) -> str:

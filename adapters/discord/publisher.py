@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -20,6 +21,16 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def post_nonce(key: str) -> int:
+    """A message nonce derived from what is posted (a drop's ask, a reveal's drop).
+
+    Sent with `enforce_nonce` (discord.py adds it to every nonce), Discord answers a repeat
+    within a few minutes with the message already created instead of posting it again: a
+    retry, or a worker taking over a dead one's claim, cannot post the card twice.
+    """
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:7], "big")  # < 2**56
+
+
 class DiscordPublisher:
     """The engine's DropPublisher for Discord: a public card with answer buttons."""
 
@@ -28,18 +39,25 @@ class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
-        """Post the drop card; each click on it gets its own ephemeral verdict."""
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
+        """Post the drop card; each click on it gets its own ephemeral verdict.
+
+        A takeover (`resume`) posts the same way: the nonce finds a card already sent.
+        """
         target = self._client.get_partial_messageable(int(channel.channel_id))
         message = await _call(
             lambda: target.send(
-                embed=render.drop_embed(card), view=render.card_view(card, Mode.DROP)
+                embed=render.drop_embed(card),
+                view=render.card_view(card, Mode.DROP),
+                nonce=post_nonce(f"drop:{card.ask_id}"),
             )
         )
         logger.info("discord drop %s posted to %s", card.ask_id, channel.channel_id)
         return str(message.id)
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
         """Reply to the drop message with the answer and how the channel did."""
         target = self._client.get_partial_messageable(int(channel.channel_id))
         reference = discord.MessageReference(
@@ -52,6 +70,7 @@ class DiscordPublisher:
                 embed=render.reveal_embed(reveal),
                 reference=reference,
                 allowed_mentions=discord.AllowedMentions.none(),
+                nonce=post_nonce(f"reveal:{reveal.drop_id}"),
             )
         )
         logger.info("discord reveal of drop %s posted to %s", reveal.drop_id, channel.channel_id)

@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import render
 from adapters.slack.inbound import SlackInbound, payload_problem
 from adapters.slack.publisher import SlackPublisher
-from quizbot.api import QuizApi
+from quizbot.api import DropPublishers, QuizApi
 from quizbot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ class HasService(Protocol):
 
     @property
     def service(self) -> QuizApi: ...
+
+    @property
+    def drops(self) -> DropPublishers | None: ...
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
@@ -118,16 +121,13 @@ def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
     return web_app
 
 
-def attach_publisher(runtime: object, publisher: SlackPublisher) -> None:
-    """Hand the publisher to the drop scheduler so scheduled drops post to Slack."""
-    service = getattr(runtime, "service", None)
-    # The runtime, its drop service, or the quiz service's drop service may own the registry.
-    for owner in (runtime, getattr(runtime, "drops", None), getattr(service, "drops", None)):
-        register = getattr(owner, "add_publisher", None)
-        if callable(register):
-            register(publisher)
-            return
-    logger.warning("no drop service to register with; Slack drops will not be posted")
+def attach_publisher(runtime: HasService, publisher: SlackPublisher) -> None:
+    """Hand the publisher to the drop service so scheduled drops post to Slack."""
+    if runtime.drops is None:
+        logger.warning("no drop service to register with; Slack drops will not be posted")
+        return
+    runtime.drops.add_publisher(publisher)
+    logger.info("slack: drop publisher registered")
 
 
 @dataclass

@@ -17,6 +17,24 @@ from quizbot.replies import DropReveal, QuestionCard
 
 logger = logging.getLogger(__name__)
 
+DROP_EVENT = "cnnquiz_drop"
+REVEAL_EVENT = "cnnquiz_reveal"
+HISTORY_LIMIT = 100  # a takeover looks this far back for a card a dead worker posted
+
+
+def _metadata(event: str, key: str) -> dict[str, Any]:
+    """Message metadata naming what a message posts, so a takeover can find it."""
+    return {"event_type": event, "event_payload": {"key": key}}
+
+
+def _find(messages: list[dict[str, Any]], event: str, key: str) -> str | None:
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == event and payload.get("key") == key:
+            return str(message["ts"])
+    return None
+
 
 class SlackPublisher:
     """The engine's DropPublisher for Slack: a channel message with buttons, reveal in thread."""
@@ -26,27 +44,57 @@ class SlackPublisher:
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
-        """Post the drop card; the returned message ts threads the reveal."""
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
+        """Post the drop card; the returned message ts threads the reveal.
+
+        A takeover (`resume`) first looks for the card in the channel's recent history by its
+        metadata: a worker that died after posting it must not get it posted twice.
+        """
+        if resume:
+            history = await _call(
+                lambda: self._client.conversations_history(
+                    channel=channel.channel_id, limit=HISTORY_LIMIT, include_all_metadata=True
+                )
+            )
+            found = _find(history.get("messages") or [], DROP_EVENT, card.ask_id)
+            if found is not None:
+                logger.info("slack drop %s was posted already (ts %s)", card.ask_id, found)
+                return found
         response = await _call(
             lambda: self._client.chat_postMessage(
                 channel=channel.channel_id,
                 blocks=render.card_blocks(card),
                 text=render.card_text(card),
+                metadata=_metadata(DROP_EVENT, card.ask_id),
             )
         )
         ts = str(response["ts"])
         logger.info("slack drop %s posted to %s (ts %s)", card.ask_id, channel.channel_id, ts)
         return ts
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
-        """Reply in the drop's thread with the answer and how the channel did."""
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
+        """Reply in the drop's thread with the answer and how the channel did (once)."""
+        if resume and message_ref:
+            thread = await _call(
+                lambda: self._client.conversations_replies(
+                    channel=channel.channel_id,
+                    ts=message_ref,
+                    limit=HISTORY_LIMIT,
+                    include_all_metadata=True,
+                )
+            )
+            if _find(thread.get("messages") or [], REVEAL_EVENT, reveal.drop_id) is not None:
+                logger.info("slack reveal of drop %s was posted already", reveal.drop_id)
+                return
         await _call(
             lambda: self._client.chat_postMessage(
                 channel=channel.channel_id,
                 thread_ts=message_ref,
                 blocks=render.reveal_blocks(reveal),
                 text=f"Answer: {reveal.answer}",
+                metadata=_metadata(REVEAL_EVENT, reveal.drop_id),
             )
         )
         logger.info("slack reveal of drop %s posted to %s", reveal.drop_id, channel.channel_id)

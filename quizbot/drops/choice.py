@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,33 +34,6 @@ class DropPick:
         return self.question_id or f"concept:{self.concept_id}"
 
 
-def average_mastery(
-    rows: Iterable[tuple[int, str, float]], players: int, default: float = DEFAULT_BKT.p_init
-) -> dict[str, float]:
-    """Per-concept mean of (player, concept, p_known) over `players`; unseen counts `default`."""
-    totals: dict[str, tuple[float, int]] = {}
-    for _player, concept, p_known in rows:
-        total, count = totals.get(concept, (0.0, 0))
-        totals[concept] = (total + p_known, count + 1)
-    if players <= 0:
-        return {}
-    return {c: (t + default * (players - n)) / players for c, (t, n) in totals.items()}
-
-
-def channel_mastery(
-    rows: Iterable[tuple[int, str, float]], channel_players: set[int]
-) -> dict[str, float]:
-    """The channel's average mastery: over the players who answered its drops.
-
-    A channel nobody has answered in yet (a new schedule) falls back to every player in `rows`.
-    """
-    rows = list(rows)
-    if channel_players:
-        mine = [r for r in rows if r[0] in channel_players]
-        return average_mastery(mine, len(channel_players))
-    return average_mastery(rows, len({r[0] for r in rows}))
-
-
 def _candidates(bank: Bank) -> list[DropPick]:
     """Questions with an authored multiple-choice item; concept asks only when there are none."""
     picks = [
@@ -84,7 +57,7 @@ def choose_drop(
 
     Args:
         bank: the question bank.
-        mastery: the channel's average mastery per concept (see `average_mastery`).
+        mastery: the channel's average mastery per concept (see `MasterySums.average`).
         recent: last local date each key was dropped in this channel, within the window.
         weekday: the drop's local weekday (0 = Monday), which sets the target difficulty.
         rng: breaks ties.

@@ -10,17 +10,20 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from quizbot.api import ChannelRef
+from quizbot.asking.card import question_card
 from quizbot.asking.spec import AskSpec
-from quizbot.drops import store
-from quizbot.drops.cards import drop_card
-from quizbot.drops.choice import REPEAT_WINDOW_DAYS, build_drop_ask, channel_mastery, choose_drop
+from quizbot.drops.choice import REPEAT_WINDOW_DAYS, build_drop_ask, choose_drop
 from quizbot.drops.deps import DropDeps
 from quizbot.drops.publishing import PublishFailed, publish
+from quizbot.drops.reveal import drop_points
 from quizbot.drops.schedule import occurrences, reveal_time
-from quizbot.drops.store import DropRec, ScheduleRec
 from quizbot.drops.tables import DropStatus
+from quizbot.mastery import DEFAULT_BKT
 from quizbot.storage.records import AskRec
-from quizbot.storage.uow import UnitOfWork
+from quizbot.storage.repos.drop_inputs import MasterySums
+from quizbot.storage.repos.drop_schedules import ScheduleRec
+from quizbot.storage.repos.drops import Channel, DropRec
+from quizbot.storage.uow import Tx
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ LOOKBACK = timedelta(hours=24)  # how far back a sweep looks for missed drops
 CLAIM_CHUNK = 50  # drops claimed per transaction; posting starts after the first chunk
 
 Key = tuple[int, str, date]
+# Per channel: question keys dropped lately (with their day), and mastery sums.
+Inputs = tuple[dict[Channel, dict[str, date]], dict[Channel, MasterySums]]
 
 
 class ClaimLost(Exception):
@@ -54,13 +59,17 @@ class Due:
     def key(self) -> Key:
         return (self.schedule.workspace_id, self.schedule.channel_id, self.local_date)
 
+    @property
+    def channel(self) -> Channel:
+        return (self.schedule.workspace_id, self.schedule.channel_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
     drop_id: str
     schedule: ScheduleRec
-    ask_id: str
-    spec: AskSpec
+    ask: AskRec
+    resumed: bool = False  # taken over from a dead worker, which may have posted it already
 
 
 def plan(schedules: list[ScheduleRec], platforms: set[str], now: datetime) -> dict[Key, Due]:
@@ -91,10 +100,13 @@ class DropPoster:
     async def post_due(self) -> SweepReport:
         """Post every drop due now (or missed within the grace window); skip older ones."""
         deps, now, report = self.deps, self.deps.clock(), SweepReport()
-        async with deps.reading() as uow:
-            schedules = await store.list_schedules(uow.session, runnable_only=True)
-            due = plan(schedules, set(deps.publishers), now)
-            existing = await store.drops_on(uow.session, due.keys())
+        platforms = set(deps.publishers)
+
+        def read(tx: Tx) -> tuple[dict[Key, Due], dict[Key, DropRec]]:
+            due = plan(tx.schedules.list(runnable_only=True), platforms, now)
+            return due, tx.drops.drops_on(due.keys())
+
+        due, existing = await deps.store.run(read, write=False)
         fresh: list[Due] = []
         late: list[Due] = []
         served: list[Due] = []
@@ -112,11 +124,21 @@ class DropPoster:
             await self._skip(late, served, now, report)
         deps.rng.shuffle(fresh)  # racing workers then mostly contend on different rows
         tasks = [asyncio.create_task(self._retake(d, row, now, report)) for d, row in stale]
+        inputs: Inputs = ({}, {})
+        if fresh:
+            # What every channel's question is chosen from: grouped reads, once per sweep.
+            since = min(d.due_at for d in fresh) - timedelta(days=REPEAT_WINDOW_DAYS)
+            try:
+                inputs = await self._inputs([d.channel for d in fresh], since)
+            except Exception:
+                logger.exception("reading %d channels' history failed; retried", len(fresh))
+                report.failed += [str(d.key) for d in fresh]
+                fresh = []
         for i in range(0, len(fresh), CLAIM_CHUNK):
             # Inserting in one global key order keeps racing transactions free of deadlocks.
             chunk = sorted(fresh[i : i + CLAIM_CHUNK], key=lambda d: d.key)
             try:
-                won = await self._claim(chunk, now)
+                won = await self._claim(chunk, now, inputs)
             except Exception:
                 logger.exception("claiming %d drops failed; the next sweep retries", len(chunk))
                 report.failed += [str(d.key) for d in chunk]
@@ -129,12 +151,15 @@ class DropPoster:
         self, late: list[Due], served: list[Due], now: datetime, rep: SweepReport
     ) -> None:
         rows = [self._row(uuid.uuid4().hex, d, now, DropStatus.SKIPPED) for d in late]
-        async with self.deps.writing() as uow:
-            won = await store.insert_drops(uow.session, rows)
+
+        def write(tx: Tx) -> set[str]:
+            won = tx.drops.insert_drops(rows)
             for d in [*late, *served]:
                 if d.requested:
-                    await store.clear_request(uow.session, d.schedule.id, d.due_at)
-            await uow.commit()
+                    tx.schedules.clear_request(d.schedule.id, d.due_at)
+            return won
+
+        won = await self.deps.store.run(write)
         for d, row in zip(late, rows, strict=True):
             if row["id"] in won:
                 self._log_skip(d, now)
@@ -169,37 +194,44 @@ class DropPoster:
             self.deps.grace.total_seconds() // 60,
         )
 
-    async def _claim(self, chunk: list[Due], now: datetime) -> list[Claimed]:
+    async def _inputs(self, channels: list[Channel], since: datetime) -> Inputs:
+        """What the channels' questions are chosen from, read outside any write transaction."""
+
+        def read(tx: Tx) -> Inputs:
+            return (
+                tx.drop_inputs.recent_keys_many(channels, since),
+                tx.drop_inputs.channel_mastery_many(channels, since),
+            )
+
+        return await self.deps.store.run(read, write=False)
+
+    async def _claim(self, chunk: list[Due], now: datetime, inputs: Inputs) -> list[Claimed]:
         """Claim a chunk in one transaction, each with its question and ask already chosen."""
-        since = min(d.due_at for d in chunk) - timedelta(days=REPEAT_WINDOW_DAYS)
-        async with self.deps.writing() as uow:
-            channels = [(d.schedule.workspace_id, d.schedule.channel_id) for d in chunk]
-            recent = await store.recent_keys_many(uow.session, channels, since)
-            players = await store.channel_players_many(uow.session, channels, since)
-            known: dict[int, list[tuple[int, str, float]]] = {}
-            rows, made = [], {}
-            for d in chunk:
-                ws, channel = d.schedule.workspace_id, d.schedule.channel_id
-                if ws not in known:
-                    known[ws] = await store.workspace_mastery(uow.session, ws)
-                mastery = channel_mastery(known[ws], players[ws, channel])
-                row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
-                row["ask_id"] = uuid.uuid4().hex
-                spec, key = self._choose(mastery, recent[ws, channel], d, str(row["ask_id"]))
-                row["question_key"] = key
-                rows.append(row)
-                made[row["id"]] = (d, row, spec)
-            won = await store.insert_drops(uow.session, rows)
+        recent, sums = inputs
+        rows, made = [], {}
+        for d in chunk:
+            channel = d.channel
+            row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
+            row["ask_id"] = uuid.uuid4().hex
+            mastery = sums[channel].average(DEFAULT_BKT.p_init)
+            spec, key = self._choose(mastery, recent[channel], d, str(row["ask_id"]))
+            row["question_key"] = key
+            rows.append(row)
+            made[row["id"]] = (d, row, spec)
+
+        def write(tx: Tx) -> list[Claimed]:
+            won = tx.drops.insert_drops(rows)
             claimed = []
             for drop_id in won:
                 d, row, spec = made[drop_id]
-                await self._add_ask(uow, d.schedule.workspace_id, row, spec, now)
-                claimed.append(Claimed(drop_id, d.schedule, str(row["ask_id"]), spec))
+                ask = self._add_ask(tx, d.schedule.workspace_id, row, spec, now)
+                claimed.append(Claimed(drop_id, d.schedule, ask))
             for d in chunk:
                 if d.requested:
-                    await store.clear_request(uow.session, d.schedule.id, d.due_at)
-            await uow.commit()
-        return claimed
+                    tx.schedules.clear_request(d.schedule.id, d.due_at)
+            return claimed
+
+        return await self.deps.store.run(write)
 
     def _choose(
         self, mastery: dict[str, float], recent: dict[str, date], due: Due, ask_id: str
@@ -209,69 +241,81 @@ class DropPoster:
         pick = choose_drop(deps.bank, mastery=mastery, recent=recent, weekday=weekday, rng=deps.rng)
         return build_drop_ask(deps.bank, pick, deps.rng).shuffled(ask_id), pick.key
 
-    async def _add_ask(
-        self, uow: UnitOfWork, ws: int, row: dict[str, object], spec: AskSpec, now: datetime
-    ) -> None:
+    def _add_ask(
+        self, tx: Tx, ws: int, row: dict[str, object], spec: AskSpec, now: datetime
+    ) -> AskRec:
         ask_id = str(row["ask_id"])
-        await uow.scoped(ws).asks.add(
-            AskRec(
-                id=ask_id,
-                workspace_id=ws,
-                player_id=None,
-                spec=spec,
-                concept_path=(spec.concept_id,),
-                follow_up_of=None,
-                root_ask_id=ask_id,
-                depth=0,
-                created_at=now,
-                drop_id=str(row["id"]),
-                closes_at=row["reveal_at"],  # type: ignore[arg-type]
-            )
+        ask = AskRec(
+            id=ask_id,
+            workspace_id=ws,
+            player_id=None,
+            spec=spec,
+            concept_path=(spec.concept_id,),
+            follow_up_of=None,
+            root_ask_id=ask_id,
+            depth=0,
+            created_at=now,
+            drop_id=str(row["id"]),
+            closes_at=row["reveal_at"],  # type: ignore[arg-type]
         )
+        tx.scoped(ws).asks.add(ask)
+        return ask
 
     async def _retake(self, due: Due, row: DropRec, now: datetime, report: SweepReport) -> None:
         """Finish (or, past the grace window, skip) a claim whose worker went quiet."""
         late = now - due.due_at > self.deps.grace
         status = DropStatus.SKIPPED if late else DropStatus.CLAIMED
+        worker = self.deps.worker_id
         try:
-            async with self.deps.writing() as uow:
-                ok = await store.retake(uow.session, row, self.deps.worker_id, now, status=status)
-                if ok and not late:
-                    claimed = await self._ensure_ask(uow, row, due, now)
-                await uow.commit()
+            # Choose a question first (read only), in case the dead worker never stored one.
+            channel = (row.workspace_id, row.channel_id)
+            ask_id = uuid.uuid4().hex
+            spec, key = None, ""
+            if not late and row.ask_id is None:
+                since = row.due_at - timedelta(days=REPEAT_WINDOW_DAYS)
+                recent, sums = await self._inputs([channel], since)
+                mastery = sums[channel].average(DEFAULT_BKT.p_init)
+                spec, key = self._choose(mastery, recent[channel], due, ask_id)
+
+            def write(tx: Tx) -> tuple[bool, Claimed | None]:
+                if not tx.drops.retake(row, worker, now, status=status):
+                    return False, None
+                if late:
+                    return True, None
+                if row.ask_id is not None:
+                    ask = tx.scoped(row.workspace_id).asks.get(row.ask_id)
+                    if ask is not None:
+                        return True, Claimed(row.id, due.schedule, ask, resumed=True)
+                if spec is None:
+                    raise LookupError(f"drop {row.id}: its ask {row.ask_id} is missing")
+                values: dict[str, object] = {
+                    "id": row.id,
+                    "ask_id": ask_id,
+                    "reveal_at": row.reveal_at,
+                }
+                ask = self._add_ask(tx, row.workspace_id, values, spec, now)
+                tx.drops.set_ask(row.id, worker, ask_id, key)
+                return True, Claimed(row.id, due.schedule, ask)
+
+            ok, claimed = await self.deps.store.run(write)
         except Exception:
             logger.exception("re-taking drop %s failed", row.id)
             report.failed.append(row.id)
             return
         if not ok:
             return
-        if late:
+        if claimed is None:
             self._log_skip(due, now)
             report.skipped.append(row.id)
             return
         logger.info("drop %s: finishing a stale claim of %s", row.id, row.claimed_by)
         await self._post_guarded(claimed, report)
 
-    async def _ensure_ask(self, uow: UnitOfWork, row: DropRec, due: Due, now: datetime) -> Claimed:
-        ws = row.workspace_id
-        if row.ask_id is not None:
-            ask = await uow.scoped(ws).asks.get(row.ask_id)
-            if ask is not None:
-                return Claimed(row.id, due.schedule, ask.id, ask.spec)
-        since = row.due_at - timedelta(days=REPEAT_WINDOW_DAYS)
-        known = await store.workspace_mastery(uow.session, ws)
-        channel = (ws, row.channel_id)
-        players = await store.channel_players_many(uow.session, [channel], since)
-        mastery = channel_mastery(known, players[channel])
-        recent = await store.recent_keys(uow.session, ws, row.channel_id, since)
-        ask_id = uuid.uuid4().hex
-        spec, key = self._choose(mastery, recent, due, ask_id)
-        values: dict[str, object] = {"id": row.id, "ask_id": ask_id, "reveal_at": row.reveal_at}
-        await self._add_ask(uow, ws, values, spec, now)
-        await store.set_ask(uow.session, row.id, self.deps.worker_id, ask_id, key)
-        return Claimed(row.id, due.schedule, ask_id, spec)
-
     async def _post_guarded(self, claimed: Claimed, report: SweepReport) -> None:
+        with self.deps.leases.hold(claimed.drop_id):
+            await self._post_in_turn(claimed, report)
+
+    async def _post_in_turn(self, claimed: Claimed, report: SweepReport) -> None:
         async with self.deps.tasks:
             try:
                 posted = await self._post(claimed)
@@ -292,43 +336,34 @@ class DropPoster:
         deps, sch = self.deps, claimed.schedule
         channel = ChannelRef(sch.platform, sch.workspace, sch.channel_id)
         publisher = deps.publishers[sch.platform]
-        card = drop_card(deps.bank, claimed.ask_id, claimed.spec)
+        card = question_card(deps.bank, claimed.ask, drop_points(claimed.ask.spec))
+        drop_id, worker = claimed.drop_id, deps.worker_id
         # Renew the claim before its turn: a drop that queued for a task slot past the stale
         # limit may have been taken over, and then the other worker posts it. (Renewing here,
         # not after pacing, keeps database waits out of the paced window; the pacing queue is
         # at most `concurrency` deep.)
-        async with deps.writing() as uow:
-            mine = await store.renew_claim(
-                uow.session, claimed.drop_id, deps.worker_id, deps.clock()
-            )
-            await uow.commit()
-        if not mine:
-            raise ClaimLost(claimed.drop_id)
+        at = deps.clock()
+        if not await deps.store.run(lambda tx: tx.drops.renew_claim(drop_id, worker, at)):
+            raise ClaimLost(drop_id)
         try:
             ref = await publish(
-                lambda: publisher.post_drop(channel, card),
+                lambda: publisher.post_drop(channel, card, resume=claimed.resumed),
                 pacer=deps.pacer(sch.platform),
                 channel_id=sch.channel_id,
                 sleep=deps.sleep,
-                what=f"drop {claimed.drop_id}",
+                what=f"drop {drop_id}",
             )
         except PublishFailed as exc:
             logger.error("%s; it stays claimed and a later sweep retries it", exc)
             return False
-        async with deps.writing() as uow:
-            ok = await store.mark_posted(
-                uow.session, claimed.drop_id, deps.worker_id, ref, deps.clock()
-            )
-            await uow.commit()
-        if not ok:
-            logger.error(
-                "drop %s was posted but its claim was taken over meanwhile", claimed.drop_id
-            )
+        at = deps.clock()
+        if not await deps.store.run(lambda tx: tx.drops.mark_posted(drop_id, worker, ref, at)):
+            logger.error("drop %s was posted but its claim was taken over meanwhile", drop_id)
         logger.info(
             "drop posted: %s channel %s (%s), ask %s",
             sch.platform,
             sch.channel_id,
-            claimed.drop_id,
-            claimed.ask_id,
+            drop_id,
+            claimed.ask.id,
         )
         return True

@@ -7,12 +7,14 @@ import logging
 from datetime import datetime
 
 from quizbot.api import ChannelRef
-from quizbot.drops import store
-from quizbot.drops.cards import drop_reveal
 from quizbot.drops.deps import DropDeps
 from quizbot.drops.publishing import PublishFailed, publish
-from quizbot.drops.reveal import tally
-from quizbot.drops.store import DropRec
+from quizbot.drops.reveal import FIRST_CORRECT_BONUS, drop_points, drop_reveal
+from quizbot.drops.tables import DropStatus
+from quizbot.replies import DropReveal
+from quizbot.storage.records import AnswerTally
+from quizbot.storage.repos.drops import DropRec
+from quizbot.storage.uow import Tx
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +25,10 @@ class DropRevealer:
 
     async def reveal_due(self) -> list[str]:
         """Close and reveal every posted drop whose reveal time has come; returns their ids."""
-        now = self.deps.clock()
-        async with self.deps.reading() as uow:
-            found = await store.reveal_candidates(uow.session, now, self.deps.stale)
+        now, stale = self.deps.clock(), self.deps.stale
+        found = await self.deps.store.run(
+            lambda tx: tx.drops.reveal_candidates(now, stale), write=False
+        )
         todo = [d for d in found if d.platform in self.deps.publishers]
         done = await asyncio.gather(*(self._guarded(d, now) for d in todo))
         return [d.id for d, ok in zip(todo, done, strict=True) if ok]
@@ -38,29 +41,55 @@ class DropRevealer:
                 logger.exception("reveal of drop %s failed", drop.id)
                 return False
 
+    def _close(
+        self, tx: Tx, drop: DropRec, now: datetime
+    ) -> tuple[str, DropReveal, AnswerTally] | None:
+        """Close the drop and award its points in one transaction; None if another did."""
+        # The compare-and-set is what makes closing (and awarding) happen once.
+        if not tx.drops.close_drop(drop, self.deps.worker_id, now):
+            return None
+        workspace, tz = tx.drops.workspace_info(drop.workspace_id)
+        repos = tx.scoped(drop.workspace_id)
+        assert drop.ask_id is not None
+        ask = repos.asks.get(drop.ask_id)
+        assert ask is not None
+        counted = repos.answers.tally(ask.id)
+        if drop.status == DropStatus.POSTED:
+            # First close: award. (Re-taking a reveal whose post went missing only re-posts;
+            # its points were committed with the close.)
+            repos.scores.award_correct(
+                ask.id,
+                drop_points(ask.spec),
+                now,
+                tz,
+                bonus_answer=counted.first_correct_answer,
+                bonus=FIRST_CORRECT_BONUS,
+            )
+        first = counted.first_correct_player
+        first_name = repos.players.name(first) if first is not None else None
+        return workspace, drop_reveal(drop.id, ask.id, ask.spec, counted, first_name), counted
+
     async def _reveal(self, drop: DropRec, now: datetime) -> bool:
         deps = self.deps
-        async with deps.writing() as uow:
-            # The compare-and-set below is what makes closing (and awarding) happen once.
-            if not await store.close_drop(uow.session, drop, now):
-                return False
-            workspace, tz = await store.workspace_info(uow.session, drop.workspace_id)
-            repos = uow.scoped(drop.workspace_id)
-            assert drop.ask_id is not None
-            ask = await repos.asks.get(drop.ask_id)
-            assert ask is not None
-            counted = tally(ask.spec, await repos.answers.for_ask(ask.id))
-            for answer_id, points in counted.awards:
-                await repos.scores.award(answer_id, points, now, tz)  # once per answer anyway
-            first = counted.first_correct_player
-            first_name = await repos.players.name(first) if first is not None else None
-            await uow.commit()
-        reveal = drop_reveal(drop.id, ask.id, ask.spec, counted, first_name)
+        closed = await deps.store.run(lambda tx: self._close(tx, drop, now))
+        if closed is None:
+            return False
+        with deps.leases.hold(drop.id):
+            return await self._post_reveal(drop, closed)
+
+    async def _post_reveal(
+        self, drop: DropRec, closed: tuple[str, DropReveal, AnswerTally]
+    ) -> bool:
+        deps = self.deps
+        workspace, reveal, counted = closed
+        resume = drop.status == DropStatus.REVEALED  # a dead worker's reveal, maybe posted
         channel = ChannelRef(drop.platform, workspace, drop.channel_id)
         publisher = deps.publishers[drop.platform]
         try:
             await publish(
-                lambda: publisher.post_reveal(channel, drop.message_ref or "", reveal),
+                lambda: publisher.post_reveal(
+                    channel, drop.message_ref or "", reveal, resume=resume
+                ),
                 pacer=deps.pacer(drop.platform),
                 channel_id=drop.channel_id,
                 sleep=deps.sleep,
@@ -69,9 +98,8 @@ class DropRevealer:
         except PublishFailed as exc:
             logger.error("%s; a later sweep posts it again", exc)
             return False
-        async with deps.writing() as uow:
-            await store.mark_reveal_posted(uow.session, drop.id, deps.clock())
-            await uow.commit()
+        at = deps.clock()
+        await deps.store.run(lambda tx: tx.drops.mark_reveal_posted(drop.id, at))
         logger.info(
             "drop revealed: %s channel %s (%s): %d answered, %d correct",
             drop.platform,

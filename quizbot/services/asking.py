@@ -8,10 +8,11 @@ import time
 from collections.abc import Collection, Mapping
 from datetime import datetime
 
+from quizbot.asking.card import question_card
 from quizbot.asking.computed import make_computed_ask
 from quizbot.asking.concept import make_concept_ask
 from quizbot.asking.spec import AskSpec
-from quizbot.replies import MASKED_CONCEPT, AskKind, PlayerRef, QuestionCard
+from quizbot.replies import AskKind, PlayerRef, QuestionCard
 from quizbot.scoring import points_for
 from quizbot.selection import (
     RECENT_WINDOW,
@@ -200,32 +201,13 @@ class Asking:
         return self._card(ask, note)
 
     def _card(self, ask: AskRec, note: str | None = None) -> QuestionCard:
-        """The card of a private ask (drop cards are `quizbot.drops.cards.drop_card`)."""
+        """The card of a private ask (the same builder as a drop's, with its own points)."""
         spec = ask.spec
-        question = self.deps.bank.question(spec.question_id) if spec.question_id else None
-        concepts = question.concepts if question else (spec.concept_id,)
-        path = self.deps.names(ask.concept_path)
-        if spec.kind is AskKind.CONCEPT:
-            # The concept to name is the answer: no card may carry it.
-            concepts, path = (), (*path[:-1], MASKED_CONCEPT)
-        return QuestionCard(
-            ask_id=ask.id,
+        points = points_for(
+            spec.difficulty,
+            correct=True,
             kind=spec.kind,
-            prompt=spec.prompt,
-            choices=spec.choices,
-            concepts=concepts,
-            concept_path=path,
-            follow_up_of=ask.follow_up_of,
-            difficulty=spec.difficulty,
-            source=spec.source,
-            points=points_for(
-                spec.difficulty,
-                correct=True,
-                kind=spec.kind,
-                follow_up=ask.depth > 0 or ask.is_retry,
-                streak_days=1,
-            ),
-            hint=spec.hint,
-            is_retry=ask.is_retry,
-            note=note,
+            follow_up=ask.depth > 0 or ask.is_retry,
+            streak_days=1,
         )
+        return question_card(self.deps.bank, ask, points, note)

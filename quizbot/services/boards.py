@@ -52,7 +52,7 @@ class Boards:
                 caller=_row(mine, True) if mine else None,
             )
 
-        return await self.deps.run(who, work)
+        return await self.deps.read(who, work)
 
     async def stats(self, who: PlayerRef) -> PlayerStats:
         """Accuracy, streak, strongest and weakest concepts."""
@@ -93,7 +93,7 @@ class Boards:
                 due_reviews=due,
             )
 
-        return await self.deps.run(who, work)
+        return await self.deps.read(who, work)
 
 
 def _row(row: BoardRow, is_caller: bool) -> LeaderboardRow:

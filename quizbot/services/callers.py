@@ -31,6 +31,21 @@ class Callers:
         self._workspaces: dict[tuple[str, str], tuple[WorkspaceRec, float]] = {}
         self._players: dict[tuple[int, str], tuple[int, str]] = {}
 
+    def known(self, tx: Tx, who: PlayerRef, now: datetime) -> Ctx | None:
+        """The caller when nothing about them needs writing (known, same name), else None."""
+        hit = self._workspaces.get((who.platform, who.workspace))
+        if hit is not None and time.monotonic() - hit[1] < WORKSPACE_CACHE_S:
+            ws: WorkspaceRec | None = hit[0]
+        else:
+            ws = tx.workspaces.find(who.platform, who.workspace)
+        if ws is None:
+            return None
+        repos = tx.scoped(ws.id)
+        known = self._players.get((ws.id, who.user_id)) or repos.players.find(who.user_id)
+        if known is None or (who.display_name and known[1] != who.display_name):
+            return None
+        return Ctx(ws, repos, known[0], now)
+
     def resolve(self, tx: Tx, who: PlayerRef, now: datetime) -> Ctx:
         """The caller's workspace and player, created on first sight.
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 from knowledge.bank import Bank
 from quizbot.replies import PlayerRef
 from quizbot.services.callers import Callers, Ctx
-from quizbot.storage.uow import Store
+from quizbot.storage.uow import Store, Tx
 from quizbot.topics import TopicMatcher
 
 T = TypeVar("T")
@@ -37,6 +37,21 @@ class ServiceDeps:
         """Run `fn` for the caller in one transaction, at one moment of the clock."""
         now = self.clock()
         return await self.store.run(lambda tx: fn(self.callers.resolve(tx, who, now)))
+
+    async def read(self, who: PlayerRef, fn: Callable[[Ctx], T]) -> T:
+        """Run a read-only `fn` without the write lock.
+
+        A caller seen for the first time (or renamed) has to be written first: then `fn`
+        runs in a write transaction like `run`.
+        """
+        now = self.clock()
+
+        def attempt(tx: Tx) -> tuple[T] | None:
+            ctx = self.callers.known(tx, who, now)
+            return None if ctx is None else (fn(ctx),)
+
+        found = await self.store.run(attempt, write=False)
+        return found[0] if found is not None else await self.run(who, fn)
 
     def name(self, concept_id: str) -> str:
         """A concept's name (an id the bank does not know stays as it is)."""

@@ -36,7 +36,7 @@ class Sourcing:
                 raise InvalidInput(NOT_YET)
             return self._reply(ask.id, ask.spec.prompt, ask.spec.question_id, ask.spec.answer_text)
 
-        return await self.deps.run(who, work)
+        return await self.deps.read(who, work)
 
     def _reply(
         self, ask_id: str, prompt: str, question_id: str | None, shown: str

@@ -90,4 +90,4 @@ class Teams:
                 mine=mine.name if mine else None,
             )
 
-        return await self.deps.run(who, work)
+        return await self.deps.read(who, work)

@@ -106,3 +106,13 @@ class BoardRow:
         if self.members is None:
             return None
         return self.points / self.members if self.members else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTally:
+    """How an ask (a drop) was answered: counts and its earliest correct answer."""
+
+    answered: int
+    correct: int
+    first_correct_answer: int | None
+    first_correct_player: int | None

@@ -3,9 +3,8 @@
 The repositories are plain synchronous code over a `Session`. `Store.run(fn)` runs a
 transaction function on a worker thread with a blocking SQLite connection (one thread hop per
 transaction instead of several per statement), or through `AsyncSession.run_sync` on
-PostgreSQL. `UnitOfWork` is the `async with` form of the same repositories for callers that
-mix them with their own async queries. Database trouble surfaces as `StorageUnavailable`
-after a rollback, so nothing is ever half-written.
+PostgreSQL. Quiz and drops alike reach the database only this way. Database trouble surfaces
+as `StorageUnavailable` after a rollback, so nothing is ever half-written.
 """
 
 from __future__ import annotations
@@ -13,9 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -27,6 +25,9 @@ from quizbot.storage.db import WRITE_OPTION, checkpoint, make_sync_sqlite_engine
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.boards import BoardRepo
+from quizbot.storage.repos.drop_inputs import DropInputRepo
+from quizbot.storage.repos.drop_schedules import ScheduleRepo
+from quizbot.storage.repos.drops import DropRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
@@ -68,6 +69,9 @@ class Tx:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.workspaces = WorkspaceRepo(session)
+        self.drops = DropRepo(session)
+        self.schedules = ScheduleRepo(session)
+        self.drop_inputs = DropInputRepo(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)
@@ -152,85 +156,6 @@ class Store:
             self._checkpointer = None
         if self._sync is not None:
             self._sync.dispose()
-
-
-class _AsyncRepo:
-    """Awaitable view of a synchronous repository inside an AsyncSession's transaction."""
-
-    def __init__(self, session: AsyncSession, build: Callable[[Session], Any]) -> None:
-        self._session = session
-        self._build = build
-
-    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            return await self._session.run_sync(
-                lambda s: getattr(self._build(s), name)(*args, **kwargs)
-            )
-
-        return call
-
-
-ROLES = ("players", "teams", "asks", "answers", "mastery", "reviews", "streaks", "scores", "boards")
-
-
-class _AsyncWorkspaceRepos:
-    def __init__(self, session: AsyncSession, workspace_id: int) -> None:
-        self.workspace_id = workspace_id
-        for role in ROLES:
-            setattr(self, role, _AsyncRepo(session, _role(role, workspace_id)))
-
-
-def _role(role: str, workspace_id: int) -> Callable[[Session], Any]:
-    return lambda s: getattr(WorkspaceRepos(s, workspace_id), role)
-
-
-class UnitOfWork:
-    """`async with UnitOfWork(sessions) as uow:` ... `await uow.commit()`; else rolled back.
-
-    `uow.session` is the AsyncSession (for a caller's own queries); `uow.workspaces` and
-    `uow.scoped(id).<role>` are the repositories, each method awaitable.
-    """
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
-        self._sessions = sessions
-        self._write = write
-        self.session: AsyncSession
-
-    async def __aenter__(self) -> Self:
-        self.session = self._sessions()
-        try:
-            # On SQLite a writer takes the lock at BEGIN (IMMEDIATE), so racing writers queue
-            # on busy_timeout instead of failing when upgrading a read lock.
-            await self.session.connection(execution_options={WRITE_OPTION: self._write})
-        except _DOWN as exc:
-            await self.session.close()
-            raise _unavailable(exc) from exc
-        self.workspaces: Any = _AsyncRepo(self.session, WorkspaceRepo)
-        return self
-
-    def scoped(self, workspace_id: int) -> Any:
-        return _AsyncWorkspaceRepos(self.session, workspace_id)
-
-    async def commit(self) -> None:
-        await self.session.commit()
-
-    async def rollback(self) -> None:
-        await self.session.rollback()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            await self.session.rollback()
-        except Exception:  # the connection may be gone already; the original error matters
-            logger.debug("rollback failed", exc_info=True)
-        finally:
-            await self.session.close()
-        if exc is not None and _is_down(exc):
-            raise _unavailable(exc) from exc
 
 
 def _rebuild(tx: Tx, workspace_id: int | None) -> int:

@@ -145,7 +145,7 @@ async def test_runner_picks_up_schedule_changes_made_by_another_process(
         runner = DropRunner(env.service)
         runner.scheduler.start(paused=True)
         # `cnnquiz drop set` in a shell: its own service, nobody listening to its changes.
-        cli = DropService(env.sessions, env.worker.bank, {}, env.clock)
+        cli = DropService(env.service.store, env.service.bank, {}, env.clock)
         try:
             await runner.rebuild()
             await cli.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")

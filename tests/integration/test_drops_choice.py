@@ -61,11 +61,11 @@ async def test_each_channel_gets_its_own_players_weakest_concept(
     migrated_database_url: str,
 ) -> None:
     async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
-        quiz = QuizService(env.worker.bank, env.sessions, clock=env.clock)
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
         for channel in ("alpha", "beta", "gamma"):
             await env.service.drop_set(ADMIN, channel, "09:00", "Europe/Berlin", "daily")
         env.clock.now = berlin(MONDAY, 9)
-        await env.worker.post_due()
+        await env.service.post_due()
         cards = {channel.channel_id: card for channel, card in env.publisher.drops}
         # Player 1 plays in #alpha, player 2 in #beta; nobody has answered in #gamma yet.
         await quiz.answer(player(1), cards["alpha"].ask_id, "a")
@@ -77,7 +77,7 @@ async def test_each_channel_gets_its_own_players_weakest_concept(
         )
         env.publisher.drops.clear()
         env.clock.now = berlin(MONDAY + timedelta(days=1), 9)
-        await env.worker.post_due()
+        await env.service.post_due()
         concepts = {channel.channel_id: card.concepts for channel, card in env.publisher.drops}
     assert concepts == {"alpha": ("pooling",), "beta": ("kernel",), "gamma": ("kernel",)}
 
@@ -92,7 +92,7 @@ async def test_a_question_comes_back_only_after_sixty_days(migrated_database_url
     bank = Bank.from_parts([concept], [reviewed(q) for q in questions])
     async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
         service = DropService(
-            env.sessions, bank, {"discord": env.publisher}, env.clock, rng=random.Random(5)
+            env.service.store, bank, {"discord": env.publisher}, env.clock, rng=random.Random(5)
         )
         await service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
         # Earlier drops here: q-a 30 days ago (inside the window), q-b 61 days ago (outside).
@@ -114,7 +114,7 @@ async def test_a_question_comes_back_only_after_sixty_days(migrated_database_url
                 )
             await session.commit()
         env.clock.now = berlin(MONDAY, 9)
-        await service.worker.post_due()
+        await service.post_due()
         rows = await drop_rows(env)
     # Monday wants an easy one: q-a is still barred, q-b is allowed again (q-c is hard).
     assert [r.question_key for r in rows if r.local_date == MONDAY] == ["q-b"]

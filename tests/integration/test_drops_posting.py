@@ -15,7 +15,14 @@ from quizbot.drops.publishing import MAX_ATTEMPTS, PublishRetryable
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import DropStatus
 from quizbot.storage.models import Ask
-from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows, rate_limited
+from tests.unit.drops.fakes import (
+    ADMIN,
+    DropEnv,
+    FakePublisher,
+    drop_env,
+    drop_rows,
+    rate_limited,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -41,7 +48,7 @@ async def test_nine_am_berlin_posts_once_per_day_across_dst(
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
         # Sweep every 30 minutes for three days, as a running bot would.
         for _ in range(3 * 48):
-            await env.worker.post_due()
+            await env.service.post_due()
             env.clock.advance(minutes=30)
         rows = await drop_rows(env)
     days = [first_day + timedelta(days=i) for i in range(3)]
@@ -57,10 +64,10 @@ async def test_bot_back_at_0920_posts_the_missed_drop_once(migrated_database_url
     async with drop_env(migrated_database_url, berlin(monday - timedelta(days=1), 12)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 20)  # the bot was down from Sunday until now
-        await env.worker.post_due()
-        await env.worker.post_due()
+        await env.service.post_due()
+        await env.service.post_due()
         env.clock.advance(minutes=5)
-        await env.worker.post_due()
+        await env.service.post_due()
         rows = await drop_rows(env)
     assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.POSTED)]
     assert len(env.publisher.drops) == 1
@@ -76,8 +83,8 @@ async def test_bot_back_at_1300_skips_the_drop_with_a_log_line(
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 13, 0)
         with caplog.at_level(logging.WARNING, logger="quizbot.drops"):
-            await env.worker.post_due()
-            await env.worker.post_due()
+            await env.service.post_due()
+            await env.service.post_due()
         rows = await drop_rows(env)
     assert [(r.local_date, r.status) for r in rows] == [(monday, DropStatus.SKIPPED)]
     assert env.publisher.drops == []
@@ -93,16 +100,16 @@ async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         env.publisher.failures = [RuntimeError("process killed mid-post")]
-        await env.worker.post_due()
+        await env.service.post_due()
         claimed = await drop_rows(env)
         # A second worker right away sees a live claim and leaves it alone.
-        env.clock.advance(minutes=1)
-        await env.worker.post_due()
+        env.clock.advance(seconds=30)
+        await env.service.post_due()
         assert env.publisher.drops == []
-        # Once the claim is stale, the next run takes it over and finishes it.
-        env.clock.advance(minutes=15)
-        await env.worker.post_due()
-        await env.worker.post_due()
+        # Once the claim's lease is a minute old, the next run takes it over and finishes it.
+        env.clock.advance(seconds=31)
+        await env.service.post_due()
+        await env.service.post_due()
         rows = await drop_rows(env)
         asks = await _ask_count(env)
     assert [r.status for r in claimed] == [DropStatus.CLAIMED]
@@ -111,6 +118,7 @@ async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
     assert asks == 1
     assert len(env.publisher.drops) == 1
     assert env.publisher.drops[0][1].ask_id == rows[0].ask_id
+    assert env.publisher.resumed == 1  # told it is a takeover: it may find the card posted
 
 
 async def test_429_twice_then_success_posts_once(migrated_database_url: str) -> None:
@@ -119,7 +127,7 @@ async def test_429_twice_then_success_posts_once(migrated_database_url: str) -> 
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         env.publisher.failures = rate_limited(2, retry_after=1.5)
-        report = await env.worker.post_due()
+        report = await env.service.post_due()
         rows = await drop_rows(env)
     assert env.publisher.attempts == 3
     assert len(env.publisher.drops) == 1
@@ -135,7 +143,7 @@ async def test_drop_now_posts_todays_drop_once(migrated_database_url: str) -> No
         first = await env.service.drop_now(ADMIN, "general")
         second = await env.service.drop_now(ADMIN, "general")
         env.clock.now = berlin(monday, 9, 5)  # the scheduled time passes: nothing more today
-        await env.worker.post_due()
+        await env.service.post_due()
         rows = await drop_rows(env)
     assert "Posted" in first.text
     assert "already" in second.text
@@ -151,7 +159,7 @@ async def test_consecutive_drops_do_not_repeat_and_rotate_difficulty(
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin", "daily")
         for _ in range(10):
             env.clock.advance(hours=2)
-            await env.worker.post_due()
+            await env.service.post_due()
             env.clock.advance(hours=22)
         rows = await drop_rows(env)
     keys = [r.question_key for r in rows]
@@ -168,13 +176,15 @@ async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot
     monday = date(2026, 11, 23)
     async with drop_env(migrated_database_url, berlin(monday, 7, 0)) as env:
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
-        cli = DropService(env.sessions, env.worker.bank, {}, env.clock)  # e.g. `cnnquiz drop now`
+        cli = DropService(
+            env.service.store, env.service.bank, {}, env.clock
+        )  # e.g. `cnnquiz drop now`
         queued = await cli.drop_now(ADMIN, "general")
         assert env.publisher.drops == []
         env.clock.advance(minutes=1)
-        await env.worker.post_due()  # the running bot's next sweep
+        await env.service.post_due()  # the running bot's next sweep
         env.clock.now = berlin(monday, 9, 5)
-        await env.worker.post_due()  # 09:00 comes: today's drop is out already
+        await env.service.post_due()  # 09:00 comes: today's drop is out already
         rows = await drop_rows(env)
     assert "Queued" in queued.text
     assert len(env.publisher.drops) == 1
@@ -189,13 +199,13 @@ async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_i
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         env.publisher.failures = [PublishRetryable(None) for _ in range(MAX_ATTEMPTS)]
-        first = await env.worker.post_due()
+        first = await env.service.post_due()
         after_first = await drop_rows(env)
-        env.clock.advance(minutes=2)
-        await env.worker.post_due()  # the claim is still live: left alone
+        env.clock.advance(seconds=10)
+        await env.service.post_due()  # the claim is still live (41 s old): left alone
         env.clock.advance(minutes=15)
-        second = await env.worker.post_due()
-        await env.worker.post_due()
+        second = await env.service.post_due()
+        await env.service.post_due()
         rows = await drop_rows(env)
     assert first.posted == [] and len(first.failed) == 1
     assert [r.status for r in after_first] == [DropStatus.CLAIMED]
@@ -217,12 +227,12 @@ async def test_many_channels_due_at_once_are_paced_to_discords_global_limit(
         stamps: list[datetime] = []
         post = env.publisher.post_drop
 
-        async def timed(channel, card):  # type: ignore[no-untyped-def]
+        async def timed(channel, card, resume=False):  # type: ignore[no-untyped-def]
             stamps.append(env.clock.now)
-            return await post(channel, card)
+            return await post(channel, card, resume=resume)
 
         env.publisher.post_drop = timed  # type: ignore[method-assign]
-        report = await env.worker.post_due()
+        report = await env.service.post_due()
     assert len(report.posted) == 120 and len(env.publisher.drops) == 120
     stamps.sort()
     for i in range(len(stamps) - 50):
@@ -238,25 +248,25 @@ async def test_a_claim_that_queued_past_the_stale_limit_is_not_posted_twice(
         await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
         env.clock.now = berlin(monday, 9, 0)
         other = DropService(
-            env.sessions,
-            env.worker.bank,
+            env.service.store,
+            env.service.bank,
             {"discord": env.publisher},
             env.clock,
             sleep=env.clock.sleep,
             monotonic=env.clock.monotonic,
         )
         # Worker A claims the drop, but every task slot is busy (a long queue of posts).
-        slots, size = env.worker.deps.tasks, env.worker.deps.concurrency
+        slots, size = env.service.deps.tasks, env.service.deps.concurrency
         for _ in range(size):
             await slots.acquire()
-        sweep = asyncio.create_task(env.worker.post_due())
+        sweep = asyncio.create_task(env.service.post_due())
         for _ in range(1000):
             if await drop_rows(env):
                 break
             await asyncio.sleep(0.001)
         # Meanwhile the claim goes stale and worker B takes it over and posts it.
         env.clock.advance(minutes=15)
-        taken = await other.worker.post_due()
+        taken = await other.post_due()
         for _ in range(size):
             slots.release()
         late = await sweep
@@ -265,3 +275,35 @@ async def test_a_claim_that_queued_past_the_stale_limit_is_not_posted_twice(
     assert late.posted == [] and late.failed == []
     assert len(env.publisher.drops) == 1
     assert [r.status for r in rows] == [DropStatus.POSTED]
+
+
+async def test_a_live_workers_lease_is_renewed_so_its_drop_is_never_taken_over(
+    database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(database_url, berlin(monday, 8, 0), lease_renew_s=0.01) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        elsewhere = FakePublisher()  # worker B's own connection to the platform
+        other = DropService(env.service.store, env.service.bank, {"discord": elsewhere}, env.clock)
+        # Worker A's post hangs (a slow platform) for five minutes of the clock.
+        release, started = asyncio.Event(), asyncio.Event()
+        post = env.publisher.post_drop
+
+        async def slow(channel, card, resume=False):  # type: ignore[no-untyped-def]
+            started.set()
+            await release.wait()
+            return await post(channel, card, resume=resume)
+
+        env.publisher.post_drop = slow  # type: ignore[method-assign]
+        sweep = asyncio.create_task(env.service.post_due())
+        await asyncio.wait_for(started.wait(), 5)
+        for _ in range(5):
+            env.clock.advance(minutes=1)
+            await asyncio.sleep(0.05)  # A's renewals run meanwhile
+            assert (await other.post_due()).posted == []  # B sees a live lease
+        release.set()
+        first = await sweep
+        await other.aclose()
+    assert len(first.posted) == 1 and len(env.publisher.drops) == 1
+    assert elsewhere.drops == []

@@ -36,9 +36,9 @@ pytestmark = pytest.mark.skipif(not PG_ADMIN_URL, reason="needs CNNQUIZ_TEST_DAT
 
 
 class SlowPublisher(FakePublisher):
-    async def post_drop(self, channel, card):  # type: ignore[no-untyped-def]
+    async def post_drop(self, channel, card, resume=False):  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.002)  # a real network call yields; let the other process in
-        return await super().post_drop(channel, card)
+        return await super().post_drop(channel, card, resume=resume)
 
 
 async def _worker(url: str, go_at: float) -> None:
@@ -55,7 +55,7 @@ async def _worker(url: str, go_at: float) -> None:
     )
     try:
         await asyncio.sleep(max(0.0, go_at - time.time()))
-        report = await service.worker.post_due()
+        report = await service.post_due()
     finally:
         await engine.dispose()
     posted = [channel.channel_id for channel, _card in publisher.drops]

@@ -12,6 +12,7 @@ from quizbot.bootstrap import Runtime
 from quizbot.errors import InvalidInput, InvalidTeamName, QuizError
 from quizbot.replies import AskKind, Board, Period, PlayerRef
 from quizbot.selection import Pick, build_ask
+from quizbot.service import QuizService
 from quizbot.storage.records import AskRec
 from quizbot.storage.uow import Tx, rebuild_scores
 from tests.backends import SQLITE_ONLY
@@ -228,12 +229,13 @@ async def test_flashcards_reveal_then_self_rate_for_no_points(runtime: Runtime) 
 
 @SQLITE_ONLY
 async def test_drop_commands_go_to_the_drop_service_when_there_is_one(runtime: Runtime) -> None:
-    assert runtime.drops is not None and runtime.service.drops is runtime.drops
+    assert runtime.drops is not None
     admin = PlayerRef("discord", "g1", "boss", "Boss", is_admin=True)
-    assert await runtime.service.drop_list(admin) == ()
-    runtime.service.drops = None
+    await runtime.drops.drop_set(admin, "general", "09:00", "Europe/Berlin")
+    assert [s.channel_id for s in await runtime.service.drop_list(admin)] == ["general"]
+    bare = QuizService(runtime.bank, runtime.store)  # a service built without drops
     with pytest.raises(QuizError) as caught:
-        await runtime.service.drop_list(player())
+        await bare.drop_list(admin)
     assert "not set up" in caught.value.message
 
 

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quizbot.asking.spec import AskSpec
 from quizbot.errors import InvalidInput, StorageUnavailable
 from quizbot.replies import AskKind
-from quizbot.storage.db import make_engine, make_sessions, upgrade
+from quizbot.storage.db import make_engine, upgrade
 from quizbot.storage.models import PlayerScore, TeamActivity, TeamScore
 from quizbot.storage.records import AskRec
-from quizbot.storage.uow import Store, Tx, UnitOfWork, rebuild_scores
+from quizbot.storage.uow import Store, Tx, rebuild_scores
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SPEC = AskSpec(
@@ -31,32 +30,33 @@ SPEC = AskSpec(
 
 
 @pytest.fixture
-async def sessions(
-    migrated_database_url: str,
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def store(migrated_database_url: str) -> AsyncIterator[Store]:
     engine = make_engine(migrated_database_url)
-    yield make_sessions(engine)
+    store = Store(engine)
+    yield store
+    await store.aclose()
     await engine.dispose()
 
 
-async def _seed(sessions: async_sessionmaker[AsyncSession], workspace: str) -> tuple[int, int]:
-    async with UnitOfWork(sessions) as uow:
-        ws = await uow.workspaces.get_or_create("discord", workspace, NOW)
-        repos = uow.scoped(ws.id)
-        pid = await repos.players.get_or_create("u1", "Ada", NOW)
-        await repos.asks.add(_ask("ask-" + workspace, ws.id, pid))
-        await uow.commit()
-    return ws.id, pid
+async def _seed(store: Store, workspace: str) -> tuple[int, int]:
+    def seed(tx: Tx) -> tuple[int, int]:
+        ws = tx.workspaces.get_or_create("discord", workspace, NOW)
+        repos = tx.scoped(ws.id)
+        pid = repos.players.get_or_create("u1", "Ada", NOW)
+        repos.asks.add(_ask("ask-" + workspace, ws.id, pid))
+        return ws.id, pid
+
+    return await store.run(seed)
 
 
 def _ask(ask_id: str, ws: int, pid: int | None) -> AskRec:
     return AskRec(ask_id, ws, pid, SPEC, ("skip-connection",), None, ask_id, 0, NOW)
 
 
-async def _record(sessions: async_sessionmaker[AsyncSession], ws: int, pid: int) -> int | None:
-    async with UnitOfWork(sessions) as uow:
-        repos = uow.scoped(ws)
-        answer_id = await repos.answers.record(
+async def _record(store: Store, ws: int, pid: int) -> int | None:
+    def record(tx: Tx) -> int | None:
+        repos = tx.scoped(ws)
+        answer_id = repos.answers.record(
             ask_id="ask-g1",
             player_id=pid,
             team_id=None,
@@ -67,115 +67,105 @@ async def _record(sessions: async_sessionmaker[AsyncSession], ws: int, pid: int)
             at=NOW,
         )
         if answer_id is not None:
-            await repos.scores.credit_answer(
+            repos.scores.credit_answer(
                 answer_id=answer_id, player_id=pid, team_id=None, points=10, at=NOW, tz="UTC"
             )
-        await uow.commit()
-    return answer_id
+        return answer_id
+
+    return await store.run(record)
 
 
-async def test_get_or_create_is_stable_and_renames(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    async with UnitOfWork(sessions) as uow:
-        ws = await uow.workspaces.get_or_create("slack", "T1", NOW)
-        again = await uow.workspaces.get_or_create("slack", "T1", NOW)
-        repos = uow.scoped(ws.id)
-        first = await repos.players.get_or_create("U1", "Ada", NOW)
-        second = await repos.players.get_or_create("U1", "Ada L.", NOW)
-        name = await repos.players.name(first)
-        await uow.commit()
-    assert again == ws and ws.timezone == "UTC"
+async def test_get_or_create_is_stable_and_renames(store: Store) -> None:
+    def create(tx: Tx) -> tuple[bool, str, int, int, str | None]:
+        ws = tx.workspaces.get_or_create("slack", "T1", NOW)
+        again = tx.workspaces.get_or_create("slack", "T1", NOW)
+        repos = tx.scoped(ws.id)
+        first = repos.players.get_or_create("U1", "Ada", NOW)
+        second = repos.players.get_or_create("U1", "Ada L.", NOW)
+        return again == ws, ws.timezone, first, second, repos.players.name(first)
+
+    same, tz, first, second, name = await store.run(create)
+    assert same and tz == "UTC"
     assert first == second and name == "Ada L."
 
 
-async def test_second_answer_to_the_same_ask_is_refused(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    ws, pid = await _seed(sessions, "g1")
-    assert await _record(sessions, ws, pid) is not None
-    assert await _record(sessions, ws, pid) is None
-    async with UnitOfWork(sessions, write=False) as uow:
-        assert await uow.scoped(ws).boards.player_points(pid, "all") == 10
-        assert await uow.scoped(ws).answers.totals(pid) == (1, 1)
+async def test_second_answer_to_the_same_ask_is_refused(store: Store) -> None:
+    ws, pid = await _seed(store, "g1")
+    assert await _record(store, ws, pid) is not None
+    assert await _record(store, ws, pid) is None
+    assert await store.run(lambda tx: tx.scoped(ws).boards.player_points(pid, "all")) == 10
+    assert await store.run(lambda tx: tx.scoped(ws).answers.totals(pid), write=False) == (1, 1)
 
 
-async def test_racing_answers_score_once(sessions: async_sessionmaker[AsyncSession]) -> None:
-    ws, pid = await _seed(sessions, "g1")
-    results = await asyncio.gather(*(_record(sessions, ws, pid) for _ in range(4)))
+async def test_racing_answers_score_once(store: Store) -> None:
+    ws, pid = await _seed(store, "g1")
+    results = await asyncio.gather(*(_record(store, ws, pid) for _ in range(4)))
     assert sum(r is not None for r in results) == 1
-    async with UnitOfWork(sessions, write=False) as uow:
-        assert await uow.scoped(ws).boards.player_points(pid, "all") == 10
+    points = await store.run(lambda tx: tx.scoped(ws).boards.player_points(pid, "all"))
+    assert points == 10
 
 
-async def test_repositories_never_read_another_workspace(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    ws_a, pid_a = await _seed(sessions, "g1")
-    ws_b, pid_b = await _seed(sessions, "g2")
-    await _record(sessions, ws_a, pid_a)
-    async with UnitOfWork(sessions) as uow:
-        b = uow.scoped(ws_b)
-        assert await b.asks.get("ask-g1") is None
-        assert await b.answers.get("ask-g1", pid_a) is None
-        assert await b.players.name(pid_a) is None
-        top, mine = await b.boards.player_board("all", pid_b)
+async def test_repositories_never_read_another_workspace(store: Store) -> None:
+    ws_a, pid_a = await _seed(store, "g1")
+    ws_b, pid_b = await _seed(store, "g2")
+    await _record(store, ws_a, pid_a)
+
+    def cross(tx: Tx) -> None:
+        b = tx.scoped(ws_b)
+        assert b.asks.get("ask-g1") is None
+        assert b.answers.get("ask-g1", pid_a) is None
+        assert b.players.name(pid_a) is None
+        top, mine = b.boards.player_board("all", pid_b)
         assert top == [] and mine is not None and (mine.points, mine.rank) == (0, 1)
-        assert await b.mastery.all_for(pid_a) == {}
-        team = await b.teams.create("Owls", "owls", NOW)
+        assert b.mastery.all_for(pid_a) == {}
+        team = b.teams.create("Owls", "owls", NOW)
         assert team is not None
-        assert await uow.scoped(ws_a).teams.by_key("owls") is None
-        answer = await uow.scoped(ws_a).answers.get("ask-g1", pid_a)
+        assert tx.scoped(ws_a).teams.by_key("owls") is None
+        answer = tx.scoped(ws_a).answers.get("ask-g1", pid_a)
         assert answer is not None
-        assert await b.scores.award(answer.id, 50, NOW, "UTC") is False  # it lives in ws_a
-        await uow.commit()
-    async with UnitOfWork(sessions, write=False) as uow:
-        assert await uow.scoped(ws_a).boards.player_points(pid_a, "all") == 10
-        assert await uow.scoped(ws_b).boards.player_points(pid_a, "all") == 0
+        assert b.scores.award(answer.id, 50, NOW, "UTC") is False  # it lives in ws_a
+
+    await store.run(cross)
+
+    def points(tx: Tx) -> tuple[int, int]:
+        return (
+            tx.scoped(ws_a).boards.player_points(pid_a, "all"),
+            tx.scoped(ws_b).boards.player_points(pid_a, "all"),
+        )
+
+    assert await store.run(points, write=False) == (10, 0)
 
 
-async def test_unreachable_database_is_a_friendly_error(tmp_path) -> None:
-    engine = make_engine("postgresql://nobody@127.0.0.1:1/none")
-    try:
-        with pytest.raises(StorageUnavailable) as caught:
-            async with UnitOfWork(make_sessions(engine)) as uow:
-                await uow.workspaces.get_or_create("local", "local", NOW)
-        assert "nothing was saved" in caught.value.message
-    finally:
-        await engine.dispose()
+async def _snapshot(store: Store) -> dict[str, set[tuple]]:
+    def read(tx: Tx) -> dict[str, set[tuple]]:
+        return {
+            model.__tablename__: {tuple(r) for r in tx.session.execute(select(model.__table__))}
+            for model in (PlayerScore, TeamScore, TeamActivity)
+        }
+
+    return await store.run(read, write=False)
 
 
-async def _snapshot(sessions: async_sessionmaker[AsyncSession]) -> dict[str, set[tuple]]:
-    async with UnitOfWork(sessions, write=False) as uow:
-        out = {}
-        for model in (PlayerScore, TeamScore, TeamActivity):
-            rows = await uow.session.execute(select(model.__table__))
-            out[model.__tablename__] = {tuple(r) for r in rows}
-        return out
-
-
-async def test_rebuild_from_the_logs_equals_the_incremental_boards(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    async with UnitOfWork(sessions) as uow:
-        ws = await uow.workspaces.get_or_create("discord", "g1", NOW)
-        await uow.workspaces.set_timezone(ws.id, "America/New_York")
-        repos = uow.scoped(ws.id)
-        owls = await repos.teams.create("Owls", "owls", NOW)
+async def test_rebuild_from_the_logs_equals_the_incremental_boards(store: Store) -> None:
+    def fill(tx: Tx) -> None:
+        ws = tx.workspaces.get_or_create("discord", "g1", NOW)
+        tx.workspaces.set_timezone(ws.id, "America/New_York")
+        repos = tx.scoped(ws.id)
+        owls = repos.teams.create("Owls", "owls", NOW)
         assert owls is not None
-        pids = [await repos.players.get_or_create(f"u{i}", f"P{i}", NOW) for i in range(4)]
-        await repos.teams.join(pids[0], owls.id, NOW)
-        await repos.teams.join(pids[1], owls.id, NOW)
+        pids = [repos.players.get_or_create(f"u{i}", f"P{i}", NOW) for i in range(4)]
+        repos.teams.join(pids[0], owls.id, NOW)
+        repos.teams.join(pids[1], owls.id, NOW)
         drop_answers = []
         # Spread answers over a month and across week/month edges in New York time.
         for n in range(40):
             at = datetime(2026, 10, 25, 3, 30, tzinfo=UTC) + timedelta(hours=17 * n)
             pid = pids[n % 4]
             ask_id = f"a{n}"
-            await repos.asks.add(_ask(ask_id, ws.id, None if n % 5 == 0 else pid))
+            repos.asks.add(_ask(ask_id, ws.id, None if n % 5 == 0 else pid))
             team = owls.id if pid in pids[:2] else None
             points = 0 if n % 5 == 0 else (n % 3) * 10
-            answer_id = await repos.answers.record(
+            answer_id = repos.answers.record(
                 ask_id=ask_id,
                 player_id=pid,
                 team_id=team,
@@ -186,7 +176,7 @@ async def test_rebuild_from_the_logs_equals_the_incremental_boards(
                 at=at,
             )
             assert answer_id is not None
-            await repos.scores.credit_answer(
+            repos.scores.credit_answer(
                 answer_id=answer_id,
                 player_id=pid,
                 team_id=team,
@@ -197,14 +187,15 @@ async def test_rebuild_from_the_logs_equals_the_incremental_boards(
             if n % 5 == 0:
                 drop_answers.append((answer_id, at + timedelta(hours=30)))
         for answer_id, at in drop_answers:  # drop points arrive at the reveal, a day later
-            assert await repos.scores.award(answer_id, 15, at, "America/New_York")
-            assert not await repos.scores.award(answer_id, 15, at, "America/New_York")
-        await uow.commit()
-    incremental = await _snapshot(sessions)
+            assert repos.scores.award(answer_id, 15, at, "America/New_York")
+            assert not repos.scores.award(answer_id, 15, at, "America/New_York")
+
+    await store.run(fill)
+    incremental = await _snapshot(store)
     assert len(incremental["player_scores"]) > 12 and incremental["team_activity"]
-    replayed = await rebuild_scores(sessions)
+    replayed = await rebuild_scores(store)
     assert replayed == 40
-    assert await _snapshot(sessions) == incremental
+    assert await _snapshot(store) == incremental
 
 
 async def test_a_failing_transaction_leaves_nothing_behind(database_url: str) -> None:

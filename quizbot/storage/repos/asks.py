@@ -6,12 +6,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizbot.asking.spec import AskSpec
 from quizbot.storage.models import Answer, Ask
-from quizbot.storage.records import AnswerRec, AskRec, RecentAsk
+from quizbot.storage.records import AnswerRec, AnswerTally, AskRec, RecentAsk
 from quizbot.storage.repos._sql import Scoped, dialect_insert, prepared, table_of
 
 asks = table_of(Ask)
@@ -165,6 +165,25 @@ class AnswerRepo(Scoped):
             )
         ).one()
         return int(row[0]), int(row[1])
+
+    def tally(self, ask_id: str) -> AnswerTally:
+        """Answers and correct answers to one ask, and its earliest correct answer (2 queries)."""
+        mine = and_(answers.c.workspace_id == self.ws, answers.c.ask_id == ask_id)
+        answered, correct = self.session.execute(
+            select(func.count(), func.count(case((answers.c.correct.is_(True), 1)))).where(mine)
+        ).one()
+        first = self.session.execute(
+            select(answers.c.id, answers.c.player_id)
+            .where(mine, answers.c.correct.is_(True))
+            .order_by(answers.c.answered_at, answers.c.id)
+            .limit(1)
+        ).first()
+        return AnswerTally(
+            int(answered),
+            int(correct),
+            first.id if first else None,
+            first.player_id if first else None,
+        )
 
     def for_ask(self, ask_id: str) -> list[AnswerRec]:
         """All answers to one ask (a drop's answers, for its reveal), oldest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, case, exists, func, literal, select
 
 from quizbot.storage.models import (
     Answer,
@@ -74,6 +74,91 @@ class ScoreRepo(Scoped):
             return False
         self._aggregate(row.player_id, row.team_id, points, 0, at, tz)
         return True
+
+    def award_correct(
+        self,
+        ask_id: str,
+        points: int,
+        at: datetime,
+        tz: str,
+        *,
+        bonus_answer: int | None = None,
+        bonus: int = 0,
+        reason: str = "drop",
+    ) -> None:
+        """Award `points` to every correct answer of an ask (a drop's reveal), set-based.
+
+        One ledger insert and three statements per board period, however many answered;
+        `bonus_answer` gets `bonus` on top. Call it once per ask (the reveal's close decides):
+        the boards add what the statements select, not what the ledger newly accepted.
+        """
+        if points <= 0:
+            return
+        right = and_(
+            answers.c.workspace_id == self.ws,
+            answers.c.ask_id == ask_id,
+            answers.c.correct.is_(True),
+        )
+        earned: Any = literal(points)
+        if bonus_answer is not None and bonus:
+            earned = earned + case((answers.c.id == bonus_answer, bonus), else_=0)
+        ws = literal(self.ws)
+        dialect = self.session.get_bind().dialect.name
+        at_value = literal(at, awards.c.awarded_at.type)
+        ledger = (
+            dialect_insert(dialect, awards)
+            .from_select(
+                _LEDGER_COLUMNS,
+                select(
+                    ws,
+                    answers.c.player_id,
+                    answers.c.team_id,
+                    answers.c.id,
+                    earned,
+                    literal(reason),
+                    at_value,
+                ).where(right),
+            )
+            .on_conflict_do_nothing(index_elements=[awards.c.answer_id])
+        )
+        self.session.execute(ledger)
+        in_team = and_(right, answers.c.team_id.is_not(None))
+        for key in period_keys(at, tz):
+            period = literal(key)
+            self.session.execute(
+                _player_upsert_from(
+                    dialect,
+                    select(ws, period, answers.c.player_id, earned, literal(0)).where(right),
+                )
+            )
+            seen = exists().where(
+                activity.c.workspace_id == self.ws,
+                activity.c.period == key,
+                activity.c.team_id == answers.c.team_id,
+                activity.c.player_id == answers.c.player_id,
+            )
+            self.session.execute(
+                _team_upsert_from(
+                    dialect,
+                    select(
+                        ws,
+                        period,
+                        answers.c.team_id,
+                        func.sum(earned),
+                        func.sum(case((seen, 0), else_=1)),
+                    )
+                    .where(in_team)
+                    .group_by(answers.c.team_id),
+                )
+            )
+            self.session.execute(
+                dialect_insert(dialect, activity)
+                .from_select(
+                    ["workspace_id", "period", "team_id", "player_id"],
+                    select(ws, period, answers.c.team_id, answers.c.player_id).where(in_team),
+                )
+                .on_conflict_do_nothing()
+            )
 
     def _ledger(
         self,
@@ -167,6 +252,17 @@ _ACTIVE = select(activity.c.period).where(
 )
 
 
+_LEDGER_COLUMNS = (
+    "workspace_id",
+    "player_id",
+    "team_id",
+    "answer_id",
+    "points",
+    "reason",
+    "awarded_at",
+)
+
+
 def _ledger_stmt(dialect: str) -> Any:
     return (
         dialect_insert(dialect, awards)
@@ -183,6 +279,34 @@ def _player_upsert(dialect: str) -> Any:
         set_={
             "points": c.points + ins.excluded.points,
             "answers": c.answers + ins.excluded.answers,
+        },
+    )
+
+
+def _player_upsert_from(dialect: str, rows: Any) -> Any:
+    ins = dialect_insert(dialect, player_scores).from_select(
+        ["workspace_id", "period", "player_id", "points", "answers"], rows
+    )
+    c = player_scores.c
+    return ins.on_conflict_do_update(
+        index_elements=[c.workspace_id, c.period, c.player_id],
+        set_={
+            "points": c.points + ins.excluded.points,
+            "answers": c.answers + ins.excluded.answers,
+        },
+    )
+
+
+def _team_upsert_from(dialect: str, rows: Any) -> Any:
+    ins = dialect_insert(dialect, team_scores).from_select(
+        ["workspace_id", "period", "team_id", "points", "members"], rows
+    )
+    c = team_scores.c
+    return ins.on_conflict_do_update(
+        index_elements=[c.workspace_id, c.period, c.team_id],
+        set_={
+            "points": c.points + ins.excluded.points,
+            "members": c.members + ins.excluded.members,
         },
     )
 

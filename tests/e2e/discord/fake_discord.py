@@ -54,6 +54,7 @@ class FakeDiscord:
     identifies: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     posts: list[str] = field(default_factory=list)  # ids of POST /channels/{id}/messages
+    nonces: dict[tuple[str, str], str] = field(default_factory=dict)  # (channel, nonce) -> id
     # interaction token -> every message-like reply (callback data, follow-ups, edits)
     replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     callbacks: dict[str, dict[str, Any]] = field(default_factory=dict)  # interaction id -> body
@@ -223,8 +224,14 @@ class FakeDiscord:
         if parts[0] == "webhooks":
             return self._webhook(method, parts[2], parts[3:], body)
         if parts[0] == "channels" and parts[2:] == ["messages"] and method == "POST":
+            # enforce_nonce: a repeated nonce gets the message already created, not a new one.
+            seen = (parts[1], str(body.get("nonce"))) if body.get("enforce_nonce") else None
+            if seen in self.nonces:
+                return _json(self.messages[self.nonces[seen]])
             message = self._store(parts[1], body)
             self.posts.append(message["id"])
+            if seen is not None:
+                self.nonces[seen] = message["id"]
             return _json(message)
         return _json({"message": "404: Not Found", "code": 0}, 404)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ from quizbot.asking.computed import make_computed_ask
 from quizbot.asking.spec import AskSpec
 from quizbot.drops import posting
 from quizbot.drops.publishing import PublishRetryable
-from quizbot.replies import AskKind, Choice, QuestionCard
+from quizbot.replies import AskKind, Choice, DropReveal, QuestionCard
 from quizbot.settings import Settings
 from tests.e2e.discord.conftest import (
     ADMIN,
@@ -83,7 +84,7 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
     assert public == [drop], "verdicts on a drop are never public"
 
     clock.now += timedelta(hours=5)
-    await runtime.drops.worker.reveal_due()
+    await runtime.drops.reveal_due()
     _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
     assert str(reveal["message_reference"]["message_id"]) == drop["id"]
     text = embed_text(reveal)
@@ -152,7 +153,7 @@ async def test_a_computed_drop_is_answered_in_a_modal_even_after_a_restart(
     assert public == [drop], "typed answers to a drop stay private"
 
     clock.now += timedelta(hours=5)
-    await runtime.drops.worker.reveal_due()
+    await runtime.drops.reveal_due()
     _, reveal = await fake_discord.wait_channel_messages(CHANNEL, 2)
     text = embed_text(reveal)
     assert f"Answer: {spec.answer_text}" in text
@@ -182,6 +183,24 @@ async def test_rate_limit_becomes_publish_retryable(
     assert info.value.retry_after == pytest.approx(60.0)
     message_id = await running.publisher.post_drop(where, _card())  # the next try goes out
     assert fake_discord.messages[message_id]["embeds"][0]["description"] == "Which?"
+
+
+async def test_a_repeated_post_of_the_same_drop_or_reveal_creates_one_message(
+    start_bot: Starter, fake_discord: FakeDiscord
+) -> None:
+    """A worker that takes over a dead one's claim posts again: Discord's nonce dedups it."""
+    _runtime, running = await start_bot()
+    where = ChannelRef("discord", str(GUILD_ID), CHANNEL)
+    first = await running.publisher.post_drop(where, _card())
+    again = await running.publisher.post_drop(where, _card())
+    other = await running.publisher.post_drop(where, replace(_card(), ask_id="ask2"))
+    reveal = DropReveal("drop1", "ask1", "Which?", "x", "Because.", 2, 1, "Bob")
+    for _ in range(2):
+        await running.publisher.post_reveal(where, first, reveal)
+    bodies = [c.body for c in fake_discord.calls_to("POST", f"/channels/{CHANNEL}/messages")]
+    assert first == again != other
+    assert len(fake_discord.posts) == 3  # the drop, another drop, one reveal
+    assert all(b["enforce_nonce"] and b["nonce"] for b in bodies)
 
 
 async def test_forbidden_channel_is_not_retried(

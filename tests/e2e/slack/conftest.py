@@ -19,7 +19,6 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.slack import render
 from adapters.slack.app import RunningSlack, start_slack_http
 from quizbot.bootstrap import Runtime, bootstrap
-from quizbot.drops.service import DropService
 from quizbot.settings import Settings
 from tests.e2e.slack.bank import e2e_bank, right_text
 from tests.e2e.slack.fake_slack import FakeSlack
@@ -117,8 +116,6 @@ def clock() -> FixedClock:
 async def runtime(settings: Settings, clock: FixedClock) -> AsyncIterator[Runtime]:
     """The real engine on a fresh SQLite database with the small test bank."""
     rt = await bootstrap(settings, bank=e2e_bank(), clock=clock)
-    if rt.service.drops is None:  # bootstrap may leave drops to the caller
-        rt.service.drops = DropService(rt.sessions, rt.bank, {}, clock)
     try:
         yield rt
     finally:

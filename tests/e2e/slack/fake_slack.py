@@ -35,6 +35,10 @@ class Webhook:
     body: dict[str, Any]
 
 
+def _without_metadata(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if k != "metadata"}
+
+
 @dataclass
 class FakeSlack:
     """Records everything the app sends; tests await what they expect with a timeout."""
@@ -47,6 +51,8 @@ class FakeSlack:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     # method -> HTTP statuses to answer with before succeeding (429 carries Retry-After: 0)
     failures: dict[str, list[int]] = field(default_factory=dict)
+    # channel -> posted messages, oldest first (the thread's replies carry thread_ts)
+    channels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -149,7 +155,25 @@ class FakeSlack:
                 "bot_id": "B0001",
             }
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+            message = {"ts": ts, "text": args.get("text"), "user": self.bot_user}
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            metadata = args.get("metadata")
+            if metadata:
+                message["metadata"] = (
+                    json.loads(metadata) if isinstance(metadata, str) else metadata
+                )
+            self.channels.setdefault(str(args.get("channel")), []).append(message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method in ("conversations.history", "conversations.replies"):
+            posted = self.channels.get(str(args.get("channel")), [])
+            if method == "conversations.history":
+                found = [m for m in posted if "thread_ts" not in m]
+            else:
+                found = [m for m in posted if args.get("ts") in (m["ts"], m.get("thread_ts"))]
+            with_metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+            shown = [m if with_metadata else _without_metadata(m) for m in reversed(found)]
+            return {"ok": True, "messages": shown[: int(args.get("limit") or 100)]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method in ("views.publish", "views.open"):

@@ -97,7 +97,7 @@ async def test_drop_posts_to_the_channel_clicks_are_private_and_reveal_is_thread
     assert fake.hooks_to("drop-click") == []
 
     clock.now += timedelta(hours=5)
-    await runtime.service.drops.worker.reveal_due()
+    await runtime.drops.reveal_due()
     reveal = (await fake.wait_calls("chat.postMessage", 2))[1]
     assert reveal.args["thread_ts"] == drop_ts
     text = block_texts(reveal.args["blocks"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from adapters.slack.app import build_client
@@ -58,3 +60,25 @@ async def test_persistent_server_errors_become_retryable_for_the_scheduler(
     with pytest.raises(PublishRetryable):
         await publisher.post_drop(CHANNEL, CARD)
     assert len(fake_slack.calls_to("chat.postMessage")) == 3  # one try and two retries
+
+
+async def test_a_takeover_finds_the_card_and_reveal_a_dead_worker_posted(
+    settings: Settings, fake_slack: FakeSlack
+) -> None:
+    publisher = SlackPublisher(build_client(settings))
+    ts = await publisher.post_drop(CHANNEL, CARD)  # the dead worker got this far
+    reveal = DropReveal("drop-1", "drop-ask-1", "Question q-resnet?", "Identity", "Why.", 4, 3)
+    await publisher.post_reveal(CHANNEL, ts, reveal)
+    await publisher.post_drop(CHANNEL, replace(CARD, ask_id="drop-ask-2"))
+    taken = await publisher.post_drop(CHANNEL, CARD, resume=True)
+    await publisher.post_reveal(CHANNEL, ts, reveal, resume=True)
+    fresh = await publisher.post_drop(CHANNEL, replace(CARD, ask_id="drop-ask-3"), resume=True)
+    posted = fake_slack.channels["C0042"]
+    assert taken == ts  # found by its metadata, not posted again
+    assert [m.get("metadata", {}).get("event_type") for m in posted] == [
+        "cnnquiz_drop",
+        "cnnquiz_reveal",
+        "cnnquiz_drop",
+        "cnnquiz_drop",
+    ]
+    assert fresh == posted[-1]["ts"]  # nothing to find: posted

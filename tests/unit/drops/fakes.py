@@ -19,7 +19,6 @@ from quizbot.api import ChannelRef
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.drops.service import DropService
 from quizbot.drops.tables import Drop
-from quizbot.drops.worker import DropWorker
 from quizbot.replies import DropReveal, PlayerRef, QuestionCard
 from quizbot.storage.db import make_engine, make_sessions, upgrade
 
@@ -86,15 +85,20 @@ class FakePublisher:
     reveals: list[tuple[ChannelRef, str, DropReveal]] = field(default_factory=list)
     failures: list[BaseException] = field(default_factory=list)
     attempts: int = 0
+    resumed: int = 0  # posts made as a takeover (the publisher may find them posted already)
 
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard) -> str:
+    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         self.attempts += 1
+        self.resumed += int(resume)
         if self.failures:
             raise self.failures.pop(0)
         self.drops.append((channel, card))
         return f"msg-{len(self.drops)}"
 
-    async def post_reveal(self, channel: ChannelRef, message_ref: str, reveal: DropReveal) -> None:
+    async def post_reveal(
+        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
+    ) -> None:
+        self.resumed += int(resume)
         self.reveals.append((channel, message_ref, reveal))
 
 
@@ -111,10 +115,6 @@ class DropEnv:
     clock: ManualClock
     publisher: FakePublisher
     service: DropService
-
-    @property
-    def worker(self) -> DropWorker:
-        return self.service.worker
 
 
 ADMIN = PlayerRef("discord", "guild-1", "admin-1", "Ada", is_admin=True)
@@ -140,6 +140,7 @@ async def drop_env(database_url: str, start: datetime, **options: Any) -> AsyncI
     try:
         yield DropEnv(engine, sessions, clock, publisher, service)
     finally:
+        await service.aclose()
         await engine.dispose()
 
 

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from quizbot.drops.choice import average_mastery, build_drop_ask, channel_mastery, choose_drop
+from quizbot.drops.choice import build_drop_ask, choose_drop
 from quizbot.replies import AskKind
+from quizbot.storage.repos.drop_inputs import MasterySums
 from tests.unit.drops.fakes import CONCEPT_IDS, small_bank
 
 MONDAY, WEDNESDAY, FRIDAY = 0, 2, 4
@@ -50,20 +51,12 @@ def test_no_repeat_in_the_window_until_the_bank_runs_out() -> None:
     assert again.key == keys[0]
 
 
-def test_average_mastery_counts_unseen_players_at_the_prior() -> None:
-    rows = [(1, "pooling", 0.9), (2, "pooling", 0.5), (1, "kernel", 0.8)]
-    avg = average_mastery(rows, players=2, default=0.2)
-    assert avg["pooling"] == 0.7
-    assert abs(avg["kernel"] - 0.5) < 1e-9
-
-
-def test_channel_mastery_averages_only_the_channels_players() -> None:
-    rows = [(1, "pooling", 0.9), (2, "pooling", 0.1), (3, "kernel", 0.6)]
-    # Player 2 plays elsewhere; player 3 never met pooling, so counts at the 0.2 prior there.
-    mine = channel_mastery(rows, {1, 3})
-    assert mine == pytest.approx({"pooling": (0.9 + 0.2) / 2, "kernel": (0.6 + 0.2) / 2})
-    # A channel without answers yet: everyone in the workspace counts.
-    assert channel_mastery(rows, set()) == average_mastery(rows, players=3)
+def test_mastery_sums_count_players_without_a_row_at_the_prior() -> None:
+    # Two players: both met pooling (0.9 and 0.5), one met kernel (0.8).
+    sums = MasterySums(2, {"pooling": (1.4, 2), "kernel": (0.8, 1)})
+    avg = sums.average(default=0.2)
+    assert avg == pytest.approx({"pooling": 0.7, "kernel": 0.5})
+    assert MasterySums(0, {}).average(default=0.2) == {}
 
 
 def test_build_drop_ask_makes_a_gradable_multiple_choice() -> None:
