@@ -22,6 +22,7 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
+from quizbot.study.replies import Explanation
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class QuizApi(Protocol):
 
     async def sources(self, who: PlayerRef, ask_id: str) -> SourceAnswers:
         """Each source's own answer to a question the caller answered (or a revealed drop)."""
+
+    async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
+        """The full model answer, why each wrong option is wrong, the sources, the path."""
 
     async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
         """Players or teams for the week / month / all time, in the workspace's timezone."""

@@ -30,6 +30,8 @@ from quizbot.services.deps import Clock, ServiceDeps, utc_now
 from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
+from quizbot.study.explaining import Explaining
+from quizbot.study.replies import Explanation
 from quizbot.topics import TopicMatcher
 
 __all__ = ["Clock", "QuizService", "utc_now", "validate_team_name"]
@@ -64,6 +66,7 @@ class QuizService:
         self._asking = Asking(deps)
         self._answering = Answering(deps, self._asking)
         self._sourcing = Sourcing(deps)
+        self._explaining = Explaining(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self.drops: DropService | None = None  # the daily drops, when set up
@@ -89,6 +92,10 @@ class QuizService:
     async def sources(self, who: PlayerRef, ask_id: str) -> SourceAnswers:
         """Each source's own answer to an answered question, with provenance and disputes."""
         return await self._sourcing.sources(who, ask_id)
+
+    async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
+        """The full explanation of an answered question ("More" after a verdict)."""
+        return await self._explaining.more(who, ask_id)
 
     # --- boards and stats -----------------------------------------------------------------
 

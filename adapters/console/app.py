@@ -13,6 +13,7 @@ from adapters.console.inbound import (
     Answer,
     Awaiting,
     Help,
+    More,
     Quit,
     Rate,
     Reveal,
@@ -25,6 +26,7 @@ from adapters.console.render import Output
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind, PlayerRef, QuestionCard, SourceAnswers, Verdict
+from quizbot.study.replies import Explanation
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +165,8 @@ class PlaySession:
                 self.out.help()
             elif isinstance(command, Sources):
                 self._sources()
+            elif isinstance(command, More):
+                self._more()
             elif isinstance(command, Unclear):
                 self.out.error(command.message)
             else:
@@ -175,6 +179,14 @@ class PlaySession:
         reply = self._call(self.service.sources(self.who, self.answered))
         if isinstance(reply, SourceAnswers):
             self.out.sources(reply)
+
+    def _more(self) -> None:
+        if self.answered is None:
+            self.out.error("Answer a question first; 'more' then explains it in full.")
+            return
+        reply = self._call(self.service.more(self.who, self.answered))
+        if isinstance(reply, Explanation):
+            self.out.more(reply)
 
     def _call(self, call: Awaitable[T]) -> Any:
         """Run an engine call: its result; None after a player-facing error, GONE when the ask

@@ -11,6 +11,7 @@ QUIT_WORDS = frozenset({"q", "quit", "exit", ":q"})
 SKIP_WORDS = frozenset({"skip", "next", "pass"})
 HELP_WORDS = frozenset({"?", "help"})
 SOURCES_WORDS = frozenset({"sources", "src"})
+MORE_WORDS = frozenset({"more"})
 
 
 class Awaiting(StrEnum):
@@ -57,13 +58,18 @@ class Sources:
 
 
 @dataclass(frozen=True, slots=True)
+class More:
+    """Show the full explanation of the question just answered."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unclear:
     """A line the session cannot use in its current state; `message` says what would work."""
 
     message: str
 
 
-Command = Answer | Reveal | Rate | Skip | Help | Quit | Sources | Unclear
+Command = Answer | Reveal | Rate | Skip | Help | Quit | Sources | More | Unclear
 
 
 def rating_from(text: str, choices: tuple[Choice, ...]) -> str | None:
@@ -103,6 +109,8 @@ def parse_line(line: str, awaiting: Awaiting, rating_choices: tuple[Choice, ...]
         return Skip()
     if word in SOURCES_WORDS:
         return Sources()
+    if word in MORE_WORDS:
+        return More()
     if awaiting is Awaiting.RATING:
         rating = rating_from(text, rating_choices)
         if rating is None:

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from adapters.console.study_render import explanation_event, explanation_panel
 from quizbot.replies import (
     AskKind,
     Leaderboard,
@@ -20,11 +21,13 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
+from quizbot.study.replies import Explanation
 
 HELP = (
     "Answer with a letter (a-d) or type the answer. Open questions: think of your answer, "
-    "press Enter to reveal, then rate yourself 1-4. 'sources' shows what the source documents "
-    "said about the last question, 'skip' asks something else, 'q' quits."
+    "press Enter to reveal, then rate yourself 1-4. 'more' explains the last question in full "
+    "(model answer, why the other options are wrong, the sources), 'sources' shows only what "
+    "the source documents said, 'skip' asks something else, 'q' quits."
 )
 PATH_ARROW = " → "
 
@@ -105,6 +108,8 @@ class Output(Protocol):
 
     def sources(self, reply: SourceAnswers) -> None: ...
 
+    def more(self, reply: Explanation) -> None: ...
+
 
 class JsonOutput:
     """JSON lines on stdout: question, verdict, rate (flashcards) and error events."""
@@ -139,6 +144,9 @@ class JsonOutput:
 
     def sources(self, reply: SourceAnswers) -> None:
         self.emit(sources_event(reply))
+
+    def more(self, reply: Explanation) -> None:
+        self.emit(explanation_event(reply))
 
 
 class RichOutput:
@@ -241,6 +249,9 @@ class RichOutput:
         self.console.print(
             Panel("\n".join(lines).rstrip(), title="From the sources", title_align="left")
         )
+
+    def more(self, reply: Explanation) -> None:
+        self.console.print(explanation_panel(reply))
 
 
 def _card_title(card: QuestionCard) -> str:

@@ -28,6 +28,8 @@ class ComponentHandler(Protocol):
 
     async def on_sources(self, interaction: discord.Interaction, ask_id: str) -> None: ...
 
+    async def on_more(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
 
 def handler_of(interaction: discord.Interaction) -> ComponentHandler:
     """The inbound controller the client carries (see app.QuizClient.inbound)."""
@@ -159,12 +161,37 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids
         await handler_of(interaction).on_sources(interaction, self.ask_id)
 
 
+class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.MORE_TEMPLATE):
+    """Shows the full explanation of an answered question (the sources included)."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.more_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MoreButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_more(interaction, self.ask_id)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     RateButton,
     NumberButton,
     NextButton,
-    SourcesButton,
+    SourcesButton,  # on verdicts sent before "More" replaced it
+    MoreButton,
 )
 _TEMPLATES: tuple[re.Pattern[str], ...] = tuple(
     item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS

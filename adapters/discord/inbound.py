@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord import components, ids, render
+from adapters.discord import components, ids, render, study_render
 from adapters.discord.ids import Mode
 from adapters.discord.pathimage import render_chains_png
 from adapters.discord.render import Reply
@@ -219,6 +219,12 @@ class DiscordInbound:
             return render.sources_reply(await self.api.sources(who, ask_id))
 
         await self.run(interaction, "sources", work)
+
+    async def on_more(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return study_render.explanation_reply(await self.api.more(who, ask_id))
+
+        await self.run(interaction, "more", work)
 
     async def on_number_button(
         self, interaction: discord.Interaction, mode: Mode, ask_id: str

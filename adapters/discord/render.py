@@ -9,10 +9,10 @@ import discord
 
 from adapters.discord.components import (
     AnswerButton,
+    MoreButton,
     NextButton,
     NumberButton,
     RateButton,
-    SourcesButton,
 )
 from adapters.discord.ids import Mode
 from quizbot.api import ScheduleInfo
@@ -26,6 +26,7 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswer,
     SourceAnswers,
     TeamList,
     Verdict,
@@ -172,18 +173,18 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
     embeds = [verdict_embed(verdict)]
     if mode is Mode.DROP:
         return Reply(embeds)
-    sources = SourcesButton(verdict.ask_id)
+    more = MoreButton(verdict.ask_id)
     if verdict.rating_choices:
         view = discord.ui.View(timeout=None)
         for choice in verdict.rating_choices:
             view.add_item(RateButton(verdict.ask_id, choice.id, clip(choice.text, 80)))
-        return Reply(embeds, view.add_item(sources))
+        return Reply(embeds, view.add_item(more))
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
-        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(sources))
+        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(more))
     if not (verdict.pending_reveal or verdict.closed):
         view = discord.ui.View(timeout=None).add_item(NextButton())
-        return Reply(embeds, view.add_item(sources))
+        return Reply(embeds, view.add_item(more))
     return Reply(embeds)
 
 
@@ -193,18 +194,21 @@ def sources_reply(reply: SourceAnswers) -> Reply:
     head.colour = BLUE
     if reply.note:
         head.add_field(name="Note", value=clip(reply.note, 1024), inline=False)
-    embeds = [head]
-    for a in reply.answers[:9]:  # ten embeds a message
-        embed = discord.Embed(
-            title=clip(f"{a.title}, {a.ref}", 256),
-            description=clip(a.answer or "(no answer given)", 4000),
-            colour=GOLD if a.disputed else GREY,
-        )
-        embed.add_field(name="Asked as", value=clip(a.question, 1024), inline=False)
-        if a.disputed:
-            embed.add_field(name="⚠️ Disputed", value=clip(a.disputed, 1024), inline=False)
-        embeds.append(embed)
+    embeds = [head, *(source_embed(a) for a in reply.answers[:9])]  # ten embeds a message
     return Reply(fit(embeds))
+
+
+def source_embed(a: SourceAnswer) -> discord.Embed:
+    """One source document's answer: its title and ref, how it asked, disputed or not."""
+    embed = discord.Embed(
+        title=clip(f"{a.title}, {a.ref}", 256),
+        description=clip(a.answer or "(no answer given)", 4000),
+        colour=GOLD if a.disputed else GREY,
+    )
+    embed.add_field(name="Asked as", value=clip(a.question, 1024), inline=False)
+    if a.disputed:
+        embed.add_field(name="⚠️ Disputed", value=clip(a.disputed, 1024), inline=False)
+    return embed
 
 
 def _row_line(row: LeaderboardRow) -> str:

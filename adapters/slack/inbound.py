@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import commands as cmds
-from adapters.slack import render
+from adapters.slack import render, study_render
 from adapters.slack.commands import Command, parse_command
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError, UnknownTopic
@@ -256,6 +256,18 @@ class SlackInbound:
     async def _sources(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
         reply = await self._api.sources(who, _decode(action.get("value"))["ask"])
         return render.sources_blocks(reply), "From the sources"
+
+    async def on_more(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "More" under a verdict: the full explanation, privately."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._more(who, action))
+
+    async def _more(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        reply = await self._api.more(who, _decode(action.get("value"))["ask"])
+        return study_render.explanation_blocks(reply), "More about this question"
 
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
         await ack()

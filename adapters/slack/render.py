@@ -19,6 +19,7 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswer,
     SourceAnswers,
     TeamList,
     Verdict,
@@ -33,6 +34,7 @@ REVEAL = "cnnquiz.reveal"
 RATE = "cnnquiz.rate"
 NEXT = "cnnquiz.next"
 SOURCES = "cnnquiz.sources"
+MORE = "cnnquiz.more"
 ANSWER_MODAL = "cnnquiz.answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "value"
@@ -159,7 +161,7 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
         extra.append(f"Source: {verdict.source}")
     if extra:
         blocks.append(_context(*extra))
-    sources = _button("From the sources", SOURCES, action_value(verdict.ask_id))
+    more = _button(":book: More", MORE, action_value(verdict.ask_id))
     if verdict.rating_choices:
         blocks.append(
             {
@@ -170,15 +172,13 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
                         _button(c.text, f"{RATE}.{c.id}", action_value(verdict.ask_id, c.id))
                         for c in verdict.rating_choices
                     ),
-                    sources,
+                    more,
                 ],
             }
         )
     elif with_next and not (verdict.pending_reveal or verdict.closed):
         elements = (
-            [sources]
-            if verdict.next is not None
-            else [_button("Next question", NEXT, "next"), sources]
+            [more] if verdict.next is not None else [_button("Next question", NEXT, "next"), more]
         )
         blocks.append(
             {"type": "actions", "block_id": f"after:{verdict.ask_id}", "elements": elements}
@@ -195,12 +195,18 @@ def sources_blocks(reply: SourceAnswers) -> list[Block]:
     if reply.note:
         blocks.append(_context(reply.note))
     for a in reply.answers[:20]:  # a message holds 50 blocks
-        blocks.append({"type": "divider"})
-        blocks.append(
-            _section(f"*{a.title}, {a.ref}* — _{a.question}_\n{a.answer or '(no answer given)'}")
-        )
-        if a.disputed:
-            blocks.append(_context(f":warning: Disputed: {a.disputed}"))
+        blocks += source_blocks(a)
+    return blocks
+
+
+def source_blocks(a: SourceAnswer) -> list[Block]:
+    """One source document's answer: title and ref, how it asked, disputed or not."""
+    blocks: list[Block] = [
+        {"type": "divider"},
+        _section(f"*{a.title}, {a.ref}* — _{a.question}_\n{a.answer or '(no answer given)'}"),
+    ]
+    if a.disputed:
+        blocks.append(_context(f":warning: Disputed: {a.disputed}"))
     return blocks
 
 

@@ -530,3 +530,31 @@ def test_sources_after_a_verdict_shows_every_source_answer(player: Any) -> None:
         assert {"title", "ref", "question", "answer", "disputed"} <= set(answer)
     code, err = p.finish()
     assert code == 0 and "Traceback" not in err
+
+
+def test_more_after_a_verdict_explains_it_in_full(player: Any) -> None:
+    p = player("--user", "fay", "--topic", "padding")
+    question = p.event()
+    p.send("more")  # nothing answered yet: a friendly error, the question stays
+    early = p.event()
+    assert early["type"] == "error" and "Answer a question first" in early["message"]
+    for _ in range(6):
+        if question["kind"] == "choice":
+            break
+        p.send("skip")
+        question = p.event()
+    assert question["kind"] == "choice"
+    p.send(question["choices"][0]["id"])
+    verdict = p.event()
+    p.event()  # the next question
+    p.send("more")
+    shown = p.event()
+    assert shown["type"] == "more" and shown["ask_id"] == question["ask_id"]
+    assert shown["answer"] == verdict["answer"]
+    assert len(shown["model_answer"]) > len(verdict["answer"])
+    wrong = {o["text"] for o in shown["wrong_options"]}
+    assert wrong == {c["text"] for c in question["choices"]} - {verdict["answer"]}
+    assert all(o["why"] for o in shown["wrong_options"])
+    assert shown["concept_path"] and shown["sources"]
+    code, err = p.finish()
+    assert code == 0 and "Traceback" not in err

@@ -212,15 +212,18 @@ async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -
     shown = await bot.answer(await bot.click(card, reveal))
     assert any(f["name"] == "Key points" for f in shown["embeds"][0]["fields"])
     ratings = {b["label"].lower(): b for b in buttons(shown)}
-    assert {"again", "good", "from the sources"} <= set(ratings)
+    assert {"again", "good", "more"} <= set(ratings)
 
     rated = await bot.answer(await bot.click(shown, ratings["good"]))
-    next_button, sources = buttons(rated)
+    next_button, more = buttons(rated)
     assert next_button["label"] == "Next question"
-    assert sources["label"] == "From the sources"
-    said = await bot.answer(await bot.click(rated, sources))
-    assert said["embeds"][0]["title"] == "📚 From the sources"
-    disputed = said["embeds"][2]
+    assert more["label"] == "More"
+    said = await bot.answer(await bot.click(rated, more))
+    assert said["embeds"][0]["title"] == "📖 More"
+    assert "Key points: • first point" in embed_text(said)
+    assert said["embeds"][1]["description"].startswith("Attention re-weights features")
+    assert said["embeds"][2]["author"]["name"] == "📚 From the sources"
+    disputed = said["embeds"][3]
     assert disputed["description"] == "Attention is what makes models smart."
     assert disputed["fields"][-1] == {
         "name": "⚠️ Disputed",

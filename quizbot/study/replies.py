@@ -1,0 +1,37 @@
+"""Neutral reply objects of the study tools, rendered by every adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizbot.replies import SourceAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class WrongOption:
+    """An option of the question that is wrong, and why (the item's own line)."""
+
+    text: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """ "More" after a verdict: everything there is to know about one answered question.
+
+    `answer` is the right answer as the verdict showed it (an option, a number, a name);
+    `model_answer` is the full reviewed answer. `concept_path` runs from the original
+    question's concept down to this one; `foundations` from this concept down to a concept
+    with no prerequisites.
+    """
+
+    ask_id: str
+    prompt: str
+    answer: str
+    model_answer: str
+    key_points: tuple[str, ...]
+    wrong_options: tuple[WrongOption, ...]
+    sources: tuple[SourceAnswer, ...]
+    concept_path: tuple[str, ...]
+    foundations: tuple[str, ...] = ()
+    note: str | None = None  # why no source answers it (a generated question)

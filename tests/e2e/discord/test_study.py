@@ -1,0 +1,85 @@
+"""Study tools on Discord end to end: "More" after a verdict."""
+
+from __future__ import annotations
+
+from adapters.discord.study_render import explanation_reply
+from quizbot.replies import SourceAnswer
+from quizbot.study.replies import Explanation, WrongOption
+from tests.e2e.discord.conftest import DiscordDriver, buttons, choice_button, embed_text
+
+GIST = "Identity shortcuts let very deep nets train"
+
+
+async def _ask(bot: DiscordDriver, topic: str) -> dict:
+    return await bot.answer(await bot.command(["ask"], {"topic": topic}))
+
+
+def _more_button(message: dict) -> dict:
+    return next(b for b in buttons(message) if b["label"] == "More")
+
+
+async def test_more_after_a_miss_explains_the_answer_the_options_the_sources_and_the_path(
+    bot: DiscordDriver,
+) -> None:
+    card = await _ask(bot, "ResNet")
+    wrong = await bot.answer(await bot.click(card, choice_button(card, right=False)))
+    assert "Not quite" in wrong["embeds"][0]["title"]
+
+    more = await bot.answer(await bot.click(wrong, _more_button(wrong)))
+    assert more["flags"] & 64, "the explanation is private"
+    head, model, why = more["embeds"][:3]
+    assert head["title"] == "📖 More" and head["description"] == "Question q-resnet?"
+    assert model["description"] == f"{GIST}. More detail follows here."
+    assert {f["name"]: f["value"] for f in why["fields"]} == {
+        f"{GIST}, misread ({n})": f"Reason {n}" for n in (1, 2, 3)
+    }
+    text = embed_text(more)
+    assert f"Answer: {GIST}" in text
+    assert "Concept path: ResNet" in text
+    assert (
+        "Down to the basics: ResNet → skip connection → vanishing gradient → backpropagation"
+        " → gradient descent"
+    ) in text
+    source = more["embeds"][3]
+    assert source["author"]["name"] == "📚 From the sources"
+    assert source["title"] == "interview-book, Q-RESNET"
+
+
+async def test_more_on_a_concept_card_says_what_each_wrong_name_means(bot: DiscordDriver) -> None:
+    for _ in range(5):
+        card = await _ask(bot, "dropout")
+        if card["embeds"][0]["description"].startswith("Which concept is this?"):
+            break
+        await bot.answer(await bot.click(card, choice_button(card, right=True)))
+    else:
+        raise AssertionError("no concept card on dropout")
+    right = await bot.answer(await bot.click(card, choice_button(card, right=True)))
+    more = await bot.answer(await bot.click(right, _more_button(right)))
+    why = more["embeds"][2]
+    assert why["title"] == "Why the other options are wrong"
+    assert len(why["fields"]) == 3
+    for field in why["fields"]:
+        assert field["value"].startswith(f"{field['name']} is something else: Definition code D")
+    assert more["embeds"][1]["description"].startswith("dropout: Definition code D")
+
+
+def test_a_huge_explanation_fits_one_message() -> None:
+    long = "why " * 2000
+    reply = explanation_reply(
+        Explanation(
+            "1" * 32,
+            long,
+            long,
+            long,
+            tuple(long for _ in range(8)),
+            tuple(WrongOption(long, long) for _ in range(30)),
+            tuple(SourceAnswer(long, long, long, long, long) for _ in range(12)),
+            ("ResNet", "skip connection"),
+            ("ResNet", "skip connection", "vanishing gradient"),
+        )
+    )
+    assert len(reply.embeds) <= 10
+    assert sum(len(e) for e in reply.embeds) <= 6000
+    for embed in reply.embeds:
+        assert len(embed.fields) <= 25
+        assert all(len(f.value or "") <= 1024 and len(f.name or "") <= 256 for f in embed.fields)
