@@ -31,7 +31,8 @@ from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
 from quizbot.study.explaining import Explaining
-from quizbot.study.replies import Explanation
+from quizbot.study.replies import Explanation, ReviewList
+from quizbot.study.reviewing import Reviewing
 from quizbot.topics import TopicMatcher
 
 __all__ = ["Clock", "QuizService", "utc_now", "validate_team_name"]
@@ -67,6 +68,7 @@ class QuizService:
         self._answering = Answering(deps, self._asking)
         self._sourcing = Sourcing(deps)
         self._explaining = Explaining(deps)
+        self._reviewing = Reviewing(deps, self._asking)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self.drops: DropService | None = None  # the daily drops, when set up
@@ -96,6 +98,10 @@ class QuizService:
     async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
         """The full explanation of an answered question ("More" after a verdict)."""
         return await self._explaining.more(who, ask_id)
+
+    async def review(self, who: PlayerRef) -> ReviewList:
+        """Due and upcoming review cards with dates; the most overdue one is asked at once."""
+        return await self._reviewing.review(who)
 
     # --- boards and stats -----------------------------------------------------------------
 

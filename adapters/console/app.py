@@ -87,10 +87,10 @@ class PlaySession:
         self.tally = Tally()
         self.answered: str | None = None  # the last ask with a verdict ('sources' reads it)
 
-    def play(self, topic: str | None = None) -> int:
-        """Ask until the player quits or input ends. Returns the process exit code."""
+    def play(self, topic: str | None = None, first: QuestionCard | None = None) -> int:
+        """Ask (`first`, when given) until the player quits or input ends; the exit code."""
         try:
-            card = self.run(self.service.ask(self.who, topic))
+            card = first or self.run(self.service.ask(self.who, topic))
         except UnknownTopic as exc:
             self.out.error(exc.message, exc.suggestions)
             return 1

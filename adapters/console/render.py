@@ -10,7 +10,12 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from adapters.console.study_render import explanation_event, explanation_panel
+from adapters.console.study_render import (
+    explanation_event,
+    explanation_panel,
+    review_event,
+    review_panel,
+)
 from quizbot.replies import (
     AskKind,
     Leaderboard,
@@ -21,7 +26,7 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
-from quizbot.study.replies import Explanation
+from quizbot.study.replies import Explanation, ReviewList
 
 HELP = (
     "Answer with a letter (a-d) or type the answer. Open questions: think of your answer, "
@@ -110,6 +115,8 @@ class Output(Protocol):
 
     def more(self, reply: Explanation) -> None: ...
 
+    def review(self, reviews: ReviewList) -> None: ...
+
 
 class JsonOutput:
     """JSON lines on stdout: question, verdict, rate (flashcards) and error events."""
@@ -147,6 +154,9 @@ class JsonOutput:
 
     def more(self, reply: Explanation) -> None:
         self.emit(explanation_event(reply))
+
+    def review(self, reviews: ReviewList) -> None:
+        self.emit(review_event(reviews))
 
 
 class RichOutput:
@@ -252,6 +262,9 @@ class RichOutput:
 
     def more(self, reply: Explanation) -> None:
         self.console.print(explanation_panel(reply))
+
+    def review(self, reviews: ReviewList) -> None:
+        self.console.print(review_panel(reviews))
 
 
 def _card_title(card: QuestionCard) -> str:

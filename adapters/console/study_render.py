@@ -7,7 +7,7 @@ from typing import Any
 from rich.markup import escape
 from rich.panel import Panel
 
-from quizbot.study.replies import Explanation
+from quizbot.study.replies import Explanation, ReviewItem, ReviewList
 
 PATH_ARROW = " → "
 
@@ -65,3 +65,42 @@ def explanation_panel(reply: Explanation) -> Panel:
             if a.disputed:
                 lines.append(f"[yellow]⚠ Disputed: {escape(a.disputed)}[/]")
     return Panel("\n".join(lines), title="More", title_align="left")
+
+
+def _item(item: ReviewItem) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "label": item.label,
+        "concept": item.concept,
+        "due_at": item.due_at.isoformat(),
+        "when": item.when,
+    }
+
+
+def review_event(reviews: ReviewList) -> dict[str, Any]:
+    return {
+        "type": "review",
+        "due_count": reviews.due_count,
+        "due": [_item(i) for i in reviews.due],
+        "upcoming": [_item(i) for i in reviews.upcoming],
+    }
+
+
+def review_headline(reviews: ReviewList) -> str:
+    if reviews.due_count:
+        return f"{reviews.due_count} card{'s' if reviews.due_count != 1 else ''} due for review."
+    if reviews.next_due is not None:
+        return f"Nothing is due for review. The next card is due {reviews.next_due.when}."
+    return "No review cards yet: play a few questions first (cnnquiz play)."
+
+
+def review_panel(reviews: ReviewList) -> Panel:
+    lines = [f"[bold]{escape(review_headline(reviews))}[/]"]
+    for title, items in (("Due now", reviews.due), ("Coming up", reviews.upcoming)):
+        if items:
+            lines += ["", f"[bold]{title}:[/]"]
+            lines += [f"  [cyan]{escape(i.when)}[/]  {escape(i.label)}" for i in items]
+    more = reviews.due_count - len(reviews.due)
+    if more:
+        lines.append(f"  … and {more} more")
+    return Panel("\n".join(lines), title="Review", title_align="left")

@@ -108,6 +108,12 @@ class DiscordInbound:
 
         await self.run(interaction, "ask", work)
 
+    async def review(self, interaction: discord.Interaction) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return study_render.review_reply(await self.api.review(who))
+
+        await self.run(interaction, "review", work)
+
     async def leaderboard(
         self, interaction: discord.Interaction, board: Board, period: Period
     ) -> None:

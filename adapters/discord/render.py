@@ -320,6 +320,7 @@ def reveal_embed(reveal: DropReveal) -> discord.Embed:
 
 HELP_LINES = (
     ("/cnnquiz ask [topic]", "a personal question (only you see it)"),
+    ("/cnnquiz review", "your due and upcoming review cards, then the due ones"),
     ("/cnnquiz leaderboard [players|teams] [week|month|all]", "who leads"),
     ("/cnnquiz team create|join|leave|list", "play as a team"),
     ("/cnnquiz stats", "your accuracy, streak, strongest and weakest concepts"),

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord.render import BLUE, GREY, RED, Reply, clip, fit, path_text, source_embed
-from quizbot.study.replies import Explanation
+from adapters.discord.ids import Mode
+from adapters.discord.render import (
+    BLUE,
+    GREY,
+    RED,
+    Reply,
+    card_embed,
+    card_view,
+    clip,
+    fit,
+    path_text,
+    source_embed,
+)
+from quizbot.study.replies import Explanation, ReviewItem, ReviewList
 
 MAX_EMBEDS = 10  # per message
 MAX_OPTIONS = 10  # field names are never shortened by fit(), so they are kept few and short
@@ -41,3 +53,36 @@ def explanation_reply(reply: Explanation) -> Reply:
     if sources:
         sources[0].set_author(name="📚 From the sources")
     return Reply(fit([*embeds, *sources]))
+
+
+def _review_line(item: ReviewItem) -> str:
+    stamp = int(item.due_at.timestamp())  # Discord shows it in the reader's own timezone
+    return f"<t:{stamp}:f> (<t:{stamp}:R>) · {item.label}"
+
+
+def review_reply(reviews: ReviewList) -> Reply:
+    """The review queue with dates, then the first due card (its buttons answer it)."""
+    if reviews.due_count:
+        more = reviews.due_count - len(reviews.due)
+        title = f"🗂️ {reviews.due_count} card{'s' if reviews.due_count != 1 else ''} due"
+        head = discord.Embed(title=title, colour=BLUE)
+        lines = [_review_line(i) for i in reviews.due] + ([f"… and {more} more"] if more else [])
+        head.add_field(name="Due now", value=clip("\n".join(lines), 1024), inline=False)
+    elif reviews.next_due is not None:
+        head = discord.Embed(
+            title="🗂️ Nothing is due for review",
+            description=f"The next card is due {_review_line(reviews.next_due)}",
+            colour=GREY,
+        )
+    else:
+        head = discord.Embed(
+            title="🗂️ No review cards yet",
+            description="Answer a few questions first (`/cnnquiz ask`); they come back here.",
+            colour=GREY,
+        )
+    if reviews.upcoming:
+        lines = [_review_line(i) for i in reviews.upcoming]
+        head.add_field(name="Coming up", value=clip("\n".join(lines), 1024), inline=False)
+    if reviews.card is None:
+        return Reply([head])
+    return Reply(fit([head, card_embed(reviews.card)]), card_view(reviews.card, Mode.PERSONAL))

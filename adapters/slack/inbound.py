@@ -152,6 +152,9 @@ class SlackInbound:
             return render.card_blocks(card), render.card_text(card)
         if action == cmds.HELP:
             return render.help_blocks(command.problem), "cnnquiz help"
+        if action == cmds.REVIEW:
+            reviews = await api.review(who)
+            return study_render.review_blocks(reviews), study_render.review_text(reviews)
         if action == cmds.LEADERBOARD:
             board = await api.leaderboard(who, command.board, command.period)
             return render.leaderboard_blocks(board), board.title

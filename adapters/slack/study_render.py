@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from adapters.slack.render import Block, _context, _section, path_text, source_blocks
-from quizbot.study.replies import Explanation
+from adapters.slack.render import (
+    Block,
+    _context,
+    _section,
+    card_blocks,
+    path_text,
+    source_blocks,
+)
+from quizbot.study.replies import Explanation, ReviewItem, ReviewList
 
 MAX_BLOCKS = 50  # per message
 
@@ -37,4 +44,35 @@ def explanation_blocks(reply: Explanation) -> list[Block]:
             if len(blocks) + len(more) > MAX_BLOCKS:
                 break
             blocks += more
+    return blocks
+
+
+def _review_line(item: ReviewItem) -> str:
+    """A due date Slack shows in the reader's own timezone (the workspace's as fallback)."""
+    stamp = int(item.due_at.timestamp())
+    return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{item.when}> · {item.label}"
+
+
+def review_text(reviews: ReviewList) -> str:
+    """The headline (also the notification text)."""
+    if reviews.due_count:
+        return f"{reviews.due_count} review card{'s' if reviews.due_count != 1 else ''} due"
+    if reviews.next_due is not None:
+        return f"Nothing is due for review; the next card is due {reviews.next_due.when}."
+    return "No review cards yet: answer a few questions first (`/cnnquiz`)."
+
+
+def review_blocks(reviews: ReviewList) -> list[Block]:
+    """The review queue with dates, then the first due card with its buttons."""
+    blocks: list[Block] = [_section(f":card_index_dividers: *{review_text(reviews)}*")]
+    if reviews.due:
+        more = reviews.due_count - len(reviews.due)
+        lines = [f"• {_review_line(i)}" for i in reviews.due]
+        lines += [f"… and {more} more"] if more else []
+        blocks.append(_section("*Due now*\n" + "\n".join(lines)))
+    if reviews.upcoming:
+        lines = [f"• {_review_line(i)}" for i in reviews.upcoming]
+        blocks.append(_section("*Coming up*\n" + "\n".join(lines)))
+    if reviews.card is not None:
+        blocks += [{"type": "divider"}, *card_blocks(reviews.card)]
     return blocks

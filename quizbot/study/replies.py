@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from quizbot.replies import SourceAnswer
+from quizbot.replies import QuestionCard, SourceAnswer
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +36,35 @@ class Explanation:
     concept_path: tuple[str, ...]
     foundations: tuple[str, ...] = ()
     note: str | None = None  # why no source answers it (a generated question)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One spaced-repetition card: what it asks and when it is due.
+
+    `due_at` is aware UTC; `when` is the same moment in the workspace's timezone, as text.
+    """
+
+    key: str
+    label: str
+    concept: str
+    due_at: datetime
+    when: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewList:
+    """The caller's review queue: due cards (most overdue first), then the next ones.
+
+    `card` is the first due card, asked now; None when nothing is due (`upcoming[0]`, when
+    there is one, says when the next card is due).
+    """
+
+    due: tuple[ReviewItem, ...]
+    upcoming: tuple[ReviewItem, ...]
+    due_count: int
+    card: QuestionCard | None = None
+
+    @property
+    def next_due(self) -> ReviewItem | None:
+        return self.upcoming[0] if self.upcoming else None

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -558,3 +559,39 @@ def test_more_after_a_verdict_explains_it_in_full(player: Any) -> None:
     assert shown["concept_path"] and shown["sources"]
     code, err = p.finish()
     assert code == 0 and "Traceback" not in err
+
+
+async def _miss_one_long_ago(url: str, user: str) -> str:
+    """Answer one question wrongly 30 days ago, so its card is due now; the ask's prompt."""
+    from quizbot.bootstrap import bootstrap
+
+    then = datetime.now(UTC) - timedelta(days=30)
+    runtime = await bootstrap(database_url=url, clock=lambda: then)
+    who = PlayerRef("local", "local", user, user)
+    try:
+        card = await runtime.service.ask(who, "pooling")
+        if card.kind is AskKind.OPEN:
+            await runtime.service.rate(who, card.ask_id, "again")
+        else:
+            await runtime.service.answer(who, card.ask_id, "zzz no idea")
+    finally:
+        await runtime.aclose()
+    return card.prompt
+
+
+def test_review_lists_the_queue_then_asks_the_due_card(db_env: dict[str, str]) -> None:
+    empty = _cli(db_env, "review", "--user", "gail")
+    assert empty.exit_code == 0, empty.output
+    assert "No review cards yet" in empty.output
+
+    prompt = asyncio.run(_miss_one_long_ago(db_env["DATABASE_URL"], "gail"))
+    shown = CliRunner().invoke(app, ["review", "--json", "--user", "gail"], env=db_env, input="q\n")
+    assert shown.exit_code == 0, shown.output
+    listing, question = (json.loads(line) for line in shown.output.splitlines()[:2])
+    assert listing["type"] == "review" and listing["due_count"] == 1
+    (due,) = listing["due"]
+    assert due["when"].endswith("UTC") and due["due_at"] < datetime.now(UTC).isoformat()
+    assert question["type"] == "question" and question["prompt"] == prompt
+
+    people = _cli(db_env, "review", "--user", "gail")
+    assert "1 card due for review." in people.output and "Due now:" in people.output

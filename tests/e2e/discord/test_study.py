@@ -1,11 +1,20 @@
-"""Study tools on Discord end to end: "More" after a verdict."""
+"""Study tools on Discord end to end: "More" after a verdict, the review queue."""
 
 from __future__ import annotations
+
+import re
+from datetime import timedelta
 
 from adapters.discord.study_render import explanation_reply
 from quizbot.replies import SourceAnswer
 from quizbot.study.replies import Explanation, WrongOption
-from tests.e2e.discord.conftest import DiscordDriver, buttons, choice_button, embed_text
+from tests.e2e.discord.conftest import (
+    DiscordDriver,
+    FixedClock,
+    buttons,
+    choice_button,
+    embed_text,
+)
 
 GIST = "Identity shortcuts let very deep nets train"
 
@@ -83,3 +92,27 @@ def test_a_huge_explanation_fits_one_message() -> None:
     for embed in reply.embeds:
         assert len(embed.fields) <= 25
         assert all(len(f.value or "") <= 1024 and len(f.name or "") <= 256 for f in embed.fields)
+
+
+async def test_review_lists_due_cards_with_dates_and_asks_the_first(
+    bot: DiscordDriver, clock: FixedClock
+) -> None:
+    empty = await bot.answer(await bot.command(["review"]))
+    assert empty["embeds"][0]["title"] == "🗂️ No review cards yet" and not buttons(empty)
+
+    card = await _ask(bot, "ResNet")
+    await bot.answer(await bot.click(card, choice_button(card, right=False)))
+    waiting = await bot.answer(await bot.command(["review"]))
+    head = waiting["embeds"][0]
+    assert head["title"] == "🗂️ Nothing is due for review" and not buttons(waiting)
+    assert re.search(
+        r"next card is due <t:\d+:f> \(<t:\d+:R>\) · Question q-resnet\?", head["description"]
+    )
+
+    clock.now += timedelta(days=30)
+    due = await bot.answer(await bot.command(["review"]))
+    assert due["embeds"][0]["title"] == "🗂️ 1 card due"
+    assert "Question q-resnet?" in embed_text(due)
+    assert due["embeds"][1]["description"] == "Question q-resnet?", "the due card, asked now"
+    verdict = await bot.answer(await bot.click(due, choice_button(due, right=True)))
+    assert "Correct!" in verdict["embeds"][0]["title"]
