@@ -31,6 +31,7 @@ from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
 from quizbot.study.explaining import Explaining
+from quizbot.study.interview import Interview
 from quizbot.study.replies import Explanation, ReviewList
 from quizbot.study.reviewing import Reviewing
 from quizbot.topics import TopicMatcher
@@ -65,7 +66,7 @@ class QuizService:
         self.topics = TopicMatcher(bank.concepts.values())
         self._deps = deps = ServiceDeps(bank, self.store, self.clock, self.rng, self.topics)
         self._asking = Asking(deps)
-        self._answering = Answering(deps, self._asking)
+        self._answering = Answering(deps, self._asking, Interview(bank))
         self._sourcing = Sourcing(deps)
         self._explaining = Explaining(deps)
         self._reviewing = Reviewing(deps, self._asking)

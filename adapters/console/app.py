@@ -31,7 +31,7 @@ from quizbot.study.replies import Explanation
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-REVEAL_TEXT = "reveal"  # what a flashcard "answer" sends: the engine only reveals it
+REVEAL_TEXT = ""  # what revealing an open question untyped sends
 PLATFORM = WORKSPACE = "local"
 MAX_USER = 64
 GONE = object()  # an engine call's ask no longer exists

@@ -12,13 +12,14 @@ SKIP_WORDS = frozenset({"skip", "next", "pass"})
 HELP_WORDS = frozenset({"?", "help"})
 SOURCES_WORDS = frozenset({"sources", "src"})
 MORE_WORDS = frozenset({"more"})
+REVEAL_WORDS = frozenset({"", "reveal"})  # on an open question: show the answer untyped
 
 
 class Awaiting(StrEnum):
     """What the session is waiting for."""
 
     ANSWER = "answer"  # a choice letter or typed text for the shown question
-    REVEAL = "reveal"  # a flashcard: any line reveals the model answer
+    REVEAL = "reveal"  # an open question: a typed answer, or an empty line to just reveal
     RATING = "rating"  # a revealed flashcard: again / hard / good / easy
 
 
@@ -117,8 +118,8 @@ def parse_line(line: str, awaiting: Awaiting, rating_choices: tuple[Choice, ...]
             options = ", ".join(f"{i} {c.text}" for i, c in enumerate(rating_choices, 1))
             return Unclear(f"Rate yourself: {options}.")
         return Rate(rating)
-    if awaiting is Awaiting.REVEAL:
-        return Reveal()
+    if awaiting is Awaiting.REVEAL:  # an open question: typed text is an interview answer
+        return Reveal() if word in REVEAL_WORDS else Answer(text)
     if not text:
         return Unclear("Type your answer (a letter or text), 'skip' or 'q' to quit.")
     return Answer(text)

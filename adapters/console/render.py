@@ -29,8 +29,9 @@ from quizbot.replies import (
 from quizbot.study.replies import Explanation, ReviewList
 
 HELP = (
-    "Answer with a letter (a-d) or type the answer. Open questions: think of your answer, "
-    "press Enter to reveal, then rate yourself 1-4. 'more' explains the last question in full "
+    "Answer with a letter (a-d) or type the answer. Open questions: type your answer as in an "
+    "interview (or press Enter to just reveal it), see which key points you covered, then rate "
+    "yourself 1-4. 'more' explains the last question in full "
     "(model answer, why the other options are wrong, the sources), 'sources' shows only what "
     "the source documents said, 'skip' asks something else, 'q' quits."
 )
@@ -67,6 +68,9 @@ def verdict_event(verdict: Verdict) -> dict[str, Any]:
         "why_wrong": verdict.why_wrong,
         "key_points": list(verdict.key_points),
         "practice": verdict.practice,
+        "typed": verdict.typed,
+        "covered": list(verdict.covered),
+        "coverage": verdict.coverage,
     }
 
 
@@ -216,7 +220,14 @@ class RichOutput:
         if verdict.practice:
             lines.append(f"[yellow]{escape(verdict.practice)}[/]")
         if verdict.key_points:
-            lines += ["[bold]Key points:[/]", *(f"  • {escape(p)}" for p in verdict.key_points)]
+            marks = (*verdict.covered, *[None] * len(verdict.key_points))
+            ticks = {True: "[green]✔[/]", False: "[red]·[/]", None: "•"}
+            lines.append("[bold]Key points:[/]")
+            lines += [
+                f"  {ticks[m]} {escape(p)}" for p, m in zip(verdict.key_points, marks, strict=False)
+            ]
+        if verdict.coverage:
+            lines.append(f"[italic]{escape(verdict.coverage)}[/]")
         if verdict.source:
             lines.append(f"[dim]Source: {escape(verdict.source)}[/]")
         if verdict.streak > 1:
@@ -289,7 +300,7 @@ def _card_title(card: QuestionCard) -> str:
 
 def _default_hint(card: QuestionCard) -> str:
     if card.kind is AskKind.OPEN:
-        return "Think of your answer, then press Enter to reveal it."
+        return "Type your answer as in an interview (or just press Enter to reveal it)."
     if card.kind is AskKind.COMPUTED:
         return "Type a whole number, like 10 or 10x10."
     return "Type a letter, or the answer itself."

@@ -22,6 +22,7 @@ NUMBER_TEMPLATE = rf"{PREFIX}:n:(?P<mode>[pd]):(?P<ask>{_PART})"
 NEXT_TEMPLATE = rf"{PREFIX}:next"
 SOURCES_TEMPLATE = rf"{PREFIX}:s:(?P<ask>{_PART})"
 MORE_TEMPLATE = rf"{PREFIX}:x:(?P<ask>{_PART})"
+INTERVIEW_TEMPLATE = rf"{PREFIX}:t:(?P<ask>{_PART})"
 MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
 
 
@@ -62,6 +63,10 @@ def sources_id(ask_id: str) -> str:
 
 def more_id(ask_id: str) -> str:
     return _checked(f"{PREFIX}:x:{ask_id}", MORE_TEMPLATE)
+
+
+def interview_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:t:{ask_id}", INTERVIEW_TEMPLATE)
 
 
 def modal_id(mode: Mode, ask_id: str) -> str:

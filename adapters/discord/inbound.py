@@ -243,13 +243,23 @@ class DiscordInbound:
             logger.exception("discord: could not open the answer modal")
             await send_error(interaction, RuntimeError("modal"))
 
+    async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None:
+        """Open the interview modal at once: a modal cannot follow a deferred response."""
+        try:
+            await interaction.response.send_modal(components.InterviewModal(ask_id, None))
+        except discord.HTTPException:
+            logger.exception("discord: could not open the interview modal")
+            await send_error(interaction, RuntimeError("modal"))
+
     async def on_modal_submit(
         self, interaction: discord.Interaction, target: ids.ModalTarget, data: dict[str, Any]
     ) -> None:
         async def work(who: PlayerRef) -> Reply:
             typed = components.modal_answer(data).strip()
             if not typed:
-                raise QuizError("Type a number first, like 10 or 10x10.")
+                raise QuizError(
+                    "Type your answer first: a number like 10 or 10x10, or a few sentences."
+                )
             verdict = await self.api.answer(who, target.ask_id, typed)
             return render.verdict_reply(verdict, target.mode)
 

@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.components import (
     AnswerButton,
+    InterviewButton,
     MoreButton,
     NextButton,
     NumberButton,
@@ -89,11 +90,9 @@ def card_view(card: QuestionCard, mode: Mode) -> discord.ui.View:
             label = clip(f"{choice.id.upper()}. {choice.text}", 80)
             view.add_item(AnswerButton(mode, card.ask_id, choice.id, label))
     elif card.kind is AskKind.OPEN:
-        view.add_item(
-            AnswerButton(
-                mode, card.ask_id, REVEAL_CHOICE, "Show answer", style=discord.ButtonStyle.primary
-            )
-        )
+        if mode is Mode.PERSONAL:
+            view.add_item(InterviewButton(card.ask_id))
+        view.add_item(AnswerButton(mode, card.ask_id, REVEAL_CHOICE, "Just show the answer"))
     else:
         view.add_item(NumberButton(mode, card.ask_id))
     return view
@@ -128,9 +127,12 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
         embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
         if verdict.explanation:
             embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)
+        if verdict.typed:
+            embed.add_field(name="Your answer", value=clip(verdict.typed, 1024), inline=False)
         if verdict.key_points:
-            points = "\n".join(f"• {p}" for p in verdict.key_points)
-            embed.add_field(name="Key points", value=clip(points, 1024), inline=False)
+            embed.add_field(name="Key points", value=clip(_points(verdict), 1024), inline=False)
+        if verdict.coverage:
+            embed.add_field(name="Coverage", value=clip(verdict.coverage, 1024), inline=False)
     if verdict.concept_path:
         embed.add_field(name="Concept path", value=clip(path_text(verdict.concept_path), 1024))
     if verdict.streak > 1 and verdict.correct:
@@ -138,6 +140,16 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
     if verdict.source:
         embed.set_footer(text=clip(f"source: {verdict.source}", FOOTER_LIMIT))
     return embed
+
+
+def _points(verdict: Verdict) -> str:
+    """Key points, each ticked when the typed answer covered it."""
+    if not verdict.covered:
+        return "\n".join(f"• {p}" for p in verdict.key_points)
+    marks = (*verdict.covered, *[False] * len(verdict.key_points))
+    return "\n".join(
+        f"{'✅' if m else '⬜'} {p}" for p, m in zip(verdict.key_points, marks, strict=False)
+    )
 
 
 def fit(embeds: list[discord.Embed], budget: int = EMBED_BUDGET) -> list[discord.Embed]:

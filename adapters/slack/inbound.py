@@ -316,7 +316,11 @@ class SlackInbound:
         if data.get("drop"):
             metadata["drop"] = "1"
         view = render.answer_modal(
-            str(data.get("p", "")), data["ask"], metadata, str(data.get("h", ""))
+            str(data.get("p", "")),
+            data["ask"],
+            metadata,
+            str(data.get("h", "")),
+            long=bool(data.get("long")),
         )
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -119,8 +119,6 @@ def _buttons(card: QuestionCard) -> list[Block]:
             )
             for c in card.choices
         ][:25]
-    if card.kind is AskKind.OPEN:
-        return [_button("Reveal answer", REVEAL, action_value(card.ask_id), "primary")]
     # The modal needs the prompt again; a button value holds up to 2,000 characters.
     data: dict[str, Any] = {
         "ask": card.ask_id,
@@ -129,8 +127,14 @@ def _buttons(card: QuestionCard) -> list[Block]:
     }
     if card.is_drop:
         data["drop"] = 1
+    if card.kind is AskKind.OPEN:
+        reveal = _button("Just show the answer", REVEAL, action_value(card.ask_id))
+        if card.is_drop:
+            return [reveal]
+        data["long"] = 1  # an interview answer: a paragraph, not a number
     value = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return [_button("Type your answer", TYPED, value, "primary")]
+    typed = _button("Type your answer", TYPED, value, "primary")
+    return [typed, reveal] if card.kind is AskKind.OPEN else [typed]
 
 
 def card_text(card: QuestionCard) -> str:
@@ -150,8 +154,15 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
         details.append(f"*Answer:* {verdict.answer}")
     if verdict.explanation and not verdict.closed:
         details.append(verdict.explanation)
+    if verdict.typed:
+        details.append(f"*Your answer:* {_clip(verdict.typed, 1000)}")
     if verdict.key_points and not verdict.pending_reveal:
-        details.append("*Key points:*\n" + "\n".join(f"• {p}" for p in verdict.key_points))
+        marks = (*verdict.covered, *[None] * len(verdict.key_points))
+        ticks = {True: ":white_check_mark:", False: ":white_large_square:", None: "•"}
+        lines = [f"{ticks[m]} {p}" for p, m in zip(verdict.key_points, marks, strict=False)]
+        details.append("*Key points:*\n" + "\n".join(lines))
+    if verdict.coverage:
+        details.append(f"_{verdict.coverage}_")
     if details:
         blocks.append(_section("\n".join(details)))
     extra = []
@@ -231,10 +242,15 @@ def verdict_text(verdict: Verdict) -> str:
     return _verdict_headline(verdict).split("\n")[0]
 
 
-def answer_modal(card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "") -> Block:
-    """The modal a computed (typed) answer goes through."""
+def answer_modal(
+    card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "", *, long: bool = False
+) -> Block:
+    """The modal a typed answer goes through: a number, or (`long`) an interview answer."""
     blocks: list[Block] = [_section(card_prompt or "Type your answer below.")]
     element: Block = {"type": "plain_text_input", "action_id": ANSWER_INPUT}
+    if long:
+        element.update(multiline=True, max_length=3000)
+        hint = "Explain it in a few sentences, as in an interview."
     if hint:
         element["placeholder"] = {"type": "plain_text", "text": _clip(hint, 150)}
     blocks.append(

@@ -33,6 +33,7 @@ from quizbot.storage.repos.rebuild import rebuild_workspace_scores
 from quizbot.storage.repos.scores import ScoreRepo
 from quizbot.storage.repos.teams import TeamRepo
 from quizbot.storage.repos.tenancy import PlayerRepo, WorkspaceRepo
+from quizbot.storage.repos.typed import TypedAnswerRepo
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class WorkspaceRepos:
         self.scores = ScoreRepo(session, workspace_id)
         self.boards = BoardRepo(session, workspace_id)
         self.ratings = RatingRepo(session, workspace_id)
+        self.typed = TypedAnswerRepo(session, workspace_id)
 
 
 class Tx:

@@ -595,3 +595,29 @@ def test_review_lists_the_queue_then_asks_the_due_card(db_env: dict[str, str]) -
 
     people = _cli(db_env, "review", "--user", "gail")
     assert "1 card due for review." in people.output and "Due now:" in people.output
+
+
+def test_session_sends_a_typed_interview_answer_and_an_empty_line_reveals() -> None:
+    engine = ScriptedEngine()
+    code, _ = _session(["@flash", "Dropout zeroes random units while training.", "good"], engine)
+    assert code == 0
+    assert ("answer", "flash", "Dropout zeroes random units while training.") in engine.calls
+    engine = ScriptedEngine()
+    _session(["@flash", "", "good"], engine)
+    assert ("answer", "flash", "") in engine.calls, "Enter alone reveals without an answer"
+
+
+def test_rich_interview_verdict_ticks_the_covered_key_points() -> None:
+    verdict = Verdict(
+        "flash",
+        None,
+        "model answer",
+        "",
+        key_points=("zeroes units", "only in training"),
+        typed="It zeroes units.",
+        covered=(True, False),
+        coverage="Your answer covered 1 of 2 key points.",
+    )
+    shown = _rich(lambda out: out.verdict(verdict))
+    assert "✔ zeroes units" in shown and "· only in training" in shown
+    assert "Your answer covered 1 of 2 key points." in shown

@@ -128,7 +128,7 @@ async def test_modal_submit_with_no_number_is_told_to_type_one(bot: DiscordDrive
     sent = await bot.click(card, buttons(card)[0])
     modal = (await bot.fake.wait_callback(sent.id))["data"]
     reply = await bot.answer(await bot.submit_modal(modal["custom_id"], "   "))
-    assert "Type a number" in reply["content"]
+    assert "Type your answer first: a number like 10" in reply["content"]
 
 
 async def test_autocomplete_offers_concept_names(bot: DiscordDriver) -> None:
@@ -207,8 +207,8 @@ async def test_help_answers_at_once(bot: DiscordDriver) -> None:
 
 async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -> None:
     card = await card_with_button(bot, "attention", lambda cid: cid.endswith(":reveal"))
-    (reveal,) = buttons(card)
-    assert reveal["label"] == "Show answer"
+    typed, reveal = buttons(card)
+    assert typed["custom_id"].startswith("cq:t:") and reveal["label"] == "Just show the answer"
     shown = await bot.answer(await bot.click(card, reveal))
     assert any(f["name"] == "Key points" for f in shown["embeds"][0]["fields"])
     ratings = {b["label"].lower(): b for b in buttons(shown)}

@@ -1,4 +1,4 @@
-"""Study tools on Discord end to end: "More" after a verdict, the review queue."""
+"""Study tools on Discord end to end: "More", the review queue, interview answers."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.e2e.discord.conftest import (
     choice_button,
     embed_text,
 )
+from tests.e2e.discord.test_quiz_flow import card_with_button
 
 GIST = "Identity shortcuts let very deep nets train"
 
@@ -116,3 +117,28 @@ async def test_review_lists_due_cards_with_dates_and_asks_the_first(
     assert due["embeds"][1]["description"] == "Question q-resnet?", "the due card, asked now"
     verdict = await bot.answer(await bot.click(due, choice_button(due, right=True)))
     assert "Correct!" in verdict["embeds"][0]["title"]
+
+
+TWO_OF_THREE = "The first point matters, and so does the second point, as I said before."
+
+
+async def test_an_interview_answer_in_a_modal_ticks_key_points_then_asks_the_rating(
+    bot: DiscordDriver,
+) -> None:
+    card = await card_with_button(bot, "attention", lambda cid: cid.startswith("cq:t:"))
+    typed = next(b for b in buttons(card) if b["custom_id"].startswith("cq:t:"))
+    sent = await bot.click(card, typed)
+    callback = await bot.fake.wait_callback(sent.id)
+    assert callback["type"] == 9, "the button opens a modal at once"
+    modal = callback["data"]
+    field = modal["components"][0]["components"][0]
+    assert field["style"] == 2 and field["max_length"] == 4000, "a paragraph, not a number"
+
+    shown = await bot.answer(await bot.submit_modal(modal["custom_id"], TWO_OF_THREE))
+    fields = {f["name"]: f["value"] for f in shown["embeds"][0]["fields"]}
+    assert fields["Your answer"] == TWO_OF_THREE
+    assert fields["Key points"] == "✅ first point\n✅ second point\n⬜ third point"
+    assert fields["Coverage"] == "Your answer covered 2 of 3 key points."
+    ratings = {b["label"]: b for b in buttons(shown)}
+    rated = await bot.answer(await bot.click(shown, ratings["Easy"]))
+    assert "Counted as Good: your answer covered 2 of 3 key points." in embed_text(rated)

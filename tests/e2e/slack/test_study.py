@@ -1,4 +1,4 @@
-"""Study tools on Slack end to end: "More" after a verdict, the review queue."""
+"""Study tools on Slack end to end: "More", the review queue, interview answers."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.e2e.slack.conftest import (
     block_texts,
     buttons,
     choice_button,
+    load_payload,
 )
 
 GIST = "Identity shortcuts let very deep nets train"
@@ -81,3 +82,34 @@ async def test_review_lists_due_cards_with_dates_and_asks_the_first(
         await slack_http.click(choice_button(due["blocks"], right=True))
     )
     assert "Correct!" in block_texts(verdict["blocks"])
+
+
+TWO_OF_THREE = "The first point matters, and so does the second point, as I said before."
+
+
+async def test_an_interview_answer_in_a_modal_ticks_key_points_then_asks_the_rating(
+    slack_http: SlackDriver,
+) -> None:
+    card = await slack_http.reply(await slack_http.command("attention"))
+    typed = next(b for b in buttons(card["blocks"]) if b["action_id"] == render.TYPED)
+    click = await slack_http.click(typed)
+    (opened,) = await slack_http.fake.wait_calls("views.open")
+    view = opened.args["view"]
+    element = view["blocks"][1]["element"]
+    assert element["multiline"] is True and element["max_length"] == 3000
+
+    submission = load_payload("view_submission.json")
+    submission["view"]["private_metadata"] = view["private_metadata"]
+    submission["view"]["state"]["values"]["answer"]["value"]["value"] = TWO_OF_THREE
+    assert await slack_http.interact(submission) == (200, "")
+    shown = await slack_http.reply(click)
+    text = block_texts(shown["blocks"])
+    assert f"*Your answer:* {TWO_OF_THREE}" in text
+    assert (
+        "*Key points:*\n:white_check_mark: first point\n:white_check_mark: second point\n"
+        ":white_large_square: third point"
+    ) in text
+    assert "_Your answer covered 2 of 3 key points._" in text
+    ratings = {b["text"]["text"]: b for b in buttons(shown["blocks"])}
+    rated = await slack_http.reply(await slack_http.click(ratings["Easy"]))
+    assert "Counted as Good: your answer covered 2 of 3 key points." in block_texts(rated["blocks"])
