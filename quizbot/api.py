@@ -22,7 +22,7 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
-from quizbot.study.replies import Explanation, ReviewList
+from quizbot.study.replies import Explanation, Hint, ReviewList
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,9 @@ class QuizApi(Protocol):
 
     async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
         """The full model answer, why each wrong option is wrong, the sources, the path."""
+
+    async def hint(self, who: PlayerRef, ask_id: str) -> Hint:
+        """A hint on an unanswered question; a right answer to it then scores half."""
 
     async def review(self, who: PlayerRef) -> ReviewList:
         """Due and upcoming review cards with dates; the most overdue one is asked at once."""

@@ -103,6 +103,7 @@ class Verdict:
     typed: str | None = None  # an open question: the answer the player typed
     covered: tuple[bool, ...] = ()  # beside `key_points`: which ones the typed answer covered
     coverage: str | None = None  # "Your answer covered 2 of 4 key points.", or why it counted less
+    hinted: bool = False  # a hint was taken on this ask: a right answer scored half
 
 
 @dataclass(frozen=True, slots=True)

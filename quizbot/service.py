@@ -31,8 +31,9 @@ from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
 from quizbot.study.explaining import Explaining
+from quizbot.study.hinting import Hinting
 from quizbot.study.interview import Interview
-from quizbot.study.replies import Explanation, ReviewList
+from quizbot.study.replies import Explanation, Hint, ReviewList
 from quizbot.study.reviewing import Reviewing
 from quizbot.topics import TopicMatcher
 
@@ -70,6 +71,7 @@ class QuizService:
         self._sourcing = Sourcing(deps)
         self._explaining = Explaining(deps)
         self._reviewing = Reviewing(deps, self._asking)
+        self._hinting = Hinting(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self.drops: DropService | None = None  # the daily drops, when set up
@@ -99,6 +101,10 @@ class QuizService:
     async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
         """The full explanation of an answered question ("More" after a verdict)."""
         return await self._explaining.more(who, ask_id)
+
+    async def hint(self, who: PlayerRef, ask_id: str) -> Hint:
+        """A hint on an unanswered question; a right answer to it then scores half."""
+        return await self._hinting.hint(who, ask_id)
 
     async def review(self, who: PlayerRef) -> ReviewList:
         """Due and upcoming review cards with dates; the most overdue one is asked at once."""

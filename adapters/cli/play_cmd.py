@@ -99,7 +99,8 @@ def play(
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         if not as_json:
             console.print(
-                f"[bold]cnnquiz[/] — playing as [cyan]{who.display_name}[/]. Type ? for help."
+                f"[bold]cnnquiz[/] — playing as [cyan]{who.display_name}[/]. "
+                "Type help for help, ? for a hint."
             )
         return PlaySession(service, who, output, read, runtime.run).play(topic)
 

@@ -9,7 +9,8 @@ from quizbot.replies import Choice
 
 QUIT_WORDS = frozenset({"q", "quit", "exit", ":q"})
 SKIP_WORDS = frozenset({"skip", "next", "pass"})
-HELP_WORDS = frozenset({"?", "help"})
+HELP_WORDS = frozenset({"help"})
+HINT_WORDS = frozenset({"?", "hint"})
 SOURCES_WORDS = frozenset({"sources", "src"})
 MORE_WORDS = frozenset({"more"})
 REVEAL_WORDS = frozenset({"", "reveal"})  # on an open question: show the answer untyped
@@ -64,13 +65,18 @@ class More:
 
 
 @dataclass(frozen=True, slots=True)
+class HintAsked:
+    """A hint on the question shown (a right answer then scores half)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unclear:
     """A line the session cannot use in its current state; `message` says what would work."""
 
     message: str
 
 
-Command = Answer | Reveal | Rate | Skip | Help | Quit | Sources | More | Unclear
+Command = Answer | Reveal | Rate | Skip | Help | HintAsked | Quit | Sources | More | Unclear
 
 
 def rating_from(text: str, choices: tuple[Choice, ...]) -> str | None:
@@ -106,6 +112,8 @@ def parse_line(line: str, awaiting: Awaiting, rating_choices: tuple[Choice, ...]
         return Quit()
     if word in HELP_WORDS:
         return Help()
+    if word in HINT_WORDS:
+        return HintAsked()
     if word in SKIP_WORDS:
         return Skip()
     if word in SOURCES_WORDS:

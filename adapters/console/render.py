@@ -26,14 +26,15 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
-from quizbot.study.replies import Explanation, ReviewList
+from quizbot.study.replies import Explanation, Hint, ReviewList
 
 HELP = (
     "Answer with a letter (a-d) or type the answer. Open questions: type your answer as in an "
     "interview (or press Enter to just reveal it), see which key points you covered, then rate "
     "yourself 1-4. 'more' explains the last question in full "
     "(model answer, why the other options are wrong, the sources), 'sources' shows only what "
-    "the source documents said, 'skip' asks something else, 'q' quits."
+    "the source documents said, '?' gives a hint (a right answer then earns half points), "
+    "'skip' asks something else, 'q' quits."
 )
 PATH_ARROW = " → "
 
@@ -68,6 +69,7 @@ def verdict_event(verdict: Verdict) -> dict[str, Any]:
         "why_wrong": verdict.why_wrong,
         "key_points": list(verdict.key_points),
         "practice": verdict.practice,
+        "hinted": verdict.hinted,
         "typed": verdict.typed,
         "covered": list(verdict.covered),
         "coverage": verdict.coverage,
@@ -121,6 +123,8 @@ class Output(Protocol):
 
     def review(self, reviews: ReviewList) -> None: ...
 
+    def hint(self, hint: Hint) -> None: ...
+
 
 class JsonOutput:
     """JSON lines on stdout: question, verdict, rate (flashcards) and error events."""
@@ -161,6 +165,9 @@ class JsonOutput:
 
     def review(self, reviews: ReviewList) -> None:
         self.emit(review_event(reviews))
+
+    def hint(self, hint: Hint) -> None:
+        self.emit({"type": "hint", "ask_id": hint.ask_id, "text": hint.text, "note": hint.note})
 
 
 class RichOutput:
@@ -219,6 +226,8 @@ class RichOutput:
             lines.append(f"[red]Why not your pick:[/] {escape(verdict.why_wrong)}")
         if verdict.practice:
             lines.append(f"[yellow]{escape(verdict.practice)}[/]")
+        if verdict.hinted:
+            lines.append("[dim]You took a hint: half points.[/]")
         if verdict.key_points:
             marks = (*verdict.covered, *[None] * len(verdict.key_points))
             ticks = {True: "[green]✔[/]", False: "[red]·[/]", None: "•"}
@@ -276,6 +285,10 @@ class RichOutput:
 
     def review(self, reviews: ReviewList) -> None:
         self.console.print(review_panel(reviews))
+
+    def hint(self, hint: Hint) -> None:
+        note = f" [dim]({escape(hint.note)})[/]" if hint.note else ""
+        self.console.print(f"[yellow]💡 {escape(hint.text)}[/]{note}")
 
 
 def _card_title(card: QuestionCard) -> str:

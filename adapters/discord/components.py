@@ -32,6 +32,8 @@ class ComponentHandler(Protocol):
 
     async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None: ...
 
+    async def on_hint(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
 
 def handler_of(interaction: discord.Interaction) -> ComponentHandler:
     """The inbound controller the client carries (see app.QuizClient.inbound)."""
@@ -213,6 +215,30 @@ class InterviewButton(
         await handler_of(interaction).on_interview_button(interaction, self.ask_id)
 
 
+class HintButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.HINT_TEMPLATE):
+    """A hint on a personal question; a right answer then earns half points."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Hint",
+                emoji="💡",
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.hint_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> HintButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_hint(interaction, self.ask_id)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     RateButton,
@@ -221,6 +247,7 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     SourcesButton,  # on verdicts sent before "More" replaced it
     MoreButton,
     InterviewButton,
+    HintButton,
 )
 _TEMPLATES: tuple[re.Pattern[str], ...] = tuple(
     item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS

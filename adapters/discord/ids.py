@@ -23,6 +23,7 @@ NEXT_TEMPLATE = rf"{PREFIX}:next"
 SOURCES_TEMPLATE = rf"{PREFIX}:s:(?P<ask>{_PART})"
 MORE_TEMPLATE = rf"{PREFIX}:x:(?P<ask>{_PART})"
 INTERVIEW_TEMPLATE = rf"{PREFIX}:t:(?P<ask>{_PART})"
+HINT_TEMPLATE = rf"{PREFIX}:h:(?P<ask>{_PART})"
 MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
 
 
@@ -67,6 +68,10 @@ def more_id(ask_id: str) -> str:
 
 def interview_id(ask_id: str) -> str:
     return _checked(f"{PREFIX}:t:{ask_id}", INTERVIEW_TEMPLATE)
+
+
+def hint_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:h:{ask_id}", HINT_TEMPLATE)
 
 
 def modal_id(mode: Mode, ask_id: str) -> str:

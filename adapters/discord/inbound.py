@@ -243,6 +243,12 @@ class DiscordInbound:
             logger.exception("discord: could not open the answer modal")
             await send_error(interaction, RuntimeError("modal"))
 
+    async def on_hint(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return study_render.hint_reply(await self.api.hint(who, ask_id))
+
+        await self.run(interaction, "hint", work)
+
     async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None:
         """Open the interview modal at once: a modal cannot follow a deferred response."""
         try:

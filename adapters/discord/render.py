@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.components import (
     AnswerButton,
+    HintButton,
     InterviewButton,
     MoreButton,
     NextButton,
@@ -95,6 +96,8 @@ def card_view(card: QuestionCard, mode: Mode) -> discord.ui.View:
         view.add_item(AnswerButton(mode, card.ask_id, REVEAL_CHOICE, "Just show the answer"))
     else:
         view.add_item(NumberButton(mode, card.ask_id))
+    if mode is Mode.PERSONAL:
+        view.add_item(HintButton(card.ask_id))
     return view
 
 
@@ -124,6 +127,8 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
             embed.add_field(name="Why not your pick", value=clip(verdict.why_wrong, 1024))
         if verdict.practice:
             embed.add_field(name="Practice", value=clip(verdict.practice, 1024), inline=False)
+        if verdict.hinted:
+            embed.add_field(name="💡 Hint", value="You took a hint: half points.", inline=False)
         embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
         if verdict.explanation:
             embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)
@@ -345,8 +350,8 @@ def help_embed() -> discord.Embed:
     embed = discord.Embed(
         title="CNN interview quiz",
         description=(
-            "Answer with the buttons. A wrong answer leads to a question on the prerequisite "
-            "concept behind it, then back to the original."
+            "Answer with the buttons (💡 Hint helps, for half points). A wrong answer leads "
+            "to a question on the prerequisite concept behind it, then back to the original."
         ),
         colour=BLUE,
     )

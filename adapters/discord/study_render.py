@@ -17,7 +17,7 @@ from adapters.discord.render import (
     path_text,
     source_embed,
 )
-from quizbot.study.replies import Explanation, ReviewItem, ReviewList
+from quizbot.study.replies import Explanation, Hint, ReviewItem, ReviewList
 
 MAX_EMBEDS = 10  # per message
 MAX_OPTIONS = 10  # field names are never shortened by fit(), so they are kept few and short
@@ -86,3 +86,10 @@ def review_reply(reviews: ReviewList) -> Reply:
     if reviews.card is None:
         return Reply([head])
     return Reply(fit([head, card_embed(reviews.card)]), card_view(reviews.card, Mode.PERSONAL))
+
+
+def hint_reply(hint: Hint) -> Reply:
+    embed = discord.Embed(title="💡 Hint", description=clip(hint.text, 2000), colour=BLUE)
+    if hint.note:
+        embed.set_footer(text=clip(hint.note, 300))
+    return Reply([embed])

@@ -272,6 +272,18 @@ class SlackInbound:
         reply = await self._api.more(who, _decode(action.get("value"))["ask"])
         return study_render.explanation_blocks(reply), "More about this question"
 
+    async def on_hint(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "Hint" on a card: a nudge, privately; a right answer then scores half."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._hint(who, action))
+
+    async def _hint(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        hint = await self._api.hint(who, _decode(action.get("value"))["ask"])
+        return study_render.hint_blocks(hint), hint.text
+
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
         await ack()
         who = player_from_interaction(body)

@@ -35,6 +35,7 @@ RATE = "cnnquiz.rate"
 NEXT = "cnnquiz.next"
 SOURCES = "cnnquiz.sources"
 MORE = "cnnquiz.more"
+HINT = "cnnquiz.hint"
 ANSWER_MODAL = "cnnquiz.answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "value"
@@ -107,7 +108,10 @@ def card_blocks(card: QuestionCard) -> list[Block]:
         hint = " · ".join(x for x in (path_text(card.concept_path), hint) if x)
     if hint:
         blocks.append(_context(hint))
-    blocks.append({"type": "actions", "block_id": f"ask:{card.ask_id}", "elements": _buttons(card)})
+    elements = _buttons(card)
+    if not card.is_drop:
+        elements.append(_button(":bulb: Hint", HINT, action_value(card.ask_id)))
+    blocks.append({"type": "actions", "block_id": f"ask:{card.ask_id}", "elements": elements})
     return blocks
 
 
@@ -234,7 +238,8 @@ def _verdict_headline(verdict: Verdict) -> str:
         return ":brain: Noted. This card comes back when it is due for review."
     if verdict.correct:
         streak = f" · streak {verdict.streak}" if verdict.streak > 1 else ""
-        return f":white_check_mark: *Correct!* +{verdict.points} pts{streak}"
+        hint = " · hint taken: half points" if verdict.hinted else ""
+        return f":white_check_mark: *Correct!* +{verdict.points} pts{streak}{hint}"
     return ":x: *Not quite.*"
 
 

@@ -10,7 +10,7 @@ from adapters.slack.render import (
     path_text,
     source_blocks,
 )
-from quizbot.study.replies import Explanation, ReviewItem, ReviewList
+from quizbot.study.replies import Explanation, Hint, ReviewItem, ReviewList
 
 MAX_BLOCKS = 50  # per message
 
@@ -75,4 +75,11 @@ def review_blocks(reviews: ReviewList) -> list[Block]:
         blocks.append(_section("*Coming up*\n" + "\n".join(lines)))
     if reviews.card is not None:
         blocks += [{"type": "divider"}, *card_blocks(reviews.card)]
+    return blocks
+
+
+def hint_blocks(hint: Hint) -> list[Block]:
+    blocks = [_section(f":bulb: *Hint:* {hint.text}")]
+    if hint.note:
+        blocks.append(_context(hint.note))
     return blocks

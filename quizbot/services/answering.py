@@ -126,6 +126,9 @@ class Answering:
                 follow_up=ask.depth > 0 or ask.is_retry,
                 streak_days=days,
             )
+        hinted = points > 0 and repos.hints.taken(ask.id, pid)
+        if hinted:
+            points //= 2
         answer_id = repos.answers.record(
             ask_id=ask.id,
             player_id=pid,
@@ -187,7 +190,8 @@ class Answering:
             nxt = self.asking.after_miss(ctx, ask, mastery, slip.follow_up if slip else None)
         elif not is_drop:
             nxt = self.asking.after_right(ctx, ask)
-        return replace(self._verdict(ask, correct, points, days, next_card=nxt), practice=practice)
+        verdict = self._verdict(ask, correct, points, days, next_card=nxt)
+        return replace(verdict, practice=practice, hinted=hinted)
 
     def _rate(self, ctx: Ctx, key: str, difficulty: str, correct: bool) -> None:
         """Move the player's and the question's Elo-style ratings after a scored answer."""

@@ -290,3 +290,18 @@ class TypedAnswer(Base):
     total: Mapped[int] = mapped_column(Integer)
     stuffed: Mapped[bool] = mapped_column(Boolean, default=False)
     typed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AskHint(Base):
+    """A hint a player took on an ask: a right answer to it then scores half."""
+
+    __tablename__ = "ask_hints"
+
+    ask_id: Mapped[str] = mapped_column(
+        String(ASK_ID_LEN), ForeignKey("asks.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    hinted_at: Mapped[datetime] = mapped_column(UTCDateTime())

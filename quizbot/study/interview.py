@@ -9,7 +9,7 @@ from quizbot.errors import InvalidInput
 from quizbot.replies import Verdict
 from quizbot.services.callers import Ctx
 from quizbot.storage.records import AskRec
-from quizbot.storage.repos.typed import TypedRec
+from quizbot.storage.repos.study import TypedRec
 from quizbot.study.coverage import Coverage, PointMatcher
 
 MAX_TYPED = 4000  # a Discord paragraph input holds 4,000 characters, Slack's 3,000

@@ -68,3 +68,15 @@ class ReviewList:
     @property
     def next_due(self) -> ReviewItem | None:
         return self.upcoming[0] if self.upcoming else None
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """A hint on an open ask: a key point, or the concept's definition with its name masked.
+
+    `note` says what taking it costs ("A right answer now earns half points.").
+    """
+
+    ask_id: str
+    text: str
+    note: str | None = None

@@ -192,9 +192,12 @@ def test_bad_answers_get_error_lines_and_the_question_stays(player: Any) -> None
     p.send("zz" if question["kind"] == "computed" else "h")  # no option h
     error = p.event()
     assert error["type"] == "error" and error["message"]
-    p.send("?")
+    p.send("help")
     error = p.event()
-    assert error["type"] == "error" and error["message"]
+    assert error["type"] == "error" and "'?' gives a hint" in error["message"]
+    p.send("?")
+    hint = p.event()
+    assert hint["type"] == "hint" and hint["ask_id"] == question["ask_id"] and hint["text"]
     verdict = _answer_wrongly(p, question)  # still answerable: nothing was half-written
     assert verdict is not None and verdict["ask_id"] == question["ask_id"]
     code, err = p.finish()

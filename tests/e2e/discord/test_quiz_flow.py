@@ -107,7 +107,8 @@ async def _typed_card(bot: DiscordDriver) -> dict:
 
 async def test_computed_question_goes_through_a_modal(bot: DiscordDriver) -> None:
     card = await _typed_card(bot)
-    (button,) = buttons(card)
+    button, hint = buttons(card)
+    assert hint["label"] == "Hint"
     sent = await bot.click(card, button)
     callback = await bot.fake.wait_callback(sent.id)
     assert callback["type"] == 9, "the button opens a modal at once"
@@ -207,7 +208,7 @@ async def test_help_answers_at_once(bot: DiscordDriver) -> None:
 
 async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -> None:
     card = await card_with_button(bot, "attention", lambda cid: cid.endswith(":reveal"))
-    typed, reveal = buttons(card)
+    typed, reveal, _hint = buttons(card)
     assert typed["custom_id"].startswith("cq:t:") and reveal["label"] == "Just show the answer"
     shown = await bot.answer(await bot.click(card, reveal))
     assert any(f["name"] == "Key points" for f in shown["embeds"][0]["fields"])

@@ -142,3 +142,15 @@ async def test_an_interview_answer_in_a_modal_ticks_key_points_then_asks_the_rat
     ratings = {b["label"]: b for b in buttons(shown)}
     rated = await bot.answer(await bot.click(shown, ratings["Easy"]))
     assert "Counted as Good: your answer covered 2 of 3 key points." in embed_text(rated)
+
+
+async def test_a_hint_then_a_right_answer_scores_half(bot: DiscordDriver) -> None:
+    card = await _ask(bot, "ResNet")
+    hint_button = next(b for b in buttons(card) if b["label"] == "Hint")
+    hint = await bot.answer(await bot.click(card, hint_button))
+    assert hint["embeds"][0]["title"] == "💡 Hint"
+    assert hint["embeds"][0]["description"].startswith("Think of this: Definition code D15")
+    assert hint["embeds"][0]["footer"]["text"] == "A right answer now earns half points."
+    verdict = await bot.answer(await bot.click(card, choice_button(card, right=True)))
+    assert verdict["embeds"][0]["title"] == "✅ Correct! +10 points", "half of 20"
+    assert "💡 Hint: You took a hint: half points." in embed_text(verdict)

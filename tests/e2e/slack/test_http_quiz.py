@@ -121,7 +121,7 @@ async def test_path_and_stats_and_teams(slack_http: SlackDriver) -> None:
 
 async def test_flashcard_reveal_then_self_rating_then_next(slack_http: SlackDriver) -> None:
     card = await slack_http.reply(await slack_http.command("attention"))
-    typed, reveal = buttons(card["blocks"])
+    typed, reveal, _hint = buttons(card["blocks"])
     assert (typed["action_id"], reveal["action_id"]) == (render.TYPED, render.REVEAL)
 
     revealed = await slack_http.reply(await slack_http.click(reveal))

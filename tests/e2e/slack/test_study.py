@@ -113,3 +113,15 @@ async def test_an_interview_answer_in_a_modal_ticks_key_points_then_asks_the_rat
     ratings = {b["text"]["text"]: b for b in buttons(shown["blocks"])}
     rated = await slack_http.reply(await slack_http.click(ratings["Easy"]))
     assert "Counted as Good: your answer covered 2 of 3 key points." in block_texts(rated["blocks"])
+
+
+async def test_a_hint_then_a_right_answer_scores_half(slack_http: SlackDriver) -> None:
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    hint_button = next(b for b in buttons(card["blocks"]) if b["action_id"] == render.HINT)
+    hint = block_texts((await slack_http.reply(await slack_http.click(hint_button)))["blocks"])
+    assert ":bulb: *Hint:* Think of this: Definition code D15" in hint
+    assert "A right answer now earns half points." in hint
+    verdict = await slack_http.reply(
+        await slack_http.click(choice_button(card["blocks"], right=True))
+    )
+    assert "*Correct!* +10 pts · hint taken: half points" in block_texts(verdict["blocks"])
