@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from knowledge.bank import Bank
 from quizbot.asking.concept import masked_definition
 from quizbot.asking.spec import AskSpec
@@ -21,9 +23,9 @@ NO_HINT = "No hint for this one, sorry: give it your best guess."
 def hint_text(bank: Bank, spec: AskSpec) -> str:
     """A nudge that does not hand over the answer.
 
-    Naming a concept: its kind, how many words its name has and its first letter. Otherwise
-    the first key point that does not contain the right answer, else the concept's
-    definition with its names masked.
+    Naming a concept: its kind, how many words its name has and its first letter. Otherwise a
+    key point that does not contain the right answer (with options: the one least like the
+    right option), else the concept's definition with its names masked.
     """
     concept = bank.concepts.get(spec.concept_id)
     if spec.kind is AskKind.CONCEPT and concept is not None:
@@ -34,9 +36,15 @@ def hint_text(bank: Bank, spec: AskSpec) -> str:
         )
     question = bank.question(spec.question_id) if spec.question_id else None
     answer = spec.answer_text.casefold()
-    for point in spec.key_points or (question.key_points if question else ()):
-        if answer not in point.casefold():
-            return f"A key point: {point}"
+    points = [
+        p
+        for p in spec.key_points or (question.key_points if question else ())
+        if answer not in p.casefold()
+    ]
+    if points and spec.choices:  # the point least like the right option: a nudge, not it
+        points.sort(key=lambda p: fuzz.token_set_ratio(p.casefold(), answer))
+    if points:
+        return f"A key point: {points[0]}"
     if concept is not None:
         return f"Think of this: {masked_definition(concept)}"
     return NO_HINT
