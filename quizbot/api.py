@@ -22,6 +22,7 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
+from quizbot.study.replies import Explanation, Hint, ReviewList
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,15 @@ class QuizApi(Protocol):
 
     async def sources(self, who: PlayerRef, ask_id: str) -> SourceAnswers:
         """Each source's own answer to a question the caller answered (or a revealed drop)."""
+
+    async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
+        """The full model answer, why each wrong option is wrong, the sources, the path."""
+
+    async def hint(self, who: PlayerRef, ask_id: str) -> Hint:
+        """A hint on an unanswered question; a right answer to it then scores half."""
+
+    async def review(self, who: PlayerRef) -> ReviewList:
+        """Due and upcoming review cards with dates; the most overdue one is asked at once."""
 
     async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
         """Players or teams for the week / month / all time, in the workspace's timezone."""

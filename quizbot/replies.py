@@ -100,6 +100,10 @@ class Verdict:
     why_wrong: str | None = None  # what made the option the player picked wrong
     key_points: tuple[str, ...] = ()  # an open question: what a good answer covers
     practice: str | None = None  # why a right answer scored nothing ("counts again on 3 Dec")
+    typed: str | None = None  # an open question: the answer the player typed
+    covered: tuple[bool, ...] = ()  # beside `key_points`: which ones the typed answer covered
+    coverage: str | None = None  # "Your answer covered 2 of 4 key points.", or why it counted less
+    hinted: bool = False  # a hint was taken on this ask: a right answer scored half
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,11 @@ from quizbot.services.deps import Clock, ServiceDeps, utc_now
 from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
+from quizbot.study.explaining import Explaining
+from quizbot.study.hinting import Hinting
+from quizbot.study.interview import Interview
+from quizbot.study.replies import Explanation, Hint, ReviewList
+from quizbot.study.reviewing import Reviewing
 from quizbot.topics import TopicMatcher
 
 __all__ = ["Clock", "QuizService", "utc_now", "validate_team_name"]
@@ -65,8 +70,11 @@ class QuizService:
         self.topics = TopicMatcher(bank.concepts.values())
         self._deps = deps = ServiceDeps(bank, self.store, self.clock, self.rng, self.topics)
         self._asking = Asking(deps)
-        self._answering = Answering(deps, self._asking)
+        self._answering = Answering(deps, self._asking, Interview(bank))
         self._sourcing = Sourcing(deps)
+        self._explaining = Explaining(deps)
+        self._reviewing = Reviewing(deps, self._asking)
+        self._hinting = Hinting(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self._drop_service = drops
@@ -93,6 +101,18 @@ class QuizService:
     async def sources(self, who: PlayerRef, ask_id: str) -> SourceAnswers:
         """Each source's own answer to an answered question, with provenance and disputes."""
         return await self._sourcing.sources(who, ask_id)
+
+    async def more(self, who: PlayerRef, ask_id: str) -> Explanation:
+        """The full explanation of an answered question ("More" after a verdict)."""
+        return await self._explaining.more(who, ask_id)
+
+    async def hint(self, who: PlayerRef, ask_id: str) -> Hint:
+        """A hint on an unanswered question; a right answer to it then scores half."""
+        return await self._hinting.hint(who, ask_id)
+
+    async def review(self, who: PlayerRef) -> ReviewList:
+        """Due and upcoming review cards with dates; the most overdue one is asked at once."""
+        return await self._reviewing.review(who)
 
     # --- boards and stats -----------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 import typer
 
 from adapters.cli import db_cmd, drops_cmd, knowledge_cmd, play_cmd, run_cmd
@@ -12,6 +14,28 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+def _show_version(wanted: bool) -> None:
+    if not wanted:
+        return
+    try:
+        number = version("cnnquiz")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        number = "unknown (not installed)"
+    typer.echo(f"cnnquiz {number}")
+    raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    _version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Drill CNN interview questions through a concept graph, in the terminal or in chat."""
+
+
 app.add_typer(knowledge_cmd.app, name="knowledge")
 run_cmd.register(app)
 play_cmd.register(app)

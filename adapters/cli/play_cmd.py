@@ -78,6 +78,7 @@ def _script() -> str | None:
 def register(app: typer.Typer) -> None:
     """Add the terminal commands to the root `cnnquiz` app."""
     app.command("play")(play)
+    app.command("review")(review)
     app.command("leaderboard")(leaderboard)
     app.command("stats")(stats)
     app.add_typer(team_app, name="team")
@@ -98,9 +99,29 @@ def play(
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         if not as_json:
             console.print(
-                f"[bold]cnnquiz[/] — playing as [cyan]{who.display_name}[/]. Type ? for help."
+                f"[bold]cnnquiz[/] — playing as [cyan]{who.display_name}[/]. "
+                "Type help for help, ? for a hint."
             )
         return PlaySession(service, who, output, read, runtime.run).play(topic)
+
+    _with_service(output, user, job)
+
+
+def review(
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Speak JSON lines (for scripts)."),
+) -> None:
+    """Your due and upcoming review cards with dates, then a session of the due ones."""
+    console = Console(highlight=False)
+    output: Output = JsonOutput(sys.stdout) if as_json else RichOutput(console)
+    read = _script if as_json else _human(console)
+
+    def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
+        reviews = runtime.run(service.review(who))
+        output.review(reviews)
+        if reviews.card is None:
+            return 0
+        return PlaySession(service, who, output, read, runtime.run).play(first=reviews.card)
 
     _with_service(output, user, job)
 

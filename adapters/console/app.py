@@ -13,6 +13,8 @@ from adapters.console.inbound import (
     Answer,
     Awaiting,
     Help,
+    HintAsked,
+    More,
     Quit,
     Rate,
     Reveal,
@@ -25,11 +27,12 @@ from adapters.console.render import Output
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind, PlayerRef, QuestionCard, SourceAnswers, Verdict
+from quizbot.study.replies import Explanation, Hint
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-REVEAL_TEXT = "reveal"  # what a flashcard "answer" sends: the engine only reveals it
+REVEAL_TEXT = ""  # what revealing an open question untyped sends
 PLATFORM = WORKSPACE = "local"
 MAX_USER = 64
 GONE = object()  # an engine call's ask no longer exists
@@ -84,11 +87,12 @@ class PlaySession:
         self.run = run
         self.tally = Tally()
         self.answered: str | None = None  # the last ask with a verdict ('sources' reads it)
+        self.showing: str | None = None  # the ask on screen, unanswered ('?' hints on it)
 
-    def play(self, topic: str | None = None) -> int:
-        """Ask until the player quits or input ends. Returns the process exit code."""
+    def play(self, topic: str | None = None, first: QuestionCard | None = None) -> int:
+        """Ask (`first`, when given) until the player quits or input ends; the exit code."""
         try:
-            card = self.run(self.service.ask(self.who, topic))
+            card = first or self.run(self.service.ask(self.who, topic))
         except UnknownTopic as exc:
             self.out.error(exc.message, exc.suggestions)
             return 1
@@ -105,6 +109,7 @@ class PlaySession:
     def _one(self, card: QuestionCard, topic: str | None) -> QuestionCard | int:
         """Show a card, take lines until it is answered; the next card or an exit code."""
         self.out.question(card)
+        self.showing = card.ask_id
         awaiting = Awaiting.REVEAL if card.kind is AskKind.OPEN else Awaiting.ANSWER
         while True:
             command = self._read(awaiting)
@@ -125,7 +130,7 @@ class PlaySession:
 
     def _after(self, verdict: Verdict, topic: str | None) -> QuestionCard | int:
         self.tally.add(verdict)
-        self.answered = verdict.ask_id
+        self.answered, self.showing = verdict.ask_id, None
         self.out.verdict(verdict)
         while verdict.rating_choices:
             command = self._read(Awaiting.RATING, verdict)
@@ -163,6 +168,10 @@ class PlaySession:
                 self.out.help()
             elif isinstance(command, Sources):
                 self._sources()
+            elif isinstance(command, More):
+                self._more()
+            elif isinstance(command, HintAsked):
+                self._hint()
             elif isinstance(command, Unclear):
                 self.out.error(command.message)
             else:
@@ -175,6 +184,22 @@ class PlaySession:
         reply = self._call(self.service.sources(self.who, self.answered))
         if isinstance(reply, SourceAnswers):
             self.out.sources(reply)
+
+    def _hint(self) -> None:
+        if self.showing is None:
+            self.out.error("No question is waiting for an answer; a hint helps with the next one.")
+            return
+        hint = self._call(self.service.hint(self.who, self.showing))
+        if isinstance(hint, Hint):
+            self.out.hint(hint)
+
+    def _more(self) -> None:
+        if self.answered is None:
+            self.out.error("Answer a question first; 'more' then explains it in full.")
+            return
+        reply = self._call(self.service.more(self.who, self.answered))
+        if isinstance(reply, Explanation):
+            self.out.more(reply)
 
     def _call(self, call: Awaitable[T]) -> Any:
         """Run an engine call: its result; None after a player-facing error, GONE when the ask

@@ -9,15 +9,18 @@ from quizbot.replies import Choice
 
 QUIT_WORDS = frozenset({"q", "quit", "exit", ":q"})
 SKIP_WORDS = frozenset({"skip", "next", "pass"})
-HELP_WORDS = frozenset({"?", "help"})
+HELP_WORDS = frozenset({"help"})
+HINT_WORDS = frozenset({"?", "hint"})
 SOURCES_WORDS = frozenset({"sources", "src"})
+MORE_WORDS = frozenset({"more"})
+REVEAL_WORDS = frozenset({"", "reveal"})  # on an open question: show the answer untyped
 
 
 class Awaiting(StrEnum):
     """What the session is waiting for."""
 
     ANSWER = "answer"  # a choice letter or typed text for the shown question
-    REVEAL = "reveal"  # a flashcard: any line reveals the model answer
+    REVEAL = "reveal"  # an open question: a typed answer, or an empty line to just reveal
     RATING = "rating"  # a revealed flashcard: again / hard / good / easy
 
 
@@ -57,13 +60,23 @@ class Sources:
 
 
 @dataclass(frozen=True, slots=True)
+class More:
+    """Show the full explanation of the question just answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class HintAsked:
+    """A hint on the question shown (a right answer then scores half)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unclear:
     """A line the session cannot use in its current state; `message` says what would work."""
 
     message: str
 
 
-Command = Answer | Reveal | Rate | Skip | Help | Quit | Sources | Unclear
+Command = Answer | Reveal | Rate | Skip | Help | HintAsked | Quit | Sources | More | Unclear
 
 
 def rating_from(text: str, choices: tuple[Choice, ...]) -> str | None:
@@ -99,18 +112,22 @@ def parse_line(line: str, awaiting: Awaiting, rating_choices: tuple[Choice, ...]
         return Quit()
     if word in HELP_WORDS:
         return Help()
+    if word in HINT_WORDS:
+        return HintAsked()
     if word in SKIP_WORDS:
         return Skip()
     if word in SOURCES_WORDS:
         return Sources()
+    if word in MORE_WORDS:
+        return More()
     if awaiting is Awaiting.RATING:
         rating = rating_from(text, rating_choices)
         if rating is None:
             options = ", ".join(f"{i} {c.text}" for i, c in enumerate(rating_choices, 1))
             return Unclear(f"Rate yourself: {options}.")
         return Rate(rating)
-    if awaiting is Awaiting.REVEAL:
-        return Reveal()
+    if awaiting is Awaiting.REVEAL:  # an open question: typed text is an interview answer
+        return Reveal() if word in REVEAL_WORDS else Answer(text)
     if not text:
         return Unclear("Type your answer (a letter or text), 'skip' or 'q' to quit.")
     return Answer(text)

@@ -10,6 +10,12 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from adapters.console.study_render import (
+    explanation_event,
+    explanation_panel,
+    review_event,
+    review_panel,
+)
 from quizbot.replies import (
     AskKind,
     Leaderboard,
@@ -20,11 +26,15 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
+from quizbot.study.replies import Explanation, Hint, ReviewList
 
 HELP = (
-    "Answer with a letter (a-d) or type the answer. Open questions: think of your answer, "
-    "press Enter to reveal, then rate yourself 1-4. 'sources' shows what the source documents "
-    "said about the last question, 'skip' asks something else, 'q' quits."
+    "Answer with a letter (a-d) or type the answer. Open questions: type your answer as in an "
+    "interview (or press Enter to just reveal it), see which key points you covered, then rate "
+    "yourself 1-4. 'more' explains the last question in full "
+    "(model answer, why the other options are wrong, the sources), 'sources' shows only what "
+    "the source documents said, '?' gives a hint (a right answer then earns half points), "
+    "'skip' asks something else, 'q' quits."
 )
 PATH_ARROW = " → "
 
@@ -59,6 +69,10 @@ def verdict_event(verdict: Verdict) -> dict[str, Any]:
         "why_wrong": verdict.why_wrong,
         "key_points": list(verdict.key_points),
         "practice": verdict.practice,
+        "hinted": verdict.hinted,
+        "typed": verdict.typed,
+        "covered": list(verdict.covered),
+        "coverage": verdict.coverage,
     }
 
 
@@ -105,6 +119,12 @@ class Output(Protocol):
 
     def sources(self, reply: SourceAnswers) -> None: ...
 
+    def more(self, reply: Explanation) -> None: ...
+
+    def review(self, reviews: ReviewList) -> None: ...
+
+    def hint(self, hint: Hint) -> None: ...
+
 
 class JsonOutput:
     """JSON lines on stdout: question, verdict, rate (flashcards) and error events."""
@@ -139,6 +159,15 @@ class JsonOutput:
 
     def sources(self, reply: SourceAnswers) -> None:
         self.emit(sources_event(reply))
+
+    def more(self, reply: Explanation) -> None:
+        self.emit(explanation_event(reply))
+
+    def review(self, reviews: ReviewList) -> None:
+        self.emit(review_event(reviews))
+
+    def hint(self, hint: Hint) -> None:
+        self.emit({"type": "hint", "ask_id": hint.ask_id, "text": hint.text, "note": hint.note})
 
 
 class RichOutput:
@@ -197,8 +226,17 @@ class RichOutput:
             lines.append(f"[red]Why not your pick:[/] {escape(verdict.why_wrong)}")
         if verdict.practice:
             lines.append(f"[yellow]{escape(verdict.practice)}[/]")
+        if verdict.hinted:
+            lines.append("[dim]You took a hint: half points.[/]")
         if verdict.key_points:
-            lines += ["[bold]Key points:[/]", *(f"  • {escape(p)}" for p in verdict.key_points)]
+            marks = (*verdict.covered, *[None] * len(verdict.key_points))
+            ticks = {True: "[green]✔[/]", False: "[red]·[/]", None: "•"}
+            lines.append("[bold]Key points:[/]")
+            lines += [
+                f"  {ticks[m]} {escape(p)}" for p, m in zip(verdict.key_points, marks, strict=False)
+            ]
+        if verdict.coverage:
+            lines.append(f"[italic]{escape(verdict.coverage)}[/]")
         if verdict.source:
             lines.append(f"[dim]Source: {escape(verdict.source)}[/]")
         if verdict.streak > 1:
@@ -242,6 +280,16 @@ class RichOutput:
             Panel("\n".join(lines).rstrip(), title="From the sources", title_align="left")
         )
 
+    def more(self, reply: Explanation) -> None:
+        self.console.print(explanation_panel(reply))
+
+    def review(self, reviews: ReviewList) -> None:
+        self.console.print(review_panel(reviews))
+
+    def hint(self, hint: Hint) -> None:
+        note = f" [dim]({escape(hint.note)})[/]" if hint.note else ""
+        self.console.print(f"[yellow]💡 {escape(hint.text)}[/]{note}")
+
 
 def _card_title(card: QuestionCard) -> str:
     path = card.concept_path
@@ -265,7 +313,7 @@ def _card_title(card: QuestionCard) -> str:
 
 def _default_hint(card: QuestionCard) -> str:
     if card.kind is AskKind.OPEN:
-        return "Think of your answer, then press Enter to reveal it."
+        return "Type your answer as in an interview (or just press Enter to reveal it)."
     if card.kind is AskKind.COMPUTED:
         return "Type a whole number, like 10 or 10x10."
     return "Type a letter, or the answer itself."

@@ -34,7 +34,7 @@ Channel = app_commands.Transform[str, ChannelId]
 
 
 class QuizCommands(app_commands.Group):
-    """`/cnnquiz ask|leaderboard|stats|path|help` and the `team` and `drop` sub-groups."""
+    """`/cnnquiz ask|review|leaderboard|stats|path|help` and the `team` and `drop` sub-groups."""
 
     team = app_commands.Group(name="team", description="Play as a team")
     drop = app_commands.Group(name="drop", description="Daily drops in a channel (Manage Server)")
@@ -56,6 +56,10 @@ class QuizCommands(app_commands.Group):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await self._topics(current)
+
+    @app_commands.command(description="Your due and upcoming review cards; answer the due ones")
+    async def review(self, interaction: discord.Interaction) -> None:
+        await self.inbound.review(interaction)
 
     @app_commands.command(description="Who leads this week, this month or all time")
     @app_commands.describe(board="Players or teams", period="week, month or all time")

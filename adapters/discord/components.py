@@ -28,6 +28,12 @@ class ComponentHandler(Protocol):
 
     async def on_sources(self, interaction: discord.Interaction, ask_id: str) -> None: ...
 
+    async def on_more(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
+    async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
+    async def on_hint(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
 
 def handler_of(interaction: discord.Interaction) -> ComponentHandler:
     """The inbound controller the client carries (see app.QuizClient.inbound)."""
@@ -159,12 +165,89 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids
         await handler_of(interaction).on_sources(interaction, self.ask_id)
 
 
+class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.MORE_TEMPLATE):
+    """Shows the full explanation of an answered question (the sources included)."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.more_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MoreButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_more(interaction, self.ask_id)
+
+
+class InterviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.INTERVIEW_TEMPLATE
+):
+    """Opens a modal to answer an open question in your own words, as in an interview."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Type your answer",
+                emoji="✍️",
+                style=discord.ButtonStyle.primary,
+                custom_id=ids.interview_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> InterviewButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_interview_button(interaction, self.ask_id)
+
+
+class HintButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.HINT_TEMPLATE):
+    """A hint on a personal question; a right answer then earns half points."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Hint",
+                emoji="💡",
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.hint_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> HintButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_hint(interaction, self.ask_id)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     RateButton,
     NumberButton,
     NextButton,
-    SourcesButton,
+    SourcesButton,  # on verdicts sent before "More" replaced it
+    MoreButton,
+    InterviewButton,
+    HintButton,
 )
 _TEMPLATES: tuple[re.Pattern[str], ...] = tuple(
     item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS
@@ -205,6 +288,24 @@ class NumberModal(discord.ui.Modal):
             label="Answer",
             placeholder=(hint or "A number, like 10 or 10x10")[:100],
             max_length=40,
+            custom_id="answer",
+        )
+        self.add_item(self.answer)
+        self.stop()
+
+
+class InterviewModal(discord.ui.Modal):
+    """Asks for an interview answer in a paragraph; graded like NumberModal, by custom id."""
+
+    def __init__(self, ask_id: str, prompt: str | None) -> None:
+        super().__init__(
+            title="Your answer", custom_id=ids.modal_id(Mode.PERSONAL, ask_id), timeout=None
+        )
+        self.answer: discord.ui.TextInput[InterviewModal] = discord.ui.TextInput(
+            label=(prompt or "Answer as you would in an interview")[:45],
+            style=discord.TextStyle.paragraph,
+            placeholder="Explain it in a few sentences.",
+            max_length=4000,
             custom_id="answer",
         )
         self.add_item(self.answer)

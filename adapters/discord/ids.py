@@ -21,6 +21,9 @@ RATE_TEMPLATE = rf"{PREFIX}:r:(?P<ask>{_PART}):(?P<rating>{_PART})"
 NUMBER_TEMPLATE = rf"{PREFIX}:n:(?P<mode>[pd]):(?P<ask>{_PART})"
 NEXT_TEMPLATE = rf"{PREFIX}:next"
 SOURCES_TEMPLATE = rf"{PREFIX}:s:(?P<ask>{_PART})"
+MORE_TEMPLATE = rf"{PREFIX}:x:(?P<ask>{_PART})"
+INTERVIEW_TEMPLATE = rf"{PREFIX}:t:(?P<ask>{_PART})"
+HINT_TEMPLATE = rf"{PREFIX}:h:(?P<ask>{_PART})"
 MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
 
 
@@ -57,6 +60,18 @@ def next_id() -> str:
 
 def sources_id(ask_id: str) -> str:
     return _checked(f"{PREFIX}:s:{ask_id}", SOURCES_TEMPLATE)
+
+
+def more_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:x:{ask_id}", MORE_TEMPLATE)
+
+
+def interview_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:t:{ask_id}", INTERVIEW_TEMPLATE)
+
+
+def hint_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:h:{ask_id}", HINT_TEMPLATE)
 
 
 def modal_id(mode: Mode, ask_id: str) -> str:

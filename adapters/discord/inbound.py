@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord import components, ids, render
+from adapters.discord import components, ids, render, study_render
 from adapters.discord.ids import Mode
 from adapters.discord.pathimage import render_chains_png
 from adapters.discord.render import Reply
@@ -107,6 +107,12 @@ class DiscordInbound:
             return render.card_reply(await self.api.ask(who, topic or None))
 
         await self.run(interaction, "ask", work)
+
+    async def review(self, interaction: discord.Interaction) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return study_render.review_reply(await self.api.review(who))
+
+        await self.run(interaction, "review", work)
 
     async def leaderboard(
         self, interaction: discord.Interaction, board: Board, period: Period
@@ -220,6 +226,12 @@ class DiscordInbound:
 
         await self.run(interaction, "sources", work)
 
+    async def on_more(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return study_render.explanation_reply(await self.api.more(who, ask_id))
+
+        await self.run(interaction, "more", work)
+
     async def on_number_button(
         self, interaction: discord.Interaction, mode: Mode, ask_id: str
     ) -> None:
@@ -231,13 +243,29 @@ class DiscordInbound:
             logger.exception("discord: could not open the answer modal")
             await send_error(interaction, RuntimeError("modal"))
 
+    async def on_hint(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return study_render.hint_reply(await self.api.hint(who, ask_id))
+
+        await self.run(interaction, "hint", work)
+
+    async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None:
+        """Open the interview modal at once: a modal cannot follow a deferred response."""
+        try:
+            await interaction.response.send_modal(components.InterviewModal(ask_id, None))
+        except discord.HTTPException:
+            logger.exception("discord: could not open the interview modal")
+            await send_error(interaction, RuntimeError("modal"))
+
     async def on_modal_submit(
         self, interaction: discord.Interaction, target: ids.ModalTarget, data: dict[str, Any]
     ) -> None:
         async def work(who: PlayerRef) -> Reply:
             typed = components.modal_answer(data).strip()
             if not typed:
-                raise QuizError("Type a number first, like 10 or 10x10.")
+                raise QuizError(
+                    "Type your answer first: a number like 10 or 10x10, or a few sentences."
+                )
             verdict = await self.api.answer(who, target.ask_id, typed)
             return render.verdict_reply(verdict, target.mode)
 

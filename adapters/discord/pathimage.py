@@ -1,12 +1,13 @@
-"""A small PNG of a concept's prerequisite chains (matplotlib, Agg, no pyplot state)."""
+"""A small PNG of a concept's prerequisite chains (matplotlib, Agg, no pyplot state).
+
+matplotlib (and numpy with it) is imported on the first picture, not at start-up, so an
+idle bot does not carry it.
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 MAX_CHAINS = 6
 MAX_STEPS = 6
@@ -14,6 +15,9 @@ MAX_STEPS = 6
 
 def render_chains_png(chains: tuple[tuple[str, ...], ...]) -> bytes:
     """One row per chain, concept boxes joined by arrows, the concept itself on the left."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = [c[:MAX_STEPS] for c in chains[:MAX_CHAINS] if c] or [("?",)]
     width = max(len(r) for r in rows)
     fig = Figure(figsize=(1.0 + 2.1 * width, 0.35 + 0.85 * len(rows)), dpi=90)

@@ -9,10 +9,12 @@ import discord
 
 from adapters.discord.components import (
     AnswerButton,
+    HintButton,
+    InterviewButton,
+    MoreButton,
     NextButton,
     NumberButton,
     RateButton,
-    SourcesButton,
 )
 from adapters.discord.ids import Mode
 from quizbot.api import ScheduleInfo
@@ -26,6 +28,7 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswer,
     SourceAnswers,
     TeamList,
     Verdict,
@@ -88,13 +91,13 @@ def card_view(card: QuestionCard, mode: Mode) -> discord.ui.View:
             label = clip(f"{choice.id.upper()}. {choice.text}", 80)
             view.add_item(AnswerButton(mode, card.ask_id, choice.id, label))
     elif card.kind is AskKind.OPEN:
-        view.add_item(
-            AnswerButton(
-                mode, card.ask_id, REVEAL_CHOICE, "Show answer", style=discord.ButtonStyle.primary
-            )
-        )
+        if mode is Mode.PERSONAL:
+            view.add_item(InterviewButton(card.ask_id))
+        view.add_item(AnswerButton(mode, card.ask_id, REVEAL_CHOICE, "Just show the answer"))
     else:
         view.add_item(NumberButton(mode, card.ask_id))
+    if mode is Mode.PERSONAL:
+        view.add_item(HintButton(card.ask_id))
     return view
 
 
@@ -124,12 +127,17 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
             embed.add_field(name="Why not your pick", value=clip(verdict.why_wrong, 1024))
         if verdict.practice:
             embed.add_field(name="Practice", value=clip(verdict.practice, 1024), inline=False)
+        if verdict.hinted:
+            embed.add_field(name="💡 Hint", value="You took a hint: half points.", inline=False)
         embed.add_field(name="Answer", value=clip(verdict.answer or "—", 1024), inline=False)
         if verdict.explanation:
             embed.add_field(name="Why", value=clip(verdict.explanation, 1024), inline=False)
+        if verdict.typed:
+            embed.add_field(name="Your answer", value=clip(verdict.typed, 1024), inline=False)
         if verdict.key_points:
-            points = "\n".join(f"• {p}" for p in verdict.key_points)
-            embed.add_field(name="Key points", value=clip(points, 1024), inline=False)
+            embed.add_field(name="Key points", value=clip(_points(verdict), 1024), inline=False)
+        if verdict.coverage:
+            embed.add_field(name="Coverage", value=clip(verdict.coverage, 1024), inline=False)
     if verdict.concept_path:
         embed.add_field(name="Concept path", value=clip(path_text(verdict.concept_path), 1024))
     if verdict.streak > 1 and verdict.correct:
@@ -137,6 +145,16 @@ def verdict_embed(verdict: Verdict) -> discord.Embed:
     if verdict.source:
         embed.set_footer(text=clip(f"source: {verdict.source}", FOOTER_LIMIT))
     return embed
+
+
+def _points(verdict: Verdict) -> str:
+    """Key points, each ticked when the typed answer covered it."""
+    if not verdict.covered:
+        return "\n".join(f"• {p}" for p in verdict.key_points)
+    marks = (*verdict.covered, *[False] * len(verdict.key_points))
+    return "\n".join(
+        f"{'✅' if m else '⬜'} {p}" for p, m in zip(verdict.key_points, marks, strict=False)
+    )
 
 
 def fit(embeds: list[discord.Embed], budget: int = EMBED_BUDGET) -> list[discord.Embed]:
@@ -172,18 +190,18 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
     embeds = [verdict_embed(verdict)]
     if mode is Mode.DROP:
         return Reply(embeds)
-    sources = SourcesButton(verdict.ask_id)
+    more = MoreButton(verdict.ask_id)
     if verdict.rating_choices:
         view = discord.ui.View(timeout=None)
         for choice in verdict.rating_choices:
             view.add_item(RateButton(verdict.ask_id, choice.id, clip(choice.text, 80)))
-        return Reply(embeds, view.add_item(sources))
+        return Reply(embeds, view.add_item(more))
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
-        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(sources))
+        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(more))
     if not (verdict.pending_reveal or verdict.closed):
         view = discord.ui.View(timeout=None).add_item(NextButton())
-        return Reply(embeds, view.add_item(sources))
+        return Reply(embeds, view.add_item(more))
     return Reply(embeds)
 
 
@@ -193,18 +211,21 @@ def sources_reply(reply: SourceAnswers) -> Reply:
     head.colour = BLUE
     if reply.note:
         head.add_field(name="Note", value=clip(reply.note, 1024), inline=False)
-    embeds = [head]
-    for a in reply.answers[:9]:  # ten embeds a message
-        embed = discord.Embed(
-            title=clip(f"{a.title}, {a.ref}", 256),
-            description=clip(a.answer or "(no answer given)", 4000),
-            colour=GOLD if a.disputed else GREY,
-        )
-        embed.add_field(name="Asked as", value=clip(a.question, 1024), inline=False)
-        if a.disputed:
-            embed.add_field(name="⚠️ Disputed", value=clip(a.disputed, 1024), inline=False)
-        embeds.append(embed)
+    embeds = [head, *(source_embed(a) for a in reply.answers[:9])]  # ten embeds a message
     return Reply(fit(embeds))
+
+
+def source_embed(a: SourceAnswer) -> discord.Embed:
+    """One source document's answer: its title and ref, how it asked, disputed or not."""
+    embed = discord.Embed(
+        title=clip(f"{a.title}, {a.ref}", 256),
+        description=clip(a.answer or "(no answer given)", 4000),
+        colour=GOLD if a.disputed else GREY,
+    )
+    embed.add_field(name="Asked as", value=clip(a.question, 1024), inline=False)
+    if a.disputed:
+        embed.add_field(name="⚠️ Disputed", value=clip(a.disputed, 1024), inline=False)
+    return embed
 
 
 def _row_line(row: LeaderboardRow) -> str:
@@ -316,6 +337,7 @@ def reveal_embed(reveal: DropReveal) -> discord.Embed:
 
 HELP_LINES = (
     ("/cnnquiz ask [topic]", "a personal question (only you see it)"),
+    ("/cnnquiz review", "your due and upcoming review cards, then the due ones"),
     ("/cnnquiz leaderboard [players|teams] [week|month|all]", "who leads"),
     ("/cnnquiz team create|join|leave|list", "play as a team"),
     ("/cnnquiz stats", "your accuracy, streak, strongest and weakest concepts"),
@@ -328,8 +350,8 @@ def help_embed() -> discord.Embed:
     embed = discord.Embed(
         title="CNN interview quiz",
         description=(
-            "Answer with the buttons. A wrong answer leads to a question on the prerequisite "
-            "concept behind it, then back to the original."
+            "Answer with the buttons (💡 Hint helps, for half points). A wrong answer leads "
+            "to a question on the prerequisite concept behind it, then back to the original."
         ),
         colour=BLUE,
     )

@@ -83,6 +83,8 @@ def build_app(api: QuizApi, settings: Settings, client: AsyncWebClient) -> Async
     app.action(re.compile(rf"^{re.escape(render.RATE)}\."))(inbound.on_rate)
     app.action(render.NEXT)(inbound.on_next)
     app.action(render.SOURCES)(inbound.on_sources)
+    app.action(render.MORE)(inbound.on_more)
+    app.action(render.HINT)(inbound.on_hint)
     app.view(render.ANSWER_MODAL)(inbound.on_view)
     app.event("app_home_opened")(inbound.on_home)
     return app

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from quizbot.replies import Board, Period
 
 ASK = "ask"
+REVIEW = "review"
 HELP = "help"
 LEADERBOARD = "leaderboard"
 STATS = "stats"
@@ -23,7 +24,7 @@ DROP_LIST = "drop_list"
 
 DROP_ACTIONS = frozenset({DROP_SET, DROP_OFF, DROP_NOW, DROP_LIST})
 DROP_SET_USAGE = "drop set <HH:MM> <timezone> [#channel] [days=mon-fri] [reveal=4h]"
-SUBCOMMANDS = frozenset({"help", "leaderboard", "lb", "stats", "path", "team", "drop"})
+SUBCOMMANDS = frozenset({"help", "review", "leaderboard", "lb", "stats", "path", "team", "drop"})
 
 # Slack escapes channel mentions as <#C0123|general> (or <#C0123> without a name).
 _CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -33,6 +34,7 @@ HELP_TEXT = "\n".join(
         "*CNN interview quiz* — `/cnnquiz` sub-commands:",
         "• `/cnnquiz` — your next question (due reviews first)",
         "• `/cnnquiz <topic>` — a question on a topic, e.g. `/cnnquiz batch norm`",
+        "• `/cnnquiz review` — your due and upcoming review cards, then the due ones",
         "• `/cnnquiz leaderboard [players|teams] [week|month|all]`",
         "• `/cnnquiz team join|leave|list|create <name>`",
         "• `/cnnquiz stats` — accuracy, streak, strongest and weakest concepts",
@@ -84,6 +86,8 @@ def parse_command(text: str) -> Command:
         return _help()
     if head == "stats":
         return Command(STATS)
+    if head == "review":
+        return Command(REVIEW) if not rest else _help("`review` takes no arguments.")
     if head == "path":
         if not rest:
             return _help("Name a concept: `/cnnquiz path <concept>`.")

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import commands as cmds
-from adapters.slack import render
+from adapters.slack import render, study_render
 from adapters.slack.commands import Command, parse_command
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError, UnknownTopic
@@ -152,6 +152,9 @@ class SlackInbound:
             return render.card_blocks(card), render.card_text(card)
         if action == cmds.HELP:
             return render.help_blocks(command.problem), "cnnquiz help"
+        if action == cmds.REVIEW:
+            reviews = await api.review(who)
+            return study_render.review_blocks(reviews), study_render.review_text(reviews)
         if action == cmds.LEADERBOARD:
             board = await api.leaderboard(who, command.board, command.period)
             return render.leaderboard_blocks(board), board.title
@@ -257,6 +260,30 @@ class SlackInbound:
         reply = await self._api.sources(who, _decode(action.get("value"))["ask"])
         return render.sources_blocks(reply), "From the sources"
 
+    async def on_more(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "More" under a verdict: the full explanation, privately."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._more(who, action))
+
+    async def _more(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        reply = await self._api.more(who, _decode(action.get("value"))["ask"])
+        return study_render.explanation_blocks(reply), "More about this question"
+
+    async def on_hint(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "Hint" on a card: a nudge, privately; a right answer then scores half."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._hint(who, action))
+
+    async def _hint(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        hint = await self._api.hint(who, _decode(action.get("value"))["ask"])
+        return study_render.hint_blocks(hint), hint.text
+
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
         await ack()
         who = player_from_interaction(body)
@@ -301,7 +328,11 @@ class SlackInbound:
         if data.get("drop"):
             metadata["drop"] = "1"
         view = render.answer_modal(
-            str(data.get("p", "")), data["ask"], metadata, str(data.get("h", ""))
+            str(data.get("p", "")),
+            data["ask"],
+            metadata,
+            str(data.get("h", "")),
+            long=bool(data.get("long")),
         )
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -19,6 +19,7 @@ from quizbot.replies import (
     Notice,
     PlayerStats,
     QuestionCard,
+    SourceAnswer,
     SourceAnswers,
     TeamList,
     Verdict,
@@ -33,6 +34,8 @@ REVEAL = "cnnquiz.reveal"
 RATE = "cnnquiz.rate"
 NEXT = "cnnquiz.next"
 SOURCES = "cnnquiz.sources"
+MORE = "cnnquiz.more"
+HINT = "cnnquiz.hint"
 ANSWER_MODAL = "cnnquiz.answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "value"
@@ -105,7 +108,10 @@ def card_blocks(card: QuestionCard) -> list[Block]:
         hint = " · ".join(x for x in (path_text(card.concept_path), hint) if x)
     if hint:
         blocks.append(_context(hint))
-    blocks.append({"type": "actions", "block_id": f"ask:{card.ask_id}", "elements": _buttons(card)})
+    elements = _buttons(card)
+    if not card.is_drop:
+        elements.append(_button(":bulb: Hint", HINT, action_value(card.ask_id)))
+    blocks.append({"type": "actions", "block_id": f"ask:{card.ask_id}", "elements": elements})
     return blocks
 
 
@@ -117,8 +123,6 @@ def _buttons(card: QuestionCard) -> list[Block]:
             )
             for c in card.choices
         ][:25]
-    if card.kind is AskKind.OPEN:
-        return [_button("Reveal answer", REVEAL, action_value(card.ask_id), "primary")]
     # The modal needs the prompt again; a button value holds up to 2,000 characters.
     data: dict[str, Any] = {
         "ask": card.ask_id,
@@ -127,8 +131,14 @@ def _buttons(card: QuestionCard) -> list[Block]:
     }
     if card.is_drop:
         data["drop"] = 1
+    if card.kind is AskKind.OPEN:
+        reveal = _button("Just show the answer", REVEAL, action_value(card.ask_id))
+        if card.is_drop:
+            return [reveal]
+        data["long"] = 1  # an interview answer: a paragraph, not a number
     value = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return [_button("Type your answer", TYPED, value, "primary")]
+    typed = _button("Type your answer", TYPED, value, "primary")
+    return [typed, reveal] if card.kind is AskKind.OPEN else [typed]
 
 
 def card_text(card: QuestionCard) -> str:
@@ -148,8 +158,15 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
         details.append(f"*Answer:* {verdict.answer}")
     if verdict.explanation and not verdict.closed:
         details.append(verdict.explanation)
+    if verdict.typed:
+        details.append(f"*Your answer:* {_clip(verdict.typed, 1000)}")
     if verdict.key_points and not verdict.pending_reveal:
-        details.append("*Key points:*\n" + "\n".join(f"• {p}" for p in verdict.key_points))
+        marks = (*verdict.covered, *[None] * len(verdict.key_points))
+        ticks = {True: ":white_check_mark:", False: ":white_large_square:", None: "•"}
+        lines = [f"{ticks[m]} {p}" for p, m in zip(verdict.key_points, marks, strict=False)]
+        details.append("*Key points:*\n" + "\n".join(lines))
+    if verdict.coverage:
+        details.append(f"_{verdict.coverage}_")
     if details:
         blocks.append(_section("\n".join(details)))
     extra = []
@@ -159,7 +176,7 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
         extra.append(f"Source: {verdict.source}")
     if extra:
         blocks.append(_context(*extra))
-    sources = _button("From the sources", SOURCES, action_value(verdict.ask_id))
+    more = _button(":book: More", MORE, action_value(verdict.ask_id))
     if verdict.rating_choices:
         blocks.append(
             {
@@ -170,15 +187,13 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
                         _button(c.text, f"{RATE}.{c.id}", action_value(verdict.ask_id, c.id))
                         for c in verdict.rating_choices
                     ),
-                    sources,
+                    more,
                 ],
             }
         )
     elif with_next and not (verdict.pending_reveal or verdict.closed):
         elements = (
-            [sources]
-            if verdict.next is not None
-            else [_button("Next question", NEXT, "next"), sources]
+            [more] if verdict.next is not None else [_button("Next question", NEXT, "next"), more]
         )
         blocks.append(
             {"type": "actions", "block_id": f"after:{verdict.ask_id}", "elements": elements}
@@ -195,12 +210,18 @@ def sources_blocks(reply: SourceAnswers) -> list[Block]:
     if reply.note:
         blocks.append(_context(reply.note))
     for a in reply.answers[:20]:  # a message holds 50 blocks
-        blocks.append({"type": "divider"})
-        blocks.append(
-            _section(f"*{a.title}, {a.ref}* — _{a.question}_\n{a.answer or '(no answer given)'}")
-        )
-        if a.disputed:
-            blocks.append(_context(f":warning: Disputed: {a.disputed}"))
+        blocks += source_blocks(a)
+    return blocks
+
+
+def source_blocks(a: SourceAnswer) -> list[Block]:
+    """One source document's answer: title and ref, how it asked, disputed or not."""
+    blocks: list[Block] = [
+        {"type": "divider"},
+        _section(f"*{a.title}, {a.ref}* — _{a.question}_\n{a.answer or '(no answer given)'}"),
+    ]
+    if a.disputed:
+        blocks.append(_context(f":warning: Disputed: {a.disputed}"))
     return blocks
 
 
@@ -217,7 +238,8 @@ def _verdict_headline(verdict: Verdict) -> str:
         return ":brain: Noted. This card comes back when it is due for review."
     if verdict.correct:
         streak = f" · streak {verdict.streak}" if verdict.streak > 1 else ""
-        return f":white_check_mark: *Correct!* +{verdict.points} pts{streak}"
+        hint = " · hint taken: half points" if verdict.hinted else ""
+        return f":white_check_mark: *Correct!* +{verdict.points} pts{streak}{hint}"
     return ":x: *Not quite.*"
 
 
@@ -225,10 +247,15 @@ def verdict_text(verdict: Verdict) -> str:
     return _verdict_headline(verdict).split("\n")[0]
 
 
-def answer_modal(card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "") -> Block:
-    """The modal a computed (typed) answer goes through."""
+def answer_modal(
+    card_prompt: str, ask_id: str, metadata: dict[str, str], hint: str = "", *, long: bool = False
+) -> Block:
+    """The modal a typed answer goes through: a number, or (`long`) an interview answer."""
     blocks: list[Block] = [_section(card_prompt or "Type your answer below.")]
     element: Block = {"type": "plain_text_input", "action_id": ANSWER_INPUT}
+    if long:
+        element.update(multiline=True, max_length=3000)
+        hint = "Explain it in a few sentences, as in an interview."
     if hint:
         element["placeholder"] = {"type": "plain_text", "text": _clip(hint, 150)}
     blocks.append(

@@ -65,6 +65,6 @@ def make_open_ask(bank: Bank, question: Question) -> AskSpec:
         explanation=explanation,
         question_id=question.id,
         source=source_of(bank, question),
-        hint="Think of your answer, then reveal it and rate yourself.",
+        hint="Type your answer as in an interview, or just reveal it; then rate yourself.",
         key_points=question.key_points,
     )

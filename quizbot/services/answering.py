@@ -19,6 +19,7 @@ from quizbot.services.callers import Ctx
 from quizbot.services.deps import ServiceDeps
 from quizbot.storage.periods import local_day
 from quizbot.storage.records import AskRec
+from quizbot.study.interview import Interview
 
 
 def _day(moment: datetime) -> str:
@@ -44,9 +45,10 @@ def load_ask(ctx: Ctx, ask_id: str) -> AskRec:
 class Answering:
     """Grades answers to private and drop asks; a private one leads on to the next card."""
 
-    def __init__(self, deps: ServiceDeps, asking: Asking) -> None:
+    def __init__(self, deps: ServiceDeps, asking: Asking, interview: Interview) -> None:
         self.deps = deps
         self.asking = asking
+        self.interview = interview
 
     async def answer(self, who: PlayerRef, ask_id: str, response: str) -> Verdict:
         """Grade a choice id or typed text; a wrong answer's `next` is a follow-up."""
@@ -60,6 +62,9 @@ class Answering:
                 verdict = self._verdict(ask, None, 0, 0, already=done is not None)
                 if done is None:
                     verdict = replace(verdict, rating_choices=RATING_CHOICES)
+                    typed = response.strip()
+                    if typed and ask.player_id is not None:
+                        verdict = self.interview.reveal(ctx, ask, typed, verdict)
                 return verdict
             correct = grade(ask.spec, response)
             slip = None
@@ -82,7 +87,9 @@ class Answering:
             ask = load_ask(ctx, ask_id)
             if ask.spec.kind is not AskKind.OPEN:
                 raise InvalidInput("Only flashcards are self-rated; answer this one instead.")
-            return self._score(ctx, ask, key, None, key)
+            counted, why = self.interview.counted(ctx, ask, key)
+            verdict = self._score(ctx, ask, counted, None, counted)
+            return verdict if verdict.already_answered else replace(verdict, coverage=why)
 
         return await self.deps.run(who, work)
 
@@ -119,6 +126,9 @@ class Answering:
                 follow_up=ask.depth > 0 or ask.is_retry,
                 streak_days=days,
             )
+        hinted = points > 0 and repos.hints.taken(ask.id, pid)
+        if hinted:
+            points //= 2
         answer_id = repos.answers.record(
             ask_id=ask.id,
             player_id=pid,
@@ -180,7 +190,8 @@ class Answering:
             nxt = self.asking.after_miss(ctx, ask, mastery, slip.follow_up if slip else None)
         elif not is_drop:
             nxt = self.asking.after_right(ctx, ask)
-        return replace(self._verdict(ask, correct, points, days, next_card=nxt), practice=practice)
+        verdict = self._verdict(ask, correct, points, days, next_card=nxt)
+        return replace(verdict, practice=practice, hinted=hinted)
 
     def _rate(self, ctx: Ctx, key: str, difficulty: str, correct: bool) -> None:
         """Move the player's and the question's Elo-style ratings after a scored answer."""

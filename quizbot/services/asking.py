@@ -17,6 +17,7 @@ from quizbot.scoring import points_for
 from quizbot.selection import (
     RECENT_WINDOW,
     SESSION_GAP,
+    Pick,
     Player,
     Recent,
     build_ask,
@@ -90,6 +91,10 @@ class Asking:
             return self._add(ctx, build_ask(deps.bank, pick, deps.rng), note=pick.note)
 
         return await deps.run(who, work)
+
+    def start(self, ctx: Ctx, pick: Pick) -> QuestionCard:
+        """A new ask of exactly `pick` for the caller (a review session's due card)."""
+        return self._add(ctx, build_ask(self.deps.bank, pick, self.deps.rng))
 
     @staticmethod
     def _ratings(ctx: Ctx, keys: Collection[str]) -> Mapping[str, float]:

@@ -268,3 +268,40 @@ class PlayerRating(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     rating: Mapped[float] = mapped_column(Float)
     answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TypedAnswer(Base):
+    """An interview answer typed to an open question, kept until the player rates themselves.
+
+    `covered` of `total` key points were matched; `stuffed` marks a list of keywords.
+    """
+
+    __tablename__ = "typed_answers"
+
+    ask_id: Mapped[str] = mapped_column(
+        String(ASK_ID_LEN), ForeignKey("asks.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    covered: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    stuffed: Mapped[bool] = mapped_column(Boolean, default=False)
+    typed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AskHint(Base):
+    """A hint a player took on an ask: a right answer to it then scores half."""
+
+    __tablename__ = "ask_hints"
+
+    ask_id: Mapped[str] = mapped_column(
+        String(ASK_ID_LEN), ForeignKey("asks.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    hinted_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -32,6 +32,7 @@ from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
 from quizbot.storage.repos.scores import ScoreRepo
+from quizbot.storage.repos.study import HintRepo, TypedAnswerRepo
 from quizbot.storage.repos.teams import TeamRepo
 from quizbot.storage.repos.tenancy import PlayerRepo, WorkspaceRepo
 
@@ -61,6 +62,8 @@ class WorkspaceRepos:
         self.scores = ScoreRepo(session, workspace_id)
         self.boards = BoardRepo(session, workspace_id)
         self.ratings = RatingRepo(session, workspace_id)
+        self.typed = TypedAnswerRepo(session, workspace_id)
+        self.hints = HintRepo(session, workspace_id)
 
 
 class Tx:

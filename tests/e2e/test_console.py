@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,9 +192,12 @@ def test_bad_answers_get_error_lines_and_the_question_stays(player: Any) -> None
     p.send("zz" if question["kind"] == "computed" else "h")  # no option h
     error = p.event()
     assert error["type"] == "error" and error["message"]
-    p.send("?")
+    p.send("help")
     error = p.event()
-    assert error["type"] == "error" and error["message"]
+    assert error["type"] == "error" and "'?' gives a hint" in error["message"]
+    p.send("?")
+    hint = p.event()
+    assert hint["type"] == "hint" and hint["ask_id"] == question["ask_id"] and hint["text"]
     verdict = _answer_wrongly(p, question)  # still answerable: nothing was half-written
     assert verdict is not None and verdict["ask_id"] == question["ask_id"]
     code, err = p.finish()
@@ -534,3 +538,93 @@ def test_sources_after_a_verdict_shows_every_source_answer(player: Any) -> None:
         assert {"title", "ref", "question", "answer", "disputed"} <= set(answer)
     code, err = p.finish()
     assert code == 0 and "Traceback" not in err
+
+
+def test_more_after_a_verdict_explains_it_in_full(player: Any) -> None:
+    p = player("--user", "fay", "--topic", "padding")
+    question = p.event()
+    p.send("more")  # nothing answered yet: a friendly error, the question stays
+    early = p.event()
+    assert early["type"] == "error" and "Answer a question first" in early["message"]
+    for _ in range(6):
+        if question["kind"] == "choice":
+            break
+        p.send("skip")
+        question = p.event()
+    assert question["kind"] == "choice"
+    p.send(question["choices"][0]["id"])
+    verdict = p.event()
+    p.event()  # the next question
+    p.send("more")
+    shown = p.event()
+    assert shown["type"] == "more" and shown["ask_id"] == question["ask_id"]
+    assert shown["answer"] == verdict["answer"]
+    assert len(shown["model_answer"]) > len(verdict["answer"])
+    wrong = {o["text"] for o in shown["wrong_options"]}
+    assert wrong == {c["text"] for c in question["choices"]} - {verdict["answer"]}
+    assert all(o["why"] for o in shown["wrong_options"])
+    assert shown["concept_path"] and shown["sources"]
+    code, err = p.finish()
+    assert code == 0 and "Traceback" not in err
+
+
+async def _miss_one_long_ago(url: str, user: str) -> str:
+    """Answer one question wrongly 30 days ago, so its card is due now; the ask's prompt."""
+    from quizbot.bootstrap import bootstrap
+
+    then = datetime.now(UTC) - timedelta(days=30)
+    runtime = await bootstrap(database_url=url, clock=lambda: then)
+    who = PlayerRef("local", "local", user, user)
+    try:
+        card = await runtime.service.ask(who, "pooling")
+        if card.kind is AskKind.OPEN:
+            await runtime.service.rate(who, card.ask_id, "again")
+        else:
+            await runtime.service.answer(who, card.ask_id, "zzz no idea")
+    finally:
+        await runtime.aclose()
+    return card.prompt
+
+
+def test_review_lists_the_queue_then_asks_the_due_card(db_env: dict[str, str]) -> None:
+    empty = _cli(db_env, "review", "--user", "gail")
+    assert empty.exit_code == 0, empty.output
+    assert "No review cards yet" in empty.output
+
+    prompt = asyncio.run(_miss_one_long_ago(db_env["DATABASE_URL"], "gail"))
+    shown = CliRunner().invoke(app, ["review", "--json", "--user", "gail"], env=db_env, input="q\n")
+    assert shown.exit_code == 0, shown.output
+    listing, question = (json.loads(line) for line in shown.output.splitlines()[:2])
+    assert listing["type"] == "review" and listing["due_count"] == 1
+    (due,) = listing["due"]
+    assert due["when"].endswith("UTC") and due["due_at"] < datetime.now(UTC).isoformat()
+    assert question["type"] == "question" and question["prompt"] == prompt
+
+    people = _cli(db_env, "review", "--user", "gail")
+    assert "1 card due for review." in people.output and "Due now:" in people.output
+
+
+def test_session_sends_a_typed_interview_answer_and_an_empty_line_reveals() -> None:
+    engine = ScriptedEngine()
+    code, _ = _session(["@flash", "Dropout zeroes random units while training.", "good"], engine)
+    assert code == 0
+    assert ("answer", "flash", "Dropout zeroes random units while training.") in engine.calls
+    engine = ScriptedEngine()
+    _session(["@flash", "", "good"], engine)
+    assert ("answer", "flash", "") in engine.calls, "Enter alone reveals without an answer"
+
+
+def test_rich_interview_verdict_ticks_the_covered_key_points() -> None:
+    verdict = Verdict(
+        "flash",
+        None,
+        "model answer",
+        "",
+        key_points=("zeroes units", "only in training"),
+        typed="It zeroes units.",
+        covered=(True, False),
+        coverage="Your answer covered 1 of 2 key points.",
+    )
+    shown = _rich(lambda out: out.verdict(verdict))
+    assert "✔ zeroes units" in shown and "· only in training" in shown
+    assert "Your answer covered 1 of 2 key points." in shown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
@@ -42,6 +42,16 @@ _KEYS = select(reviews.c.key).where(
     reviews.c.workspace_id == bindparam("ws"), reviews.c.player_id == bindparam("player")
 )
 _DUE = _KEYS.where(reviews.c.due_at <= bindparam("now")).order_by(reviews.c.due_at, reviews.c.key)
+_SCHEDULE = (
+    select(reviews.c.key, reviews.c.due_at)
+    .where(
+        reviews.c.workspace_id == bindparam("ws"),
+        reviews.c.player_id == bindparam("player"),
+        reviews.c.card_json != "",  # a claim in flight, not a card yet
+    )
+    .order_by(reviews.c.due_at, reviews.c.key)
+    .limit(bindparam("limit"))
+)
 _P_KNOWN = select(mastery.c.concept_id, mastery.c.p_known).where(
     mastery.c.workspace_id == bindparam("ws"), mastery.c.player_id == bindparam("player")
 )
@@ -204,6 +214,12 @@ class ReviewRepo(Scoped):
         params = {"ws": self.ws, "player": player_id, "now": now}
         return list(self.session.execute(_DUE, params).scalars().all())
 
+    def schedule(self, player_id: int, limit: int) -> list[tuple[str, datetime]]:
+        """The player's cards as (key, due time in aware UTC), soonest first, at most `limit`."""
+        params = {"ws": self.ws, "player": player_id, "limit": limit}
+        rows = self.session.execute(_SCHEDULE, params).all()
+        return [(row.key, as_utc(row.due_at)) for row in rows]
+
     def due_count(self, player_id: int, now: datetime) -> int:
         return self.session.execute(
             select(func.count()).where(
@@ -212,6 +228,11 @@ class ReviewRepo(Scoped):
                 reviews.c.due_at <= now,
             )
         ).scalar_one()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands back the stored UTC value without a zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class StreakRepo(Scoped):

@@ -107,7 +107,8 @@ async def _typed_card(bot: DiscordDriver) -> dict:
 
 async def test_computed_question_goes_through_a_modal(bot: DiscordDriver) -> None:
     card = await _typed_card(bot)
-    (button,) = buttons(card)
+    button, hint = buttons(card)
+    assert hint["label"] == "Hint"
     sent = await bot.click(card, button)
     callback = await bot.fake.wait_callback(sent.id)
     assert callback["type"] == 9, "the button opens a modal at once"
@@ -128,7 +129,7 @@ async def test_modal_submit_with_no_number_is_told_to_type_one(bot: DiscordDrive
     sent = await bot.click(card, buttons(card)[0])
     modal = (await bot.fake.wait_callback(sent.id))["data"]
     reply = await bot.answer(await bot.submit_modal(modal["custom_id"], "   "))
-    assert "Type a number" in reply["content"]
+    assert "Type your answer first: a number like 10" in reply["content"]
 
 
 async def test_autocomplete_offers_concept_names(bot: DiscordDriver) -> None:
@@ -207,20 +208,23 @@ async def test_help_answers_at_once(bot: DiscordDriver) -> None:
 
 async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -> None:
     card = await card_with_button(bot, "attention", lambda cid: cid.endswith(":reveal"))
-    (reveal,) = buttons(card)
-    assert reveal["label"] == "Show answer"
+    typed, reveal, _hint = buttons(card)
+    assert typed["custom_id"].startswith("cq:t:") and reveal["label"] == "Just show the answer"
     shown = await bot.answer(await bot.click(card, reveal))
     assert any(f["name"] == "Key points" for f in shown["embeds"][0]["fields"])
     ratings = {b["label"].lower(): b for b in buttons(shown)}
-    assert {"again", "good", "from the sources"} <= set(ratings)
+    assert {"again", "good", "more"} <= set(ratings)
 
     rated = await bot.answer(await bot.click(shown, ratings["good"]))
-    next_button, sources = buttons(rated)
+    next_button, more = buttons(rated)
     assert next_button["label"] == "Next question"
-    assert sources["label"] == "From the sources"
-    said = await bot.answer(await bot.click(rated, sources))
-    assert said["embeds"][0]["title"] == "📚 From the sources"
-    disputed = said["embeds"][2]
+    assert more["label"] == "More"
+    said = await bot.answer(await bot.click(rated, more))
+    assert said["embeds"][0]["title"] == "📖 More"
+    assert "Key points: • first point" in embed_text(said)
+    assert said["embeds"][1]["description"].startswith("Attention re-weights features")
+    assert said["embeds"][2]["author"]["name"] == "📚 From the sources"
+    disputed = said["embeds"][3]
     assert disputed["description"] == "Attention is what makes models smart."
     assert disputed["fields"][-1] == {
         "name": "⚠️ Disputed",

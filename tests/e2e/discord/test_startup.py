@@ -57,7 +57,16 @@ async def test_commands_are_synced_globally_by_default(
     (group,) = sync.body
     assert group["name"] == "cnnquiz"
     subcommands = {o["name"]: o for o in group["options"]}
-    assert set(subcommands) == {"ask", "leaderboard", "stats", "path", "help", "team", "drop"}
+    assert set(subcommands) == {
+        "ask",
+        "review",
+        "leaderboard",
+        "stats",
+        "path",
+        "help",
+        "team",
+        "drop",
+    }
     drop_set = next(o for o in subcommands["drop"]["options"] if o["name"] == "set")
     channel = next(o for o in drop_set["options"] if o["name"] == "channel")
     assert channel["type"] == 7 and not channel["required"] and 0 in channel["channel_types"]

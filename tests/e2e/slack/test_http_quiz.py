@@ -121,21 +121,24 @@ async def test_path_and_stats_and_teams(slack_http: SlackDriver) -> None:
 
 async def test_flashcard_reveal_then_self_rating_then_next(slack_http: SlackDriver) -> None:
     card = await slack_http.reply(await slack_http.command("attention"))
-    (reveal,) = buttons(card["blocks"])
-    assert reveal["action_id"] == render.REVEAL
+    typed, reveal, _hint = buttons(card["blocks"])
+    assert (typed["action_id"], reveal["action_id"]) == (render.TYPED, render.REVEAL)
 
     revealed = await slack_http.reply(await slack_http.click(reveal))
     assert "How well did you know it?" in block_texts(revealed["blocks"])
     assert "Key points" in block_texts(revealed["blocks"])
     ratings = {b["text"]["text"]: b for b in buttons(revealed["blocks"])}
-    assert set(ratings) == {"Again", "Hard", "Good", "Easy", "From the sources"}
+    assert set(ratings) == {"Again", "Hard", "Good", "Easy", ":book: More"}
 
     rated = await slack_http.reply(await slack_http.click(ratings["Good"]))
     assert "comes back when it is due" in block_texts(rated["blocks"])
-    next_button, sources = buttons(rated["blocks"])
+    next_button, more = buttons(rated["blocks"])
     assert next_button["action_id"] == render.NEXT
+    assert more["action_id"] == render.MORE
 
-    shown = block_texts((await slack_http.reply(await slack_http.click(sources)))["blocks"])
+    shown = block_texts((await slack_http.reply(await slack_http.click(more)))["blocks"])
+    assert "*Model answer*\nAttention re-weights features" in shown
+    assert "*Key points*\n• first point" in shown
     assert "From the sources" in shown
     assert "Attention is what makes models smart." in shown
     assert "Disputed: Says nothing about what attention computes." in shown

@@ -1,0 +1,1 @@
+"""Study tools: full explanations, the review list and interview-style answers."""

@@ -1,0 +1,127 @@
+"""Study tools on Slack end to end: "More", the review queue, interview answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from adapters.slack import render
+from adapters.slack.study_render import explanation_blocks
+from quizbot.replies import SourceAnswer
+from quizbot.study.replies import Explanation, WrongOption
+from tests.e2e.slack.conftest import (
+    FixedClock,
+    SlackDriver,
+    block_texts,
+    buttons,
+    choice_button,
+    load_payload,
+)
+
+GIST = "Identity shortcuts let very deep nets train"
+
+
+async def test_more_after_a_miss_explains_the_answer_the_options_the_sources_and_the_path(
+    slack_http: SlackDriver,
+) -> None:
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    wrong = await slack_http.reply(
+        await slack_http.click(choice_button(card["blocks"], right=False))
+    )
+    more = next(b for b in buttons(wrong["blocks"]) if b["action_id"] == render.MORE)
+    shown = await slack_http.reply(await slack_http.click(more))
+    assert shown["response_type"] == "ephemeral"
+    text = block_texts(shown["blocks"])
+    assert ":book: *More* — Question q-resnet?" in text
+    assert f"*Model answer*\n{GIST}. More detail follows here." in text
+    why = text.split("*Why the other options are wrong*\n", 1)[1].splitlines()[:3]
+    assert sorted(why) == [f"• _{GIST}, misread ({n})_ — Reason {n}" for n in (1, 2, 3)]
+    assert "Path: ResNet" in text
+    assert "Down to the basics: ResNet → skip connection → vanishing gradient" in text
+    assert "*interview-book, Q-RESNET* — _Question q-resnet?_" in text
+
+
+def test_a_huge_explanation_fits_one_message() -> None:
+    long = "why " * 2000
+    blocks = explanation_blocks(
+        Explanation(
+            "1" * 32,
+            long,
+            long,
+            long,
+            tuple(long for _ in range(8)),
+            tuple(WrongOption(long, long) for _ in range(30)),
+            tuple(SourceAnswer(long, long, long, long, long) for _ in range(40)),
+            ("ResNet",),
+        )
+    )
+    assert len(blocks) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if "text" in b)
+
+
+async def test_review_lists_due_cards_with_dates_and_asks_the_first(
+    slack_http: SlackDriver, clock: FixedClock
+) -> None:
+    empty = await slack_http.reply(await slack_http.command("review"))
+    assert "No review cards yet" in block_texts(empty["blocks"]) and not buttons(empty["blocks"])
+
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    await slack_http.reply(await slack_http.click(choice_button(card["blocks"], right=False)))
+    waiting = await slack_http.reply(await slack_http.command("review"))
+    text = block_texts(waiting["blocks"])
+    assert "Nothing is due for review; the next card is due" in text
+    assert re.search(
+        r"<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+ UTC> · Question q-resnet\?", text
+    )
+
+    clock.now += timedelta(days=30)
+    due = await slack_http.reply(await slack_http.command("review"))
+    text = block_texts(due["blocks"])
+    assert "*1 review card due*" in text and "*Due now*" in text
+    verdict = await slack_http.reply(
+        await slack_http.click(choice_button(due["blocks"], right=True))
+    )
+    assert "Correct!" in block_texts(verdict["blocks"])
+
+
+TWO_OF_THREE = "The first point matters, and so does the second point, as I said before."
+
+
+async def test_an_interview_answer_in_a_modal_ticks_key_points_then_asks_the_rating(
+    slack_http: SlackDriver,
+) -> None:
+    card = await slack_http.reply(await slack_http.command("attention"))
+    typed = next(b for b in buttons(card["blocks"]) if b["action_id"] == render.TYPED)
+    click = await slack_http.click(typed)
+    (opened,) = await slack_http.fake.wait_calls("views.open")
+    view = opened.args["view"]
+    element = view["blocks"][1]["element"]
+    assert element["multiline"] is True and element["max_length"] == 3000
+
+    submission = load_payload("view_submission.json")
+    submission["view"]["private_metadata"] = view["private_metadata"]
+    submission["view"]["state"]["values"]["answer"]["value"]["value"] = TWO_OF_THREE
+    assert await slack_http.interact(submission) == (200, "")
+    shown = await slack_http.reply(click)
+    text = block_texts(shown["blocks"])
+    assert f"*Your answer:* {TWO_OF_THREE}" in text
+    assert (
+        "*Key points:*\n:white_check_mark: first point\n:white_check_mark: second point\n"
+        ":white_large_square: third point"
+    ) in text
+    assert "_Your answer covered 2 of 3 key points._" in text
+    ratings = {b["text"]["text"]: b for b in buttons(shown["blocks"])}
+    rated = await slack_http.reply(await slack_http.click(ratings["Easy"]))
+    assert "Counted as Good: your answer covered 2 of 3 key points." in block_texts(rated["blocks"])
+
+
+async def test_a_hint_then_a_right_answer_scores_half(slack_http: SlackDriver) -> None:
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    hint_button = next(b for b in buttons(card["blocks"]) if b["action_id"] == render.HINT)
+    hint = block_texts((await slack_http.reply(await slack_http.click(hint_button)))["blocks"])
+    assert ":bulb: *Hint:* Think of this: Definition code D15" in hint
+    assert "A right answer now earns half points." in hint
+    verdict = await slack_http.reply(
+        await slack_http.click(choice_button(card["blocks"], right=True))
+    )
+    assert "*Correct!* +10 pts · hint taken: half points" in block_texts(verdict["blocks"])
