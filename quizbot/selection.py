@@ -151,30 +151,32 @@ def _best(
     `beyond` are candidates one step past the fringe: taken when they fit clearly better
     (a strong player is not held on the fringe's few easy questions).
     """
-    near = len(cands)
-    cands = [*cands, *beyond]
-    if not cands:
+    if not cands and not beyond:
         return None
-    if not player.placing:
+    placing = player.placing
+    if not placing:
         for kind in (AskKind.CONCEPT, AskKind.COMPUTED):  # neither takes over a session
-            others = [c for c in cands if c.pick.kind != kind.value]
-            if others and recent.share(kind) >= KIND_SHARE:
-                cands = others
-    known = ratings({c.key for c in cands})
-    cost = partial(fit, player.rating, placement=player.placing)
+            if recent.share(kind) >= KIND_SHARE:
+                value = kind.value
+                near = [c for c in cands if c.pick.kind != value]
+                far = [c for c in beyond if c.pick.kind != value]
+                if near or far:
+                    cands, beyond = near, far
+    known = ratings({c.key for c in (*cands, *beyond)})
+    cost = partial(fit, player.rating, placement=placing)
     draw = rng.random
     # Ties (equal fit) go to a bank question, then a computed one, then naming a concept:
     # they test the idea rather than the word.
     scored = [
         (
-            round(cost(known.get(c.key, c.prior)) + (BEYOND_COST if i >= near else 0.0), 3),
+            round(cost(known.get(c.key, c.prior)) + extra, 3),
             KIND_ORDER[c.pick.kind],
             draw(),
             c.pick,
         )
-        for i, c in enumerate(cands)
+        for group, extra in ((cands, 0.0), (beyond, BEYOND_COST))
+        for c in group
     ]
-    placing = player.placing
     if not placing and not recent.computed_lately():
         sums = [s for s in scored if s[3].kind == "computed" and s[0] < 0.15]
         if sums:

@@ -76,7 +76,7 @@ class RatingRepo(Scoped):
             lambda d: _QUESTIONS.where(in_keys(d, questions.c.key)),
         )
         params = {"ws": self.ws, "keys": keys_param(self.session, wanted)}
-        return {key: rating for key, rating in self.session.execute(stmt, params)}
+        return {key: rating for key, rating in self.session.execute(stmt, params).all()}
 
     def put_player(self, player_id: int, rating: float) -> None:
         row = {"player_id": player_id, "workspace_id": self.ws, "rating": rating, "answers": 1}
