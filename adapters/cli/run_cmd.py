@@ -59,7 +59,9 @@ def missing_credentials(settings: Settings, platform: Platform, http: bool) -> s
     return None
 
 
-async def _serve(settings: Settings, platforms: list[Platform], http: bool, port: int) -> None:
+async def _serve(
+    settings: Settings, platforms: list[Platform], http: bool, port: int, host: str = "0.0.0.0"
+) -> None:
     from quizbot.bootstrap import bootstrap
 
     runtime = await bootstrap(settings)
@@ -79,7 +81,7 @@ async def _serve(settings: Settings, platforms: list[Platform], http: bool, port
         from adapters.slack import app as slack_app
 
         if http:
-            jobs.append(lambda: slack_app.run_slack_http(runtime, settings, port))
+            jobs.append(lambda: slack_app.run_slack_http(runtime, settings, port, host))
         else:
             jobs.append(lambda: slack_app.run_slack_socket(runtime, settings))
     stop = asyncio.Event()
@@ -113,6 +115,11 @@ def register(app: typer.Typer) -> None:
         ),
         http: bool = typer.Option(False, "--http", help="Slack: serve HTTP, not Socket Mode."),
         port: int = typer.Option(3000, "--port", help="Slack HTTP mode port."),
+        host: str = typer.Option(
+            "0.0.0.0",
+            "--host",
+            help="Slack HTTP mode address to listen on (127.0.0.1: local only).",
+        ),
     ) -> None:
         """Start the chat bots and the daily-drop scheduler in one event loop."""
         settings = Settings()
@@ -137,4 +144,4 @@ def register(app: typer.Typer) -> None:
             if problem:
                 err.print(f"[red]{problem}[/]")
                 raise typer.Exit(2)
-        asyncio.run(_serve(settings, platforms, http, port))
+        asyncio.run(_serve(settings, platforms, http, port, host))
