@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
+from adapters.cli.fail import fail, file_problem, output_problem
 from knowledge.bank import Bank
 from knowledge.build import CACHE_FILE as _CACHE_FILE
 from knowledge.build import BuildError, build_bank, default_cache_dir, load_bank, write_compiled
@@ -59,9 +60,10 @@ def _friendly() -> Iterator[None]:
     except (BuildError, OntologyError, PackError) as exc:
         errors.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from None
-    except (SourceError, OSError) as exc:
-        errors.print(f"[red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+    except SourceError as exc:
+        fail(f"error: {exc}")
+    except OSError as exc:
+        fail(f"error: {file_problem(exc)}")
 
 
 def _packs(extra: list[Path] | None) -> list[Path]:
@@ -108,6 +110,8 @@ def export(
     """Print the whole bank (concepts and questions) as JSON."""
     from knowledge.export import bank_to_dict
 
+    if out is not None and (problem := output_problem(out)):
+        fail(f"error: {problem}", 2)
     with _friendly():
         text = json.dumps(bank_to_dict(_load(cache_dir)), ensure_ascii=False, indent=2)
         if out is None:
@@ -210,6 +214,8 @@ def graph(
     if out.suffix.lower() not in {".png", ".svg", ".graphml"}:
         errors.print(f"[red]error:[/] cannot write {out.name}: use .png, .svg or .graphml")
         raise typer.Exit(2)
+    if problem := output_problem(out):
+        fail(f"error: {problem}", 2)
     with _friendly():
         written = draw(build_graph(load_concepts()), out)
     console.print(f"Wrote {written}")

@@ -13,6 +13,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from adapters.cli.fail import fail
+from quizbot.errors import QuizError
 from quizbot.logs import configure_logging
 from quizbot.settings import Settings
 
@@ -144,4 +146,7 @@ def register(app: typer.Typer) -> None:
             if problem:
                 err.print(f"[red]{problem}[/]")
                 raise typer.Exit(2)
-        asyncio.run(_serve(settings, platforms, http, port, host))
+        try:
+            asyncio.run(_serve(settings, platforms, http, port, host))
+        except QuizError as exc:  # the database cannot be used: say what to fix, no traceback
+            fail(exc.message)

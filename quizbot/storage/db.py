@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from quizbot.settings import default_database_url
+from quizbot.storage import trouble
+from quizbot.storage.trouble import check_url
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +78,20 @@ def _install_sqlite_hooks(engine: Engine, autocheckpoint: int | None = None) -> 
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `url` (see `normalize_url`), with SQLite set up for concurrent use."""
+    """An async engine for `url` (see `normalize_url`), with SQLite set up for concurrent use.
+
+    Raises DatabaseProblem (one line saying what to fix) for a URL no database can answer.
+    """
     url = normalize_url(url)
+    check_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, **kwargs)
         _install_sqlite_hooks(engine.sync_engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # asyncpg waits 60 s for a server that accepts the connection and never answers.
+    kwargs.setdefault("connect_args", {}).setdefault("timeout", trouble.CONNECT_TIMEOUT_S)
     return create_async_engine(url, **kwargs)
 
 
