@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from collections.abc import Callable
@@ -60,10 +61,15 @@ def _with_service(output: Output, user: str | None, job: Job) -> None:
     raise typer.Exit(code)
 
 
+def as_text(line: str) -> str:
+    """Bytes that were not UTF-8 (escaped as surrogates by some locales) as U+FFFD."""
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _human(console: Console) -> Callable[[], str | None]:
     def read() -> str | None:
         try:
-            return console.input()
+            return as_text(console.input())
         except EOFError:
             return None
 
@@ -72,7 +78,7 @@ def _human(console: Console) -> Callable[[], str | None]:
 
 def _script() -> str | None:
     line = sys.stdin.readline()
-    return line if line else None
+    return as_text(line) if line else None
 
 
 def register(app: typer.Typer) -> None:
@@ -91,6 +97,8 @@ def play(
     as_json: bool = typer.Option(False, "--json", help="Speak JSON lines (for scripts)."),
 ) -> None:
     """Play the quiz in the terminal: letters to answer, 'skip', 'q' to quit."""
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a stray byte is read as "\ufffd", not a crash
+        sys.stdin.reconfigure(errors="replace")
     console = Console(highlight=False)
     output: Output = JsonOutput(sys.stdout) if as_json else RichOutput(console)
     read = _script if as_json else _human(console)

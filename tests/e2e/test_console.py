@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from adapters.cli.play_cmd import as_text
 from adapters.console.app import PlaySession
 from adapters.console.render import JsonOutput
 from quizbot.errors import InvalidInput, StorageUnavailable, UnknownAsk, UnknownTopic
@@ -216,6 +217,25 @@ def test_unreachable_database_is_a_message_not_a_traceback(tmp_path: Path) -> No
     events = [json.loads(line) for line in done.stdout.splitlines()]
     assert events and events[0]["type"] == "error" and "database" in events[0]["message"]
     assert "Traceback" not in done.stderr and "secretpw" not in done.stdout + done.stderr
+
+
+def test_invalid_utf8_typed_in_is_read_as_text(db_env: dict[str, str]) -> None:
+    stray = "caf\xe9 \xff".encode("latin-1")
+    result = CliRunner().invoke(
+        app, ["play", "--json", "--user", "zed"], input=stray + b"\n?\n", env=db_env
+    )
+    events = [json.loads(line) for line in result.output.splitlines()]
+    assert result.exit_code == 0, result.output
+    # Answered (an error or a verdict and the next question), then "?" was read too.
+    assert events[0]["type"] == "question" and events[-1]["type"] == "error"
+    assert len(events) >= 3
+    assert not any("went wrong" in e.get("message", "") for e in events)
+
+
+def test_surrogate_escaped_bytes_become_replacement_characters() -> None:
+    # What Python's C/UTF-8 locale mode hands over for the bytes e9 and ff.
+    assert as_text("caf\udce9 \udcff") == "caf\ufffd \ufffd"
+    assert as_text("plain é") == "plain é"
 
 
 def _cli(env: dict[str, str], *args: str) -> Any:
