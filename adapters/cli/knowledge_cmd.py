@@ -14,6 +14,7 @@ from typing import Annotated
 import networkx as nx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
@@ -129,9 +130,16 @@ def check(pack: ExtraPacks = None) -> None:
     with _friendly():
         report = check_bank(pack_paths=_packs(pack))
     for f in report.warnings:
-        console.print(f"[yellow]warning[/] [dim]{f.kind}[/] {f.message}", highlight=False)
+        # soft_wrap: a file:line must stay whole so editors and terminals can follow it
+        console.print(
+            f"[yellow]warning[/] [dim]{f.kind}[/] {escape(f.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     for f in report.errors:
-        console.print(f"[red]error[/] [dim]{f.kind}[/] {f.message}", highlight=False)
+        console.print(
+            f"[red]error[/] [dim]{f.kind}[/] {escape(f.message)}", highlight=False, soft_wrap=True
+        )
     for name, rate in report.guess_rates.items():
         console.print(f"[dim]guesser[/] {name}: right on {rate:.0%} of items", highlight=False)
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.stats.items())

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from adapters.cli.fail import fail
 from adapters.console.app import ConsoleRuntime, PlaySession, local_player
 from adapters.console.render import (
     JsonOutput,
@@ -22,7 +23,7 @@ from adapters.console.render import (
     team_table,
 )
 from quizbot.api import QuizApi
-from quizbot.errors import QuizError
+from quizbot.errors import InvalidInput, QuizError
 from quizbot.replies import Board, Period, PlayerRef
 
 logger = logging.getLogger(__name__)
@@ -113,13 +114,36 @@ def play(
     _with_service(output, user, job)
 
 
+def board_and_period(words: list[str]) -> tuple[Board, Period]:
+    """`players`, `teams`, `week`, `month`, `all` in any order; InvalidInput for anything else."""
+    board, period = Board.PLAYERS, Period.WEEK
+    for word in words:
+        value = word.strip().lower()
+        if value in {b.value for b in Board}:
+            board = Board(value)
+        elif value in {p.value for p in Period}:
+            period = Period(value)
+        else:
+            raise InvalidInput(
+                f'"{word}" is not a board or a period: use players or teams, week, month or all.'
+            )
+    return board, period
+
+
 def leaderboard(
-    board: Board = typer.Argument(Board.PLAYERS, help="players or teams"),
-    period: Period = typer.Argument(Period.WEEK, help="week, month or all"),
+    words: list[str] | None = typer.Argument(
+        None,
+        help="players or teams, and week, month or all (in any order)",
+        metavar="[BOARD] [PERIOD]",
+    ),
     user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
 ) -> None:
     """The players' or teams' leaderboard for this week, this month or all time."""
     console = Console(highlight=False)
+    try:
+        board, period = board_and_period(words or [])
+    except InvalidInput as exc:
+        fail(exc.message, 2)
 
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         result = runtime.run(service.leaderboard(who, board, period))
@@ -183,5 +207,5 @@ def team_leave(user: str | None = typer.Option(None, "--user", "-u", help=USER_H
 
 @team_app.command("list")
 def team_list(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
-    """The teams of this workspace and their members."""
+    """The teams of this workspace and how many members each has."""
     _team_job(user, lambda s, who: s.team_list(who))

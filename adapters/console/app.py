@@ -41,6 +41,8 @@ def local_player(user: str | None) -> PlayerRef:
     Raises:
         InvalidInput: a name that is too long or has control characters.
     """
+    if user is not None and not user.strip():
+        raise InvalidInput("--user needs a name; leave it out to play as your login name.")
     name = (user or "").strip()
     if not name:
         try:

@@ -19,11 +19,11 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
-from adapters.cli.play_cmd import as_text
+from adapters.cli.play_cmd import as_text, board_and_period
 from adapters.console.app import PlaySession
 from adapters.console.render import JsonOutput
 from quizbot.errors import InvalidInput, StorageUnavailable, UnknownAsk, UnknownTopic
-from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
+from quizbot.replies import AskKind, Board, Choice, Period, PlayerRef, QuestionCard, Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = "from adapters.cli import main; main()"
@@ -550,3 +550,17 @@ def test_sources_after_a_verdict_shows_every_source_answer(player: Any) -> None:
         assert {"title", "ref", "question", "answer", "disputed"} <= set(answer)
     code, err = p.finish()
     assert code == 0 and "Traceback" not in err
+
+
+def test_terminal_paper_cuts(db_env: dict[str, str]) -> None:
+    helped = _cli(db_env, "play", "--help")
+    assert "--json" in helped.output and "<bool>" not in helped.output
+    alone = _cli(db_env, "leaderboard", "all", "--user", "ann")
+    assert alone.exit_code == 0, alone.output
+    assert "all time" in alone.output.lower()
+    assert board_and_period(["month", "TEAMS"]) == (Board.TEAMS, Period.MONTH)
+    assert board_and_period([]) == (Board.PLAYERS, Period.WEEK)
+    bogus = _cli(db_env, "leaderboard", "yearly", "--user", "ann")
+    assert bogus.exit_code == 2 and '"yearly" is not a board or a period' in bogus.output
+    nameless = _cli(db_env, "stats", "--user", "")
+    assert nameless.exit_code == 1 and "--user needs a name" in nameless.output

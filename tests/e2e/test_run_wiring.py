@@ -308,36 +308,6 @@ async def test_stopping_run_mid_start_up_waits_for_the_drop_sweep(
     assert logs.count("ERROR") == 0, logs.text
 
 
-async def test_stopping_while_a_drop_is_retrying_prints_no_traceback(
-    settings: Settings,
-    fake: FakeSlack,
-    runtimes: list[Runtime],
-    logs: Lines,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    port = free_port()
-    serving = asyncio.create_task(run_cmd._serve(settings, [run_cmd.Platform.SLACK], True, port))
-    try:
-        await settled(logs, port, serving)
-        fake.failures["chat.postMessage"] = [503] * 50  # Slack keeps failing: the drop retries
-        url = f"http://127.0.0.1:{port}{slack_app.EVENTS_PATH}"
-        async with aiohttp.ClientSession() as session:
-            driver = SlackDriver(url, fake, session)
-            at = (datetime.now(UTC) + timedelta(hours=12)).strftime("%H:%M")
-            await text_reply(driver, f"drop set {at} UTC", OWNER_ID)
-            await driver.command("drop now", user=OWNER_ID, name="owner")
-            await logs.wait_for("retryable failure")
-        os.kill(os.getpid(), signal.SIGTERM)
-        async with asyncio.timeout(TIMEOUT):
-            await serving
-    finally:
-        if not serving.done():
-            serving.cancel()
-            await asyncio.gather(serving, return_exceptions=True)
-    assert [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.exc_info] == []
-    assert [rt.closed for rt in runtimes] == [True]
-
-
 async def test_a_stop_during_start_up_is_a_clean_stop(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, logs: Lines
 ) -> None:
