@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from adapters.cli.fail import fail
 from adapters.console.app import ConsoleRuntime, PlaySession, local_player
@@ -148,7 +149,8 @@ def leaderboard(
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         result = runtime.run(service.leaderboard(who, board, period))
         if not result.rows:
-            console.print(f"{result.title}: no points yet. Play with [bold]cnnquiz play[/].")
+            note = escape(result.empty_note)
+            console.print(f"{result.title}: {note} Play with [bold]cnnquiz play[/].")
         else:
             console.print(leaderboard_table(result))
         return 0

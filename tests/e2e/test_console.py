@@ -296,7 +296,7 @@ async def _score_points(url: str, user: str) -> int:
 
 def test_leaderboard_and_stats(db_env: dict[str, str]) -> None:
     empty = _cli(db_env, "leaderboard", "--user", "dave")
-    assert empty.exit_code == 0 and "no points yet" in empty.output
+    assert empty.exit_code == 0 and "Nobody has scored in this period yet" in empty.output
     assert asyncio.run(_score_points(db_env["DATABASE_URL"], "erin")) > 0
     board = _cli(db_env, "leaderboard", "players", "all", "--user", "erin")
     assert board.exit_code == 0, board.output

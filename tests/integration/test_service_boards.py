@@ -269,3 +269,14 @@ async def test_limits_hold_after_nfkc_on_both_databases(runtime: Runtime) -> Non
     await svc.team_join(long_name, "OWL")
     listing = await svc.team_list(long_name)
     assert [(t.name, t.members, t.is_mine) for t in listing.teams] == [("OWL", 2, True)]
+
+
+async def test_a_team_board_without_points_says_points_count_after_joining(
+    runtime: Runtime,
+) -> None:
+    ada = player("ada")
+    assert await _score(runtime, ada) > 0  # before ada had a team
+    await runtime.service.team_create(ada, "Owls")
+    board = await runtime.service.leaderboard(ada, Board.TEAMS, Period.WEEK)
+    assert board.rows == ()  # her points predate the team, so the board is empty
+    assert "after joining" in board.empty_note
