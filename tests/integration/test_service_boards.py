@@ -280,3 +280,12 @@ async def test_a_team_board_without_points_says_points_count_after_joining(
     board = await runtime.service.leaderboard(ada, Board.TEAMS, Period.WEEK)
     assert board.rows == ()  # her points predate the team, so the board is empty
     assert "after joining" in board.empty_note
+
+
+async def test_a_player_with_no_answers_ranks_after_everyone_who_answered(
+    runtime: Runtime,
+) -> None:
+    assert await _score(runtime, player("ada"), good=False) == 0  # answered: on the board at 0
+    board = await runtime.service.leaderboard(player("bob"), Board.PLAYERS, Period.WEEK)
+    assert [(r.name, r.rank) for r in board.rows] == [("ADA", 1)]
+    assert board.caller is not None and (board.caller.rank, board.caller.points) == (2, 0)
