@@ -7,10 +7,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from knowledge.model import Difficulty, RawQuestion
+from knowledge.yamlfile import YamlProblem, compose
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
 SOURCE_PREFIX = "pack:"
@@ -100,14 +100,9 @@ class _Pack:
 
     def _load(self) -> list[RawQuestion]:
         try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        except OSError as exc:
-            self.fail(None, f"cannot read pack: {exc.strerror or exc}")
-            return []
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc)
-            self.fail(None, f"invalid YAML: {problem}", mark.line + 1 if mark else 1)
+            root = compose(self.path)  # not UTF-8, not YAML, nested absurdly: file:line
+        except YamlProblem as exc:
+            self.found += [(0, problem) for problem in exc.problems]
             return []
         items = self._questions_node(root)
         if items is None:

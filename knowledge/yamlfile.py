@@ -43,8 +43,8 @@ def _depth(node: yaml.Node, limit: int) -> int:
     return deepest
 
 
-def load_with_lines(path: Path) -> Any:
-    """The file's YAML data, each mapping carrying its line under LINE.
+def compose(path: Path, loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> yaml.Node | None:
+    """The file's YAML node tree (None when empty), checked to be UTF-8 and shallow.
 
     Raises:
         YamlProblem: the file is unreadable, not UTF-8, not YAML, or nested absurdly deep.
@@ -59,11 +59,7 @@ def load_with_lines(path: Path) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlProblem([f"{path}:{line}: not UTF-8 text (byte {exc.start})"]) from exc
     try:
-        node = yaml.compose(text, Loader=LineLoader)
-        if node is not None and _depth(node, _MAX_DEPTH) > _MAX_DEPTH:
-            line = node.start_mark.line + 1
-            raise YamlProblem([f"{path}:{line}: nested more than {_MAX_DEPTH} levels deep"])
-        return yaml.load(text, Loader=LineLoader)  # SafeLoader subclass: plain data only
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -72,3 +68,27 @@ def load_with_lines(path: Path) -> Any:
         raise YamlProblem([f"{path}:1: nested more than {_MAX_DEPTH} levels deep"]) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem([f"{path}:1: not valid YAML ({exc})"]) from exc
+    if node is not None and _depth(node, _MAX_DEPTH) > _MAX_DEPTH:
+        line = node.start_mark.line + 1
+        raise YamlProblem([f"{path}:{line}: nested more than {_MAX_DEPTH} levels deep"])
+    return node
+
+
+def load_with_lines(path: Path) -> Any:
+    """The file's YAML data, each mapping carrying its line under LINE.
+
+    Raises:
+        YamlProblem: the file is unreadable, not UTF-8, not YAML, or nested absurdly deep.
+    """
+    node = compose(path, LineLoader)
+    if node is None:
+        return None
+    loader = LineLoader("")
+    try:
+        return loader.construct_document(node)  # SafeLoader subclass: plain data only
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlProblem([f"{path}:{line}: not valid YAML ({exc.problem})"]) from exc
+    finally:
+        loader.dispose()

@@ -6,16 +6,16 @@ import logging
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
 from quizbot.drops.service import DropService
-from quizbot.errors import StorageUnavailable
 from quizbot.service import Clock, QuizService, utc_now
 from quizbot.settings import Settings
-from quizbot.storage.db import make_engine, make_sessions, upgrade
-from quizbot.storage.uow import UNAVAILABLE, Store
+from quizbot.storage.db import make_engine, make_sessions, normalize_url, upgrade
+from quizbot.storage.trouble import explain
+from quizbot.storage.uow import Store
 
 logger = logging.getLogger(__name__)
 
@@ -79,21 +79,27 @@ async def bootstrap(
     """
     settings = settings or Settings()
     url = database_url or settings.database_url
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # a driver missing, a URL SQLAlchemy cannot build an engine from
+        raise explain(exc, normalize_url(url)) from None
     try:
         if migrate:
             await upgrade(engine)
-        if bank is None:
-            from knowledge.build import load_bank  # heavy (scikit-learn); only when needed
-
-            bank = load_bank()
-    except (OperationalError, InterfaceError, OSError) as exc:
+    except (DBAPIError, OSError, ImportError) as exc:
         await engine.dispose()
-        logger.error("database unavailable at start: %s", type(exc).__name__)
-        raise StorageUnavailable(UNAVAILABLE) from exc
+        raise explain(exc, normalize_url(url)) from None
     except BaseException:
         await engine.dispose()
         raise
+    if bank is None:
+        from knowledge.build import load_bank  # heavy (scikit-learn); only when needed
+
+        try:
+            bank = load_bank()
+        except BaseException:
+            await engine.dispose()
+            raise
     sessions = make_sessions(engine)
     store = Store(engine)
     clock = clock or utc_now

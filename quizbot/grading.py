@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
 from quizbot.asking.spec import AskSpec
 from quizbot.errors import InvalidInput
@@ -12,6 +13,9 @@ from quizbot.replies import AskKind
 
 MAX_RESPONSE = 500
 TYPO_SCORE = 85  # rapidfuzz ratio at or above which a typed name counts as a spelling of it
+# One slip (a swapped pair, a letter missing, extra or wrong) in a name this long is a typo
+# too: short names lose more ratio per slip ("stirde" is 83 against "stride").
+ONE_SLIP_MIN_LEN = 5
 _CHOICE_ID = re.compile(r"^\(?([a-z])[).]?$")
 _NUMBER = r"[-+]?\d[\d,_]*(?:\.0+)?"
 _SIZE = re.compile(rf"^({_NUMBER})(?:\s*(?:x|×|\*|by)\s*({_NUMBER}))?$")
@@ -91,7 +95,13 @@ def _grade_options(spec: AskSpec, text: str) -> bool:
         return False
     best_right = max((fuzz.ratio(said, r) for r in right), default=0.0)
     best_wrong = max((fuzz.ratio(said, w) for w in wrong), default=0.0)
-    return best_right >= TYPO_SCORE and best_right > best_wrong
+    if best_right <= best_wrong:
+        return False
+    return best_right >= TYPO_SCORE or any(_one_slip(said, r) for r in right)
+
+
+def _one_slip(said: str, name: str) -> bool:
+    return len(name) >= ONE_SLIP_MIN_LEN and DamerauLevenshtein.distance(said, name) <= 1
 
 
 def chosen_id(spec: AskSpec, response: str) -> str | None:

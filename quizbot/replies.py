@@ -149,6 +149,16 @@ class Leaderboard:
     rows: tuple[LeaderboardRow, ...]
     caller: LeaderboardRow | None = None  # the caller's own row, even outside the top rows
 
+    @property
+    def empty_note(self) -> str:
+        """What a board without rows says, on every platform (teams: why points may be missing)."""
+        if self.board is Board.TEAMS:
+            return (
+                "No team has points in this period yet: a team earns points from answers "
+                "its members give after joining it."
+            )
+        return "Nobody has scored in this period yet."
+
 
 @dataclass(frozen=True, slots=True)
 class ConceptScore:

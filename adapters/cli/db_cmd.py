@@ -5,26 +5,27 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from quizbot.errors import StorageUnavailable
+from adapters.cli.fail import fail
+from quizbot.errors import QuizError
 from quizbot.rating import level, prior
 from quizbot.settings import Settings
 from quizbot.storage import db
+from quizbot.storage.trouble import explain
 from quizbot.storage.uow import question_ratings
 from quizbot.storage.uow import rebuild_scores as rebuild_all
 
 T = TypeVar("T")
 app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
 out = Console()
-err = Console(stderr=True)
 
 UrlOption = typer.Option(None, "--url", help="Database URL (default: DATABASE_URL or SQLite).")
 
@@ -34,26 +35,15 @@ def register(root: typer.Typer) -> None:
 
 
 def _url(url: str | None) -> str:
-    raw = url or Settings().database_url
-    try:
-        return db.normalize_url(raw)
-    except ArgumentError as exc:
-        _unusable("the configured database URL", exc)
+    return db.normalize_url(url or Settings().database_url)
 
 
 def _shown(url: str) -> str:
     """The URL without its password; never the raw string, which may hold one."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "the configured database URL"
-
-
-def _unusable(where: str, exc: Exception) -> NoReturn:
-    """A URL that names no usable database: say why (no traceback), exit 1."""
-    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-    err.print(f"[red]Cannot open {where}[/red]: {reason}. Check DATABASE_URL or --url.")
-    raise typer.Exit(1) from exc
 
 
 def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
@@ -62,11 +52,10 @@ def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
 
     try:
         return asyncio.run(main())
-    except (StorageUnavailable, OperationalError, InterfaceError, OSError) as exc:
-        err.print(f"[red]Cannot use the database at {_shown(url)}[/red] ({type(exc).__name__}).")
-        raise typer.Exit(1) from exc
-    except (ArgumentError, ImportError) as exc:  # a malformed URL or a driver not installed
-        _unusable(f"the database at {_shown(url)}", exc)
+    except QuizError as exc:  # DatabaseProblem: already says what to fix
+        fail(exc.message)
+    except (DBAPIError, OSError, ImportError, ArgumentError) as exc:
+        fail(explain(exc, url).message)
 
 
 async def _with_sessions(

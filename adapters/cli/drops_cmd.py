@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from adapters.cli.fail import fail
 from knowledge.bank import Bank
 from quizbot.drops.schedule import format_weekdays
 from quizbot.drops.service import DropService
@@ -63,8 +64,7 @@ def _run(url: str | None, call: Callable[[DropService], Awaitable[T]]) -> T:
     try:
         return asyncio.run(go())
     except QuizError as exc:
-        err.print(f"[red]{exc.message}[/]")
-        raise typer.Exit(1) from exc
+        fail(exc.message)
 
 
 def _show(notice: Notice) -> None:

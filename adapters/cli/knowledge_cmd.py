@@ -14,9 +14,11 @@ from typing import Annotated
 import networkx as nx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
+from adapters.cli.fail import fail, file_problem, output_problem
 from knowledge.bank import Bank
 from knowledge.build import CACHE_FILE as _CACHE_FILE
 from knowledge.build import BuildError, build_bank, default_cache_dir, load_bank, write_compiled
@@ -59,9 +61,10 @@ def _friendly() -> Iterator[None]:
     except (BuildError, OntologyError, PackError) as exc:
         errors.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from None
-    except (SourceError, OSError) as exc:
-        errors.print(f"[red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+    except SourceError as exc:
+        fail(f"error: {exc}")
+    except OSError as exc:
+        fail(f"error: {file_problem(exc)}")
 
 
 def _packs(extra: list[Path] | None) -> list[Path]:
@@ -108,6 +111,8 @@ def export(
     """Print the whole bank (concepts and questions) as JSON."""
     from knowledge.export import bank_to_dict
 
+    if out is not None and (problem := output_problem(out)):
+        fail(f"error: {problem}", 2)
     with _friendly():
         text = json.dumps(bank_to_dict(_load(cache_dir)), ensure_ascii=False, indent=2)
         if out is None:
@@ -125,9 +130,16 @@ def check(pack: ExtraPacks = None) -> None:
     with _friendly():
         report = check_bank(pack_paths=_packs(pack))
     for f in report.warnings:
-        console.print(f"[yellow]warning[/] [dim]{f.kind}[/] {f.message}", highlight=False)
+        # soft_wrap: a file:line must stay whole so editors and terminals can follow it
+        console.print(
+            f"[yellow]warning[/] [dim]{f.kind}[/] {escape(f.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     for f in report.errors:
-        console.print(f"[red]error[/] [dim]{f.kind}[/] {f.message}", highlight=False)
+        console.print(
+            f"[red]error[/] [dim]{f.kind}[/] {escape(f.message)}", highlight=False, soft_wrap=True
+        )
     for name, rate in report.guess_rates.items():
         console.print(f"[dim]guesser[/] {name}: right on {rate:.0%} of items", highlight=False)
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.stats.items())
@@ -210,6 +222,8 @@ def graph(
     if out.suffix.lower() not in {".png", ".svg", ".graphml"}:
         errors.print(f"[red]error:[/] cannot write {out.name}: use .png, .svg or .graphml")
         raise typer.Exit(2)
+    if problem := output_problem(out):
+        fail(f"error: {problem}", 2)
     with _friendly():
         written = draw(build_graph(load_concepts()), out)
     console.print(f"Wrote {written}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from collections.abc import Callable
@@ -9,7 +10,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from adapters.cli.fail import fail
 from adapters.console.app import ConsoleRuntime, PlaySession, local_player
 from adapters.console.render import (
     JsonOutput,
@@ -21,7 +24,7 @@ from adapters.console.render import (
     team_table,
 )
 from quizbot.api import QuizApi
-from quizbot.errors import QuizError
+from quizbot.errors import InvalidInput, QuizError
 from quizbot.replies import Board, Period, PlayerRef
 
 logger = logging.getLogger(__name__)
@@ -60,10 +63,15 @@ def _with_service(output: Output, user: str | None, job: Job) -> None:
     raise typer.Exit(code)
 
 
+def as_text(line: str) -> str:
+    """Bytes that were not UTF-8 (escaped as surrogates by some locales) as U+FFFD."""
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _human(console: Console) -> Callable[[], str | None]:
     def read() -> str | None:
         try:
-            return console.input()
+            return as_text(console.input())
         except EOFError:
             return None
 
@@ -72,7 +80,7 @@ def _human(console: Console) -> Callable[[], str | None]:
 
 def _script() -> str | None:
     line = sys.stdin.readline()
-    return line if line else None
+    return as_text(line) if line else None
 
 
 def register(app: typer.Typer) -> None:
@@ -92,6 +100,8 @@ def play(
     as_json: bool = typer.Option(False, "--json", help="Speak JSON lines (for scripts)."),
 ) -> None:
     """Play the quiz in the terminal: letters to answer, 'skip', 'q' to quit."""
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a stray byte is read as "\ufffd", not a crash
+        sys.stdin.reconfigure(errors="replace")
     console = Console(highlight=False)
     output: Output = JsonOutput(sys.stdout) if as_json else RichOutput(console)
     read = _script if as_json else _human(console)
@@ -126,18 +136,42 @@ def review(
     _with_service(output, user, job)
 
 
+def board_and_period(words: list[str]) -> tuple[Board, Period]:
+    """`players`, `teams`, `week`, `month`, `all` in any order; InvalidInput for anything else."""
+    board, period = Board.PLAYERS, Period.WEEK
+    for word in words:
+        value = word.strip().lower()
+        if value in {b.value for b in Board}:
+            board = Board(value)
+        elif value in {p.value for p in Period}:
+            period = Period(value)
+        else:
+            raise InvalidInput(
+                f'"{word}" is not a board or a period: use players or teams, week, month or all.'
+            )
+    return board, period
+
+
 def leaderboard(
-    board: Board = typer.Argument(Board.PLAYERS, help="players or teams"),
-    period: Period = typer.Argument(Period.WEEK, help="week, month or all"),
+    words: list[str] | None = typer.Argument(
+        None,
+        help="players or teams, and week, month or all (in any order)",
+        metavar="[BOARD] [PERIOD]",
+    ),
     user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
 ) -> None:
     """The players' or teams' leaderboard for this week, this month or all time."""
     console = Console(highlight=False)
+    try:
+        board, period = board_and_period(words or [])
+    except InvalidInput as exc:
+        fail(exc.message, 2)
 
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         result = runtime.run(service.leaderboard(who, board, period))
         if not result.rows:
-            console.print(f"{result.title}: no points yet. Play with [bold]cnnquiz play[/].")
+            note = escape(result.empty_note)
+            console.print(f"{result.title}: {note} Play with [bold]cnnquiz play[/].")
         else:
             console.print(leaderboard_table(result))
         return 0
@@ -196,5 +230,5 @@ def team_leave(user: str | None = typer.Option(None, "--user", "-u", help=USER_H
 
 @team_app.command("list")
 def team_list(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
-    """The teams of this workspace and their members."""
+    """The teams of this workspace and how many members each has."""
     _team_job(user, lambda s, who: s.team_list(who))

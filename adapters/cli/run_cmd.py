@@ -13,7 +13,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from quizbot.logs import configure_logging
+from adapters.cli.fail import fail
+from quizbot.errors import QuizError
+from quizbot.logs import RedactSecrets, configure_logging, secret_values
 from quizbot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -59,10 +61,37 @@ def missing_credentials(settings: Settings, platform: Platform, http: bool) -> s
     return None
 
 
-async def _serve(settings: Settings, platforms: list[Platform], http: bool, port: int) -> None:
+class PlatformFailed(RuntimeError):
+    """A chat platform stopped with an error; the message is one line, secrets scrubbed."""
+
+
+def _one_line(platform: str, exc: BaseException, settings: Settings) -> str:
+    text = str(exc).splitlines()[0][:300] if str(exc) else ""
+    line = f"{platform} stopped: {type(exc).__name__}" + (f": {text}" if text else "")
+    return RedactSecrets(secret_values(settings)).scrub(line)
+
+
+async def _serve(
+    settings: Settings, platforms: list[Platform], http: bool, port: int, host: str = "0.0.0.0"
+) -> None:
     from quizbot.bootstrap import bootstrap
 
-    runtime = await bootstrap(settings)
+    # Signals first: a stop during start-up (migrating, compiling the bank) is a clean stop too.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    stopper = asyncio.create_task(stop.wait())
+    booting = asyncio.create_task(bootstrap(settings))
+    await asyncio.wait([booting, stopper], return_when=asyncio.FIRST_COMPLETED)
+    if not booting.done():
+        booting.cancel()
+        await asyncio.gather(booting, return_exceptions=True)
+        logger.info("stopped before start-up finished")
+        return
+    stopper.cancel()
+    runtime = booting.result()  # a database that cannot be used raises its one-line QuizError
     runner = None
     if runtime.drops is not None:
         from quizbot.drops.runner import DropRunner
@@ -70,31 +99,28 @@ async def _serve(settings: Settings, platforms: list[Platform], http: bool, port
         # Rebuilds its jobs whenever a schedule changes or an adapter registers a publisher.
         runner = DropRunner(runtime.drops)
         await runner.start()
-    jobs: list[Callable[[], Coroutine[Any, Any, Any]]] = []
+    jobs: dict[Platform, Callable[[], Coroutine[Any, Any, Any]]] = {}
     if Platform.DISCORD in platforms:
         from adapters.discord.app import run_discord
 
-        jobs.append(lambda: run_discord(runtime, settings))
+        jobs[Platform.DISCORD] = lambda: run_discord(runtime, settings)
     if Platform.SLACK in platforms:
         from adapters.slack import app as slack_app
 
         if http:
-            jobs.append(lambda: slack_app.run_slack_http(runtime, settings, port))
+            jobs[Platform.SLACK] = lambda: slack_app.run_slack_http(runtime, settings, port, host)
         else:
-            jobs.append(lambda: slack_app.run_slack_socket(runtime, settings))
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(job()) for job in jobs]
+            jobs[Platform.SLACK] = lambda: slack_app.run_slack_socket(runtime, settings)
+    tasks = {asyncio.create_task(job()): name for name, job in jobs.items()}
     logger.info("running platforms=%s", ",".join(p.value for p in platforms))
     stopper = asyncio.create_task(stop.wait())
     try:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
-            if task is not stopper and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+            if task is not stopper and not task.cancelled() and task.exception() is not None:
+                exc = task.exception()
+                assert exc is not None
+                raise PlatformFailed(_one_line(tasks[task].value, exc, settings)) from None
     finally:
         for task in [*tasks, stopper]:
             task.cancel()
@@ -113,6 +139,11 @@ def register(app: typer.Typer) -> None:
         ),
         http: bool = typer.Option(False, "--http", help="Slack: serve HTTP, not Socket Mode."),
         port: int = typer.Option(3000, "--port", help="Slack HTTP mode port."),
+        host: str = typer.Option(
+            "0.0.0.0",
+            "--host",
+            help="Slack HTTP mode address to listen on (127.0.0.1: local only).",
+        ),
     ) -> None:
         """Start the chat bots and the daily-drop scheduler in one event loop."""
         settings = Settings()
@@ -137,4 +168,11 @@ def register(app: typer.Typer) -> None:
             if problem:
                 err.print(f"[red]{problem}[/]")
                 raise typer.Exit(2)
-        asyncio.run(_serve(settings, platforms, http, port))
+        try:
+            asyncio.run(_serve(settings, platforms, http, port, host))
+        except QuizError as exc:  # the database cannot be used: say what to fix, no traceback
+            fail(exc.message)
+        except PlatformFailed as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:  # where signal handlers cannot be installed
+            raise typer.Exit(130) from None

@@ -44,6 +44,8 @@ def local_player(user: str | None) -> PlayerRef:
     Raises:
         InvalidInput: a name that is too long or has control characters.
     """
+    if user is not None and not user.strip():
+        raise InvalidInput("--user needs a name; leave it out to play as your login name.")
     name = (user or "").strip()
     if not name:
         try:
@@ -241,8 +243,9 @@ class ConsoleRuntime:
     def start(self) -> QuizApi:
         """Bootstrap settings, database (migrated) and bank; raise QuizError if that fails."""
         from quizbot.bootstrap import bootstrap
-        from quizbot.logs import secret_values
         from quizbot.settings import Settings
+        from quizbot.storage.db import normalize_url
+        from quizbot.storage.trouble import explain
 
         try:
             settings = Settings()
@@ -255,13 +258,7 @@ class ConsoleRuntime:
             raise
         except Exception as exc:
             logger.debug("bootstrap failed", exc_info=True)
-            detail = str(exc).splitlines()[0] if str(exc) else ""
-            for secret in secret_values(settings):
-                detail = detail.replace(secret, "***")
-            raise StorageUnavailable(
-                f"Could not open the database ({type(exc).__name__}: {detail[:200]}). "
-                "Check DATABASE_URL."
-            ) from exc
+            raise explain(exc, normalize_url(settings.database_url)) from None
         return self._runtime.service
 
     def close(self) -> None:

@@ -255,7 +255,8 @@ class RichOutput:
             self.console.print("[yellow]Let's check a prerequisite first.[/]")
 
     def error(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
-        self.console.print(f"[red]{escape(error_message(message, suggestions))}[/]")
+        # soft_wrap: one line a terminal may fold, never a message cut up by newlines
+        self.console.print(f"[red]{escape(error_message(message, suggestions))}[/]", soft_wrap=True)
 
     def info(self, text: str) -> None:
         self.console.print(f"[dim]{escape(text)}[/]")

@@ -239,7 +239,7 @@ def _row_line(row: LeaderboardRow) -> str:
 
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
-    lines = [_row_line(r) for r in board.rows] or ["Nobody has scored yet. Be the first!"]
+    lines = [_row_line(r) for r in board.rows] or [f"{board.empty_note} Be the first!"]
     embed = discord.Embed(title=f"🏆 {board.title}", description=clip("\n".join(lines), 4000))
     embed.colour = GOLD
     if board.caller is not None:

@@ -19,10 +19,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
+from adapters.slack.gate import Rejection, read_signed
 from adapters.slack.inbound import SlackInbound, payload_problem
 from adapters.slack.publisher import SlackPublisher
 from quizbot.api import DropPublishers, QuizApi
@@ -92,26 +92,24 @@ def build_app(api: QuizApi, settings: Settings, client: AsyncWebClient) -> Async
 
 def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
     """aiohttp routes: POST /slack/events (401 bad signature, 400 malformed), GET /healthz."""
-    verifier = SignatureVerifier(signing_secret)
 
     async def events(request: web.Request) -> web.Response:
-        body = await request.text()
-        headers = dict(request.headers)
-        if not verifier.is_valid_request(body, headers):
-            logger.warning("slack request rejected: bad or stale signature")
-            return web.Response(status=401, text="invalid request signature")
+        body = await read_signed(request, signing_secret)
+        if isinstance(body, Rejection):
+            logger.warning("slack request rejected (%s): %s", body.status, body.reason)
+            return web.Response(status=body.status, text="request rejected")
         try:
             bolt_request = AsyncBoltRequest(
                 body=body,
                 query=request.query_string,
-                headers=dict[str, str | Sequence[str]](headers),
+                headers=dict[str, str | Sequence[str]](request.headers),
             )
         except Exception:  # Bolt parses while building the request: bad JSON, a list, ...
-            logger.warning("slack request rejected: body does not parse")
+            logger.warning("slack request rejected (400): body does not parse")
             return web.Response(status=400, text="malformed payload")
         problem = payload_problem(bolt_request.body)
         if problem:
-            logger.warning("slack request rejected: %s", problem)
+            logger.warning("slack request rejected (400): %s", problem)
             return web.Response(status=400, text="malformed payload")
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
@@ -160,7 +158,10 @@ async def start_slack_http(
     if settings.slack_signing_secret is None:
         raise SlackConfigError("Set SLACK_SIGNING_SECRET to run the Slack app in HTTP mode.")
     app, publisher = _prepare(runtime, settings)
-    runner = web.AppRunner(http_app(app, settings.slack_signing_secret.get_secret_value()))
+    # Undecoded bytes: the signature covers them, and Slack never compresses a request.
+    runner = web.AppRunner(
+        http_app(app, settings.slack_signing_secret.get_secret_value()), auto_decompress=False
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

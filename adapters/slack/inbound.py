@@ -334,7 +334,16 @@ class SlackInbound:
             str(data.get("h", "")),
             long=bool(data.get("long")),
         )
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        trigger = body.get("trigger_id")
+        try:
+            if not isinstance(trigger, str) or not trigger:
+                raise ValueError("no trigger_id")
+            await client.views_open(trigger_id=trigger, view=view)
+        except (ValueError, SlackApiError) as exc:
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+            logger.warning("slack answer box not opened for %s: %s", body["user"]["id"], reason)
+            text = "The answer box did not open. Click *Type your answer* again."
+            await respond(text=text, blocks=render.error_blocks(text), replace_original=False)
 
     async def on_view(self, ack: Ack, body: Payload, view: Payload, client: AsyncWebClient) -> None:
         """The modal's submission: validate, close it, grade, and post the verdict privately."""
@@ -384,7 +393,12 @@ class SlackInbound:
         """Publish the Home tab: stats, weakest concepts and this week's team leaderboard."""
         if event.get("tab", "home") != "home" or not isinstance(event.get("user"), str):
             return
-        workspace = str(body.get("team_id") or event.get("view", {}).get("team_id") or "")
+        view = event.get("view")
+        view_team = view.get("team_id") if isinstance(view, dict) else None
+        workspace = body.get("team_id") or view_team
+        if not isinstance(workspace, str) or not workspace:
+            logger.info("slack home for %s ignored: no workspace id", event["user"])
+            return
         who = PlayerRef(PLATFORM, workspace, event["user"])
         try:
             stats = await self._api.stats(who)

@@ -294,7 +294,7 @@ def leaderboard_blocks(board: Leaderboard) -> list[Block]:
     if board.rows:
         blocks.append(_section("\n".join(_row_text(r, board.board) for r in board.rows)))
     else:
-        blocks.append(_section("No points yet in this period. `/cnnquiz` to start."))
+        blocks.append(_section(f"{board.empty_note} `/cnnquiz` to start."))
     caller = board.caller
     if caller is not None:
         blocks.append(_context(f"Your rank: #{caller.rank} · {caller.points} pts"))

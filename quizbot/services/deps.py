@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from knowledge.bank import Bank
+from quizbot.inputs import checked_caller
 from quizbot.replies import PlayerRef
 from quizbot.services.callers import Callers, Ctx
 from quizbot.storage.uow import Store, Tx
@@ -36,7 +37,8 @@ class ServiceDeps:
     async def run(self, who: PlayerRef, fn: Callable[[Ctx], T]) -> T:
         """Run `fn` for the caller in one transaction, at one moment of the clock."""
         now = self.clock()
-        return await self.store.run(lambda tx: fn(self.callers.resolve(tx, who, now)))
+        caller = checked_caller(who)
+        return await self.store.run(lambda tx: fn(self.callers.resolve(tx, caller, now)))
 
     async def read(self, who: PlayerRef, fn: Callable[[Ctx], T]) -> T:
         """Run a read-only `fn` without the write lock.

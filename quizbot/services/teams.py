@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from quizbot.errors import InvalidTeamName, QuizError
+from quizbot.inputs import has_hidden, normal
 from quizbot.replies import Notice, PlayerRef, TeamInfo, TeamList
 from quizbot.services.callers import Ctx
 from quizbot.services.deps import ServiceDeps
 
 TEAM_NAME_MAX = 32
+TEAM_KEY_MAX = 128  # the name_key column
 
 
 def validate_team_name(name: str) -> tuple[str, str]:
-    """The trimmed display name and its case-insensitive key, or InvalidTeamName."""
-    clean = (name or "").strip()
-    if any(unicodedata.category(ch).startswith("C") and ch != "\u200d" for ch in clean):
+    """The display name (NFKC, spaces collapsed) and its case-insensitive key, or InvalidTeamName.
+
+    Limits apply after normalisation: "\ufdfa" is one character typed and 18 stored.
+    """
+    if has_hidden((name or "").strip()):
         raise InvalidTeamName("Team names cannot contain control or invisible characters.")
-    clean = " ".join(clean.split())
+    clean = normal(name or "")
     if not clean:
         raise InvalidTeamName("A team name needs at least one visible character.")
     if len(clean) > TEAM_NAME_MAX:
         raise InvalidTeamName(f"Team names are at most {TEAM_NAME_MAX} characters.")
-    return clean, " ".join(unicodedata.normalize("NFKC", clean).casefold().split())
+    key = normal(clean.casefold())
+    if len(key) > TEAM_KEY_MAX:  # casefolding can lengthen a name ("ß" -> "ss")
+        raise InvalidTeamName(f"Team names are at most {TEAM_NAME_MAX} characters.")
+    return clean, key
 
 
 class Teams:

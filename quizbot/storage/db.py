@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from quizbot.settings import default_database_url
+from quizbot.storage import trouble
+from quizbot.storage.trouble import check_url
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,10 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option a unit of work sets so SQLite takes the write lock up front (BEGIN IMMEDIATE):
 # two deferred transactions that both read then write would otherwise fail with SQLITE_BUSY.
 WRITE_OPTION = "cnnquiz_write"
+# PostgreSQL advisory lock key held while migrating ("cnnq" in ASCII); any constant would do.
+MIGRATION_LOCK = 0x636E6E71
+MIGRATION_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
+MIGRATION_WAIT_MS = 60_000
 
 
 def normalize_url(url: str | None) -> str:
@@ -56,9 +62,10 @@ def _install_sqlite_hooks(engine: Engine, autocheckpoint: int | None = None) -> 
         # Let SQLAlchemy's begin event own BEGIN so we can choose IMMEDIATE for writers.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
+        # Busy timeout first: switching a new file to WAL needs a lock another process may hold.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         if autocheckpoint is not None:
             cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
@@ -71,14 +78,20 @@ def _install_sqlite_hooks(engine: Engine, autocheckpoint: int | None = None) -> 
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `url` (see `normalize_url`), with SQLite set up for concurrent use."""
+    """An async engine for `url` (see `normalize_url`), with SQLite set up for concurrent use.
+
+    Raises DatabaseProblem (one line saying what to fix) for a URL no database can answer.
+    """
     url = normalize_url(url)
+    check_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, **kwargs)
         _install_sqlite_hooks(engine.sync_engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # asyncpg waits 60 s for a server that accepts the connection and never answers.
+    kwargs.setdefault("connect_args", {}).setdefault("timeout", trouble.CONNECT_TIMEOUT_S)
     return create_async_engine(url, **kwargs)
 
 
@@ -126,11 +139,33 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(url: str | AsyncEngine | None = None, revision: str = "head") -> None:
-    """Apply migrations up to `revision` on the database at `url` (or through an engine)."""
+    """Apply migrations up to `revision` on the database at `url` (or through an engine).
+
+    Any number of processes may call this at once on a new database: the first to take the
+    lock migrates, the others wait for it and then find nothing left to do.
+    """
     engine = url if isinstance(url, AsyncEngine) else make_engine(url)
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+        async with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # wait longer than usual: other processes may be migrating first
+                await conn.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+                await conn.commit()
+                conn = await conn.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE
+            try:
+                async with conn.begin():
+                    if (
+                        conn.dialect.name == "postgresql"
+                    ):  # an advisory lock, released when this transaction ends
+                        await conn.execute(MIGRATION_LOCK_SQL, {"key": MIGRATION_LOCK})
+                    await conn.run_sync(
+                        lambda sync: command.upgrade(alembic_config(sync), revision)
+                    )
+            finally:
+                if sqlite:
+                    await conn.execution_options(**{WRITE_OPTION: False})
+                    await conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                    await conn.commit()
     finally:
         if engine is not url:
             await engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from adapters.cli import app
+from adapters.cli import app, run_cmd
 from adapters.cli.run_cmd import Platform, chosen_platforms
 from quizbot.settings import Settings
 
@@ -72,3 +72,22 @@ def test_worker_with_http_only_slack_points_to_the_web_command(
     assert result.exit_code == 1
     assert "cnnquiz run slack --http" in result.output
     assert "not-a-real-secret" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "host"), [([], "0.0.0.0"), (["--host", "127.0.0.1"], "127.0.0.1")]
+)
+def test_run_slack_http_listens_on_the_host_asked_for(
+    no_credentials: None, monkeypatch: pytest.MonkeyPatch, args: list[str], host: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-not-a-real-token")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "not-a-real-secret")
+    served: list[tuple[int, str]] = []
+
+    async def serve(_s: Settings, _p: list[Platform], _h: bool, port: int, host: str) -> None:
+        served.append((port, host))
+
+    monkeypatch.setattr(run_cmd, "_serve", serve)
+    result = CliRunner().invoke(app, ["run", "slack", "--http", "--port", "8123", *args])
+    assert result.exit_code == 0, result.output
+    assert served == [(8123, host)]

@@ -20,10 +20,11 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from adapters.cli.play_cmd import as_text, board_and_period
 from adapters.console.app import PlaySession
 from adapters.console.render import JsonOutput
 from quizbot.errors import InvalidInput, StorageUnavailable, UnknownAsk, UnknownTopic
-from quizbot.replies import AskKind, Choice, PlayerRef, QuestionCard, Verdict
+from quizbot.replies import AskKind, Board, Choice, Period, PlayerRef, QuestionCard, Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = "from adapters.cli import main; main()"
@@ -222,6 +223,25 @@ def test_unreachable_database_is_a_message_not_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in done.stderr and "secretpw" not in done.stdout + done.stderr
 
 
+def test_invalid_utf8_typed_in_is_read_as_text(db_env: dict[str, str]) -> None:
+    stray = "caf\xe9 \xff".encode("latin-1")
+    result = CliRunner().invoke(
+        app, ["play", "--json", "--user", "zed"], input=stray + b"\n?\n", env=db_env
+    )
+    events = [json.loads(line) for line in result.output.splitlines()]
+    assert result.exit_code == 0, result.output
+    # Answered (an error or a verdict and the next question), then "?" was read too (a hint).
+    assert events[0]["type"] == "question" and events[-1]["type"] == "hint"
+    assert len(events) >= 3
+    assert not any("went wrong" in e.get("message", "") for e in events)
+
+
+def test_surrogate_escaped_bytes_become_replacement_characters() -> None:
+    # What Python's C/UTF-8 locale mode hands over for the bytes e9 and ff.
+    assert as_text("caf\udce9 \udcff") == "caf\ufffd \ufffd"
+    assert as_text("plain é") == "plain é"
+
+
 def _cli(env: dict[str, str], *args: str) -> Any:
     return CliRunner().invoke(app, list(args), env=env)
 
@@ -284,7 +304,7 @@ async def _score_points(url: str, user: str) -> int:
 
 def test_leaderboard_and_stats(db_env: dict[str, str]) -> None:
     empty = _cli(db_env, "leaderboard", "--user", "dave")
-    assert empty.exit_code == 0 and "no points yet" in empty.output
+    assert empty.exit_code == 0 and "Nobody has scored in this period yet" in empty.output
     assert asyncio.run(_score_points(db_env["DATABASE_URL"], "erin")) > 0
     board = _cli(db_env, "leaderboard", "players", "all", "--user", "erin")
     assert board.exit_code == 0, board.output
@@ -628,3 +648,17 @@ def test_rich_interview_verdict_ticks_the_covered_key_points() -> None:
     shown = _rich(lambda out: out.verdict(verdict))
     assert "✔ zeroes units" in shown and "· only in training" in shown
     assert "Your answer covered 1 of 2 key points." in shown
+
+
+def test_terminal_paper_cuts(db_env: dict[str, str]) -> None:
+    helped = _cli(db_env, "play", "--help")
+    assert "--json" in helped.output and "<bool>" not in helped.output
+    alone = _cli(db_env, "leaderboard", "all", "--user", "ann")
+    assert alone.exit_code == 0, alone.output
+    assert "all time" in alone.output.lower()
+    assert board_and_period(["month", "TEAMS"]) == (Board.TEAMS, Period.MONTH)
+    assert board_and_period([]) == (Board.PLAYERS, Period.WEEK)
+    bogus = _cli(db_env, "leaderboard", "yearly", "--user", "ann")
+    assert bogus.exit_code == 2 and '"yearly" is not a board or a period' in bogus.output
+    nameless = _cli(db_env, "stats", "--user", "")
+    assert nameless.exit_code == 1 and "--user needs a name" in nameless.output

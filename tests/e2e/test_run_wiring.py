@@ -306,3 +306,38 @@ async def test_stopping_run_mid_start_up_waits_for_the_drop_sweep(
     assert [rt.closed for rt in runtimes] == [True]
     assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
     assert logs.count("ERROR") == 0, logs.text
+
+
+async def test_a_stop_during_start_up_is_a_clean_stop(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, logs: Lines
+) -> None:
+    booting = asyncio.Event()
+
+    async def slow_bootstrap(_settings: Settings | None = None, **_kw: Any) -> Runtime:
+        booting.set()
+        await asyncio.Event().wait()  # compiling the bank, migrating: takes a while
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(quizbot.bootstrap, "bootstrap", slow_bootstrap)
+    serving = asyncio.create_task(run_cmd._serve(settings, [run_cmd.Platform.SLACK], True, 0))
+    async with asyncio.timeout(TIMEOUT):
+        await booting.wait()
+        os.kill(os.getpid(), signal.SIGTERM)
+        await serving  # returns: no KeyboardInterrupt, no CancelledError
+    assert logs.count("stopped before start-up finished") == 1
+
+
+async def test_a_platform_that_fails_is_one_scrubbed_line(
+    settings: Settings, runtimes: list[Runtime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: Any, **_kw: Any) -> None:
+        raise ConnectionError(f"cannot reach slack.com with {BOT_TOKEN}\nsecond line")
+
+    monkeypatch.setattr(slack_app, "run_slack_http", broken)
+    with pytest.raises(run_cmd.PlatformFailed) as caught:
+        await run_cmd._serve(settings, [run_cmd.Platform.SLACK], True, 0)
+    assert (
+        str(caught.value)
+        == "slack stopped: ConnectionError: cannot reach slack.com with [redacted]"
+    )
+    assert [rt.closed for rt in runtimes] == [True]

@@ -253,3 +253,43 @@ async def test_stats_list_missed_concepts_as_weakest_never_as_strongest(runtime:
     stats = await svc.stats(me)
     assert [s.concept_id for s in stats.strongest] == ["resnet"]
     assert "resnet" not in {s.concept_id for s in stats.weakest}
+
+
+async def test_limits_hold_after_nfkc_on_both_databases(runtime: Runtime) -> None:
+    svc, ada = runtime.service, player("ada")
+    # One character typed, eighteen stored: eight of them used to overflow PostgreSQL only.
+    with pytest.raises(InvalidTeamName) as caught:
+        await svc.team_create(ada, "\ufdfa" * 8)
+    assert "32" in caught.value.message
+    # Full-width letters are the same name once normalised, so the second is a duplicate.
+    assert "created" in (await svc.team_create(ada, "\uff2f\uff37\uff2c")).text
+    with pytest.raises(InvalidTeamName):
+        await svc.team_create(player("bob"), "owl")
+    for bad in [player("u" * 65), player("u1", workspace="g" * 65), player("two words")]:
+        with pytest.raises(InvalidInput) as wrong_id:
+            await svc.stats(bad)
+        assert "not valid" in wrong_id.value.message
+    long_name = player("cat", name="\ufb03" * 120)  # "ffi" ligatures: 360 letters once normalised
+    await svc.team_join(long_name, "OWL")
+    listing = await svc.team_list(long_name)
+    assert [(t.name, t.members, t.is_mine) for t in listing.teams] == [("OWL", 2, True)]
+
+
+async def test_a_team_board_without_points_says_points_count_after_joining(
+    runtime: Runtime,
+) -> None:
+    ada = player("ada")
+    assert await _score(runtime, ada) > 0  # before ada had a team
+    await runtime.service.team_create(ada, "Owls")
+    board = await runtime.service.leaderboard(ada, Board.TEAMS, Period.WEEK)
+    assert board.rows == ()  # her points predate the team, so the board is empty
+    assert "after joining" in board.empty_note
+
+
+async def test_a_player_with_no_answers_ranks_after_everyone_who_answered(
+    runtime: Runtime,
+) -> None:
+    assert await _score(runtime, player("ada"), good=False) == 0  # answered: on the board at 0
+    board = await runtime.service.leaderboard(player("bob"), Board.PLAYERS, Period.WEEK)
+    assert [(r.name, r.rank) for r in board.rows] == [("ADA", 1)]
+    assert board.caller is not None and (board.caller.rank, board.caller.points) == (2, 0)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from asyncio.subprocess import PIPE
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -43,3 +47,43 @@ def test_plain_postgres_urls_get_the_async_driver() -> None:
     assert normalize_url("postgresql+asyncpg://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert normalize_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
     assert normalize_url("").startswith("sqlite+aiosqlite:///")
+
+
+# Each process imports first, says "ready", and migrates when the test writes "go" to all at once.
+STARTER = """
+import asyncio, sys
+from quizbot.storage.db import upgrade
+print("ready", flush=True)
+sys.stdin.readline()
+asyncio.run(upgrade(sys.argv[1]))
+"""
+
+
+async def test_first_start_by_several_processes_at_once_all_succeed(database_url: str) -> None:
+    # The Procfile starts web and worker together; each migrates a database nobody has yet.
+    starters = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            STARTER,
+            database_url,
+            stdin=PIPE,
+            stdout=PIPE,
+            stderr=PIPE,
+        )
+        for _ in range(4)
+    ]
+    for proc in starters:
+        assert proc.stdout is not None
+        assert await proc.stdout.readline() == b"ready\n"
+    for proc in starters:
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+    results = [await proc.communicate() for proc in starters]
+    failures = [
+        err.decode()[-300:]
+        for proc, (_, err) in zip(starters, results, strict=True)
+        if proc.returncode
+    ]
+    assert failures == []
+    assert await current_revision(database_url) is not None

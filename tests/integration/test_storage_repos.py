@@ -222,9 +222,9 @@ async def test_a_failing_transaction_leaves_nothing_behind(database_url: str) ->
 )
 async def test_store_reports_an_unreachable_database(url: str, tmp_path: Path) -> None:
     url = url.format(tmp=tmp_path)
+    engine = make_engine(url)  # make_engine itself refuses a folder; this one appears later
     if "dir.db" in url:
         (tmp_path / "dir.db" / "x.db").mkdir(parents=True)  # a directory where the file should be
-    engine = make_engine(url)
     store = Store(engine)
     try:
         with pytest.raises(StorageUnavailable) as caught:

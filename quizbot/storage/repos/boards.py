@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from quizbot.storage.models import Player, PlayerScore, Team, TeamScore
 from quizbot.storage.records import BoardRow
@@ -51,7 +51,7 @@ class BoardRepo(Scoped):
         return top, mine
 
     def _caller_row(self, period: str, caller_id: int) -> BoardRow | None:
-        """The caller's points, name and rank (one more than those strictly ahead), in one go."""
+        """The caller's points, name and rank (one more than those ahead), in one go."""
         ps = player_scores.c
         mine = (
             select(ps.points)
@@ -59,10 +59,16 @@ class BoardRepo(Scoped):
             .scalar_subquery()
         )
         points = func.coalesce(mine, 0)
+        # Without a row (no answers this period) the caller ranks after everyone who answered,
+        # not level with those who answered and are still at 0 points.
         ahead = (
             select(func.count())
             .select_from(player_scores)
-            .where(ps.workspace_id == self.ws, ps.period == period, ps.points > points)
+            .where(
+                ps.workspace_id == self.ws,
+                ps.period == period,
+                or_(ps.points > points, mine.is_(None)),
+            )
             .scalar_subquery()
         )
         row = self.session.execute(

@@ -120,7 +120,7 @@ async def test_run_discord_registers_the_publisher_and_closes_on_cancel(
 
 
 async def test_missing_token_is_a_config_error(clock: FixedClock) -> None:
-    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///:memory:")  # type: ignore[call-arg]
     settings.discord_token = None
     async with await bootstrap(settings, bank=e2e_bank(), clock=clock) as runtime:
         with pytest.raises(DiscordConfigError, match="DISCORD_TOKEN"):

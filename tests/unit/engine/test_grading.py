@@ -55,3 +55,27 @@ def test_unknown_letter_lists_the_options() -> None:
 def test_flashcards_are_never_graded_right_by_text() -> None:
     open_spec = AskSpec(AskKind.OPEN, "Explain dropout.", "dropout", "easy", "It...", "")
     assert not grade(open_spec, "it drops units")
+
+
+STRIDE = AskSpec(
+    kind=AskKind.CONCEPT,
+    prompt="Which concept moves the kernel more than one pixel at a time?",
+    concept_id="stride",
+    difficulty="easy",
+    answer_text="stride",
+    explanation="",
+    choices=(Choice("a", "stride"), Choice("b", "padding"), Choice("c", "dilation")),
+    correct="a",
+    question_id=None,
+)
+
+
+@pytest.mark.parametrize("typed", ["stirde", "strid", "strdie", "padidng"])
+def test_one_slip_in_a_short_name_is_a_typo_of_the_closest_name(typed: str) -> None:
+    # "padidng" is a typo too, of a wrong option: graded as that option, so wrong.
+    assert grade(STRIDE, typed) is (typed != "padidng")
+
+
+@pytest.mark.parametrize("typed", ["sdirte", "side", "pride"])
+def test_more_than_one_slip_or_another_word_is_wrong(typed: str) -> None:
+    assert not grade(STRIDE, typed)

@@ -124,7 +124,7 @@ def test_yaml_syntax_error_gives_its_line_and_all_files_are_checked(tmp_path: Pa
     wrong = _write(tmp_path, "wrong.yaml", "questions: {text: Q}\n")
     problems = _problems([broken, empty, wrong])
     assert len(problems) == 3
-    assert problems[0].startswith(f"{broken}:3: invalid YAML")
+    assert problems[0].startswith(f"{broken}:3: not valid YAML")
     assert problems[1] == f"{empty}:1: pack is empty; expected a list of questions"
     assert problems[2] == f"{wrong}:1: 'questions' must be a list"
     assert "3 problems in question packs" in str(PackError(problems))
@@ -134,3 +134,13 @@ def test_two_packs_with_the_same_id_are_rejected(tmp_path: Path) -> None:
     one = _write(tmp_path, "one.yaml", "id: shared\nquestions:\n  - {text: What is A, answer: a}\n")
     two = _write(tmp_path, "two.yaml", "id: shared\nquestions:\n  - {text: What is B, answer: b}\n")
     assert _problems([one, two]) == [f"{two}:1: pack id 'shared' is also used by {one}"]
+
+
+def test_a_pack_that_is_not_utf8_or_nests_absurdly_gives_file_line(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("- text: What is a caf\u00e9?\n  answer: A place.\n".encode("latin-1"))
+    deep = _write(tmp_path, "deep.yaml", "- text: Q\n  answer: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert _problems([latin, deep]) == [
+        f"{latin}:1: not UTF-8 text (byte 21)",
+        f"{deep}:1: nested more than 50 levels deep",
+    ]
