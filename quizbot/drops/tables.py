@@ -22,7 +22,8 @@ DROP_ID_LEN = 32  # uuid4 hex
 
 
 class DropStatus:
-    CLAIMED = "claimed"  # a worker owns it; posting in progress (or crashed: re-taken when stale)
+    CLAIMED = "claimed"  # a worker owns it, nothing sent yet (crashed: re-taken or skipped)
+    POSTING = "posting"  # the card may be on the platform (crashed: re-taken, never skipped)
     POSTED = "posted"  # in the channel, answers open until reveal_at
     REVEALED = "revealed"  # answers closed, points awarded
     SKIPPED = "skipped"  # missed by more than the grace window
