@@ -79,3 +79,18 @@ class Drop(Base):
     reveal_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reveal_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DropPost(Base):
+    """A post (card or reveal) any worker is sending: the posting window all workers share."""
+
+    __tablename__ = "drop_posts"
+    __table_args__ = (
+        Index("ix_drop_posts_platform_at", "platform", "at"),
+        Index("ix_drop_posts_channel_at", "platform", "channel_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
