@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from quizbot.drops.tables import Drop, DropStatus
 from quizbot.storage.models import Workspace
-from quizbot.storage.repos._sql import insert_for, table_of
+from quizbot.storage.repos._sql import insert_for, rare, table_of
 
 drops = table_of(Drop)
 workspaces = table_of(Workspace)
@@ -170,7 +170,7 @@ class DropRepo:
         """Drops whose card a worker began to send and whose lease ran out before `cutoff`."""
         rows = self.session.execute(
             select(drops).where(
-                drops.c.status == DropStatus.POSTING,
+                rare(self.session, drops.c.status == DropStatus.POSTING),
                 drops.c.claimed_at <= cutoff,
                 drops.c.platform.in_(set(platforms)),
             )
@@ -184,9 +184,12 @@ class DropRepo:
         rows = self.session.execute(
             select(drops).where(
                 or_(
-                    and_(drops.c.status == DropStatus.POSTED, drops.c.reveal_at <= now),
                     and_(
-                        drops.c.status == DropStatus.REVEALED,
+                        rare(self.session, drops.c.status == DropStatus.POSTED),
+                        drops.c.reveal_at <= now,
+                    ),
+                    and_(
+                        rare(self.session, drops.c.status == DropStatus.REVEALED),
                         drops.c.reveal_posted_at.is_(None),
                         drops.c.claimed_at <= now - stale,
                     ),
@@ -199,7 +202,7 @@ class DropRepo:
         """The first reveal time after `after` of a posted drop on one of `platforms`."""
         found = self.session.execute(
             select(func.min(drops.c.reveal_at)).where(
-                drops.c.status == DropStatus.POSTED,
+                rare(self.session, drops.c.status == DropStatus.POSTED),
                 drops.c.reveal_at > after,
                 drops.c.platform.in_(set(platforms)),
             )
