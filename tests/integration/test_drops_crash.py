@@ -4,14 +4,17 @@ The platform is a table: a post is applied (committed) before the publisher answ
 Slack, a post is found by its key only when the engine asks (a takeover). After restarts every
 channel has its card once and its reveal once, and every correct answer scored once.
 
-Run as a module (`python -m tests.integration.test_drops_crash URL NAME`) it is one worker: it
-connects, says "ready", and on "go TIME" sweeps on a real-time clock starting at TIME until killed.
+Run as a module (`python -m tests.integration.test_drops_crash URL`) it forks one worker per name
+read on stdin; a worker sweeps on a real-time clock from the time the test writes for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import random
+import signal
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -42,6 +45,8 @@ PLATFORM_TABLE = (
     "CREATE TABLE fake_platform (id serial PRIMARY KEY, kind text NOT NULL,"
     " channel text NOT NULL, key text NOT NULL)"
 )
+
+CLOCK_TABLE = "CREATE TABLE crash_clock (name text PRIMARY KEY, at timestamptz NOT NULL)"
 
 pytestmark = pytest.mark.skipif(not PG_ADMIN_URL, reason="needs CNNQUIZ_TEST_DATABASE_URL")
 
@@ -87,6 +92,7 @@ class TablePlatform:
 
 
 async def _worker(url: str, name: str) -> None:
+    """Sweep forever on a real-time clock that starts at the time the test writes for `name`."""
     engine = make_engine(url)
     base, start = DUE, time.monotonic()
 
@@ -102,40 +108,77 @@ async def _worker(url: str, name: str) -> None:
         concurrency=4,  # posts trickle out, so a kill lands mid-fan-out
         worker_id=name,
     )
-    print("ready", flush=True)
-    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    base, start = datetime.fromisoformat(line.split()[1]), time.monotonic()
+    go = text("SELECT at FROM crash_clock WHERE name = :name")
+    while True:
+        async with engine.connect() as conn:
+            found = (await conn.execute(go, {"name": name})).scalar()
+        if found is not None:
+            break
+        await asyncio.sleep(0.01)
+    base, start = found, time.monotonic()
     while True:  # until killed
         await service.reveal_due()
         await service.post_due()
         await asyncio.sleep(0.05)
 
 
-class Worker:
-    """A worker process, imported and connected, whose clock starts at `go`."""
+def _fork_workers(url: str) -> None:
+    """Import once, then fork a worker for every name read on stdin (its pid goes to stdout):
+    six interpreters starting side by side would take most of the test's time."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # dead workers are reaped at once
+    for line in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            asyncio.run(_worker(url, line.strip()))
+            os._exit(0)
+        print(pid, flush=True)
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
+
+class Workers:
+    """Worker processes forked from one imported interpreter; each starts on `go`."""
+
+    def __init__(self, env: DropEnv, forker: asyncio.subprocess.Process) -> None:
+        self.env = env
+        self.forker = forker
+        self.pids: dict[str, int] = {}
 
     @classmethod
-    async def spawn(cls, url: str, name: str) -> Worker:
-        proc = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "tests.integration.test_drops_crash", url, name),
+    async def start(cls, env: DropEnv, url: str) -> Workers:
+        forker = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "tests.integration.test_drops_crash", url),
             cwd=ROOT,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
-        assert proc.stdout is not None
-        assert (await asyncio.wait_for(proc.stdout.readline(), 60)).strip() == b"ready"
-        return cls(proc)
+        return cls(env, forker)
 
-    def go(self, at: datetime) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(f"go {at.isoformat()}\n".encode())
+    async def fork(self, name: str) -> None:
+        assert self.forker.stdin is not None and self.forker.stdout is not None
+        self.forker.stdin.write(f"{name}\n".encode())
+        self.pids[name] = int(await asyncio.wait_for(self.forker.stdout.readline(), 60))
 
-    async def kill(self) -> None:
-        self.proc.kill()  # SIGKILL: no cleanup, no lease released
-        await self.proc.wait()
+    async def go(self, name: str, at: datetime) -> None:
+        async with self.env.engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO crash_clock (name, at) VALUES (:name, :at)"),
+                {"name": name, "at": at},
+            )
+
+    async def kill(self, name: str) -> None:
+        """SIGKILL: no cleanup, no lease released; returns once the process is gone."""
+        pid = self.pids.pop(name)
+        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            for _ in range(1000):
+                os.kill(pid, 0)
+                await asyncio.sleep(0.005)
+
+    async def aclose(self) -> None:
+        for name in list(self.pids):
+            await self.kill(name)
+        if self.forker.stdin is not None:
+            self.forker.stdin.close()
+        await self.forker.wait()
 
 
 async def _count(env: DropEnv, sql: str) -> int:
@@ -151,22 +194,20 @@ async def _wait_for(env: DropEnv, sql: str, at_least: int, seconds: float) -> No
 
 
 async def _crash_and_recover(
-    env: DropEnv, workers: list[Worker], at: datetime, kind: str, done_sql: str, kills: list[int]
+    env: DropEnv, workers: Workers, at: datetime, kind: str, done_sql: str, kills: list[int]
 ) -> None:
     """Two workers start at `at`; each is SIGKILLed once the platform holds `kills[i]` posts of
     `kind` (or a second has passed); then a third, started later, runs until `done_sql`."""
-    first, second, fresh = workers
-    first.go(at)
-    second.go(at)
+    first, second, fresh = (f"{kind}-{n}" for n in range(3))
+    await workers.go(first, at)
+    await workers.go(second, at)
     applied = f"SELECT count(*) FROM fake_platform WHERE kind = '{kind}'"
-    for worker, after in zip((first, second), kills, strict=True):
+    for name, after in zip((first, second), kills, strict=True):
         await _wait_for(env, applied, after, 1.0)
-        await worker.kill()
-    fresh.go(at + timedelta(seconds=2 * LEASE_S))  # time has passed: the dead leases are stale
-    try:
-        await _wait_for(env, done_sql, CHANNELS, 30.0)
-    finally:
-        await fresh.kill()
+        await workers.kill(name)
+    await workers.go(fresh, at + timedelta(seconds=2 * LEASE_S))  # the dead leases are stale
+    await _wait_for(env, done_sql, CHANNELS, 30.0)
+    await workers.kill(fresh)
 
 
 def _schedules(tx: Tx) -> None:
@@ -230,20 +271,26 @@ async def test_kill_9_while_posting_and_revealing_loses_and_doubles_nothing(
     seed = random.randrange(10**6)
     rng = random.Random(seed)
     kills = [sorted(rng.sample(range(1, CHANNELS), 2)) for _phase in (1, 2)]
-    spawning = asyncio.gather(*(Worker.spawn(url, f"w{n}") for n in range(6)))
     async with drop_env(url, START) as env:
         async with env.engine.begin() as conn:
             await conn.execute(text(PLATFORM_TABLE))
+            await conn.execute(text(CLOCK_TABLE))
         await env.service.store.run(_schedules)
-        workers = await spawning
-        posted_sql = f"SELECT count(*) FROM drops WHERE status = '{DropStatus.POSTED}'"
-        await _crash_and_recover(env, workers[:3], DUE, "drop", posted_sql, kills[0])
+        workers = await Workers.start(env, url)
+        try:
+            for kind in ("drop", "reveal"):  # all ready long before their turn
+                for n in range(3):
+                    await workers.fork(f"{kind}-{n}")
+            posted_sql = f"SELECT count(*) FROM drops WHERE status = '{DropStatus.POSTED}'"
+            await _crash_and_recover(env, workers, DUE, "drop", posted_sql, kills[0])
 
-        env.clock.now = DUE + timedelta(minutes=5)
-        expected = await _answer_all(env)
+            env.clock.now = DUE + timedelta(minutes=5)
+            expected = await _answer_all(env)
 
-        revealed_sql = "SELECT count(*) FROM drops WHERE reveal_posted_at IS NOT NULL"
-        await _crash_and_recover(env, workers[3:], REVEAL, "reveal", revealed_sql, kills[1])
+            revealed_sql = "SELECT count(*) FROM drops WHERE reveal_posted_at IS NOT NULL"
+            await _crash_and_recover(env, workers, REVEAL, "reveal", revealed_sql, kills[1])
+        finally:
+            await workers.aclose()
 
         cards = await _count(env, "SELECT count(*) FROM fake_platform WHERE kind = 'drop'")
         card_channels = await _count(
@@ -263,4 +310,4 @@ async def test_kill_9_while_posting_and_revealing_loses_and_doubles_nothing(
 
 
 if __name__ == "__main__":
-    asyncio.run(_worker(sys.argv[1], sys.argv[2]))
+    _fork_workers(sys.argv[1])
