@@ -11,7 +11,8 @@ from datetime import timedelta
 from knowledge.bank import Bank
 from quizbot.api import DropPublisher
 from quizbot.drops.leases import Leases
-from quizbot.drops.pacing import Monotonic, Pacer, Sleep, pacer_for
+from quizbot.drops.pacing import Monotonic, Pacer, Sleep, limits_for, pacer_for
+from quizbot.drops.shared_pacing import SharedWindow
 from quizbot.services.deps import Clock
 from quizbot.storage.uow import Store
 
@@ -34,6 +35,7 @@ class DropDeps:
     rng: random.Random
     concurrency: int = 64
     lease_renew_s: float = 20.0  # a third of the default stale limit
+    shared_pacing: bool = True  # limits kept in the database for all workers together
     _pacers: dict[str, Pacer] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -45,5 +47,14 @@ class DropDeps:
 
     def pacer(self, platform: str) -> Pacer:
         if platform not in self._pacers:
-            self._pacers[platform] = pacer_for(platform, monotonic=self.monotonic, sleep=self.sleep)
+            limits = limits_for(platform)
+            paced = limits.global_limit is not None or limits.per_channel is not None
+            shared = (
+                SharedWindow(self.store, platform, limits, self.clock, self.sleep)
+                if self.shared_pacing and paced
+                else None
+            )
+            self._pacers[platform] = pacer_for(
+                platform, monotonic=self.monotonic, sleep=self.sleep, shared=shared
+            )
         return self._pacers[platform]

@@ -1,5 +1,5 @@
 """Registration hook: `quizbot.storage.schema` imports it so drop tables join Base.metadata."""
 
-from quizbot.drops.tables import Drop, DropSchedule, DropStatus
+from quizbot.drops.tables import Drop, DropPost, DropSchedule, DropStatus
 
-__all__ = ["Drop", "DropSchedule", "DropStatus"]
+__all__ = ["Drop", "DropPost", "DropSchedule", "DropStatus"]

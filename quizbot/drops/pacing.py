@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -39,6 +40,12 @@ PLATFORM_LIMITS: dict[str, PlatformLimits] = {
     "discord": PlatformLimits(Limit(50, 1.02), Limit(5, 5.0)),
     "slack": PlatformLimits(None, Limit(1, 1.0)),
 }
+
+
+class SharedLimiter(Protocol):
+    """The same limits kept for every worker together (see `quizbot.drops.shared_pacing`)."""
+
+    async def acquire(self, channel_id: str) -> None: ...
 
 
 class WindowLimiter:
@@ -73,7 +80,8 @@ class WindowLimiter:
 
 
 class Pacer:
-    """Paces one platform's posts: the global window and one window per channel."""
+    """Paces one platform's posts: the global window and one window per channel, in this
+    process and, with `shared`, across every worker."""
 
     def __init__(
         self,
@@ -81,8 +89,10 @@ class Pacer:
         *,
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        shared: SharedLimiter | None = None,
     ) -> None:
         self._limits = limits
+        self._shared = shared
         self._monotonic = monotonic
         self._sleep = sleep
         self._global = self._make(limits.global_limit)
@@ -99,7 +109,13 @@ class Pacer:
         return self._channels[channel_id]
 
     async def acquire(self, channel_id: str) -> None:
-        """Wait for the channel's turn first, then the global one (so waits do not hoard it)."""
+        """Wait for the channel's turn first, then the global one (so waits do not hoard it).
+
+        The workers' shared window comes first: its database round trip must not sit between
+        this process's windows (which note the moment they let a post through) and the post.
+        """
+        if self._shared is not None:
+            await self._shared.acquire(channel_id)
         channel = self._channel(channel_id)
         if channel is not None:
             await channel.acquire()
@@ -118,9 +134,17 @@ class Pacer:
         return True
 
 
+def limits_for(platform: str) -> PlatformLimits:
+    """The platform's limits; unknown platforms (e.g. the console) are not paced."""
+    return PLATFORM_LIMITS.get(platform, PlatformLimits(None, None))
+
+
 def pacer_for(
-    platform: str, *, monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep
+    platform: str,
+    *,
+    monotonic: Monotonic = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+    shared: SharedLimiter | None = None,
 ) -> Pacer:
-    """The platform's pacer; unknown platforms (e.g. the console) are not paced."""
-    limits = PLATFORM_LIMITS.get(platform, PlatformLimits(None, None))
-    return Pacer(limits, monotonic=monotonic, sleep=sleep)
+    """The platform's pacer (`shared`: also within the limits kept for all workers)."""
+    return Pacer(limits_for(platform), monotonic=monotonic, sleep=sleep, shared=shared)

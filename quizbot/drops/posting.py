@@ -22,7 +22,7 @@ from quizbot.mastery import DEFAULT_BKT
 from quizbot.storage.records import AskRec
 from quizbot.storage.repos.drop_inputs import MasterySums
 from quizbot.storage.repos.drop_schedules import ScheduleRec
-from quizbot.storage.repos.drops import Channel, DropRec
+from quizbot.storage.repos.drops import UNPOSTED, Channel, DropRec
 from quizbot.storage.uow import Tx
 
 logger = logging.getLogger(__name__)
@@ -63,11 +63,16 @@ class Due:
     def channel(self) -> Channel:
         return (self.schedule.workspace_id, self.schedule.channel_id)
 
+    @property
+    def ref(self) -> ChannelRef:
+        sch = self.schedule
+        return ChannelRef(sch.platform, sch.workspace, sch.channel_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
     drop_id: str
-    schedule: ScheduleRec
+    channel: ChannelRef
     ask: AskRec
     resumed: bool = False  # taken over from a dead worker, which may have posted it already
 
@@ -102,15 +107,17 @@ class DropPoster:
         deps, now, report = self.deps, self.deps.clock(), SweepReport()
         platforms = set(deps.publishers)
 
-        def read(tx: Tx) -> tuple[dict[Key, Due], dict[Key, DropRec]]:
+        def read(tx: Tx) -> tuple[dict[Key, Due], dict[Key, DropRec], list[DropRec]]:
             due = plan(tx.schedules.list(runnable_only=True), platforms, now)
-            return due, tx.drops.drops_on(due.keys())
+            # Cards a dead worker began to send, whatever their age or schedule: finished.
+            started = tx.drops.stale_posting(platforms, now - deps.stale)
+            return due, tx.drops.drops_on(due.keys()), started
 
-        due, existing = await deps.store.run(read, write=False)
+        due, existing, started = await deps.store.run(read, write=False)
         fresh: list[Due] = []
         late: list[Due] = []
         served: list[Due] = []
-        stale: list[tuple[Due, DropRec]] = []
+        stale = {row.id: row for row in started}
         for d in due.values():
             row = existing.get(d.key)
             if row is None:
@@ -118,12 +125,12 @@ class DropPoster:
                 continue
             if d.requested:
                 served.append(d)  # today's drop exists already
-            if row.status == DropStatus.CLAIMED and (row.claimed_at or now) <= now - deps.stale:
-                stale.append((d, row))
+            if row.status in UNPOSTED and (row.claimed_at or now) <= now - deps.stale:
+                stale[row.id] = row
         if late or served:
             await self._skip(late, served, now, report)
         deps.rng.shuffle(fresh)  # racing workers then mostly contend on different rows
-        tasks = [asyncio.create_task(self._retake(d, row, now, report)) for d, row in stale]
+        tasks = [asyncio.create_task(self._retake(row, now, report)) for row in stale.values()]
         inputs: Inputs = ({}, {})
         if fresh:
             # What every channel's question is chosen from: grouped reads, once per sweep.
@@ -162,7 +169,7 @@ class DropPoster:
         won = await self.deps.store.run(write)
         for d, row in zip(late, rows, strict=True):
             if row["id"] in won:
-                self._log_skip(d, now)
+                self._log_skip(d.schedule.platform, d.schedule.channel_id, d.local_date, d.due_at)
                 rep.skipped.append(str(row["id"]))
 
     def _row(self, drop_id: str, due: Due, now: datetime, status: str) -> dict[str, object]:
@@ -183,14 +190,14 @@ class DropPoster:
             "question_key": None,
         }
 
-    def _log_skip(self, due: Due, now: datetime) -> None:
+    def _log_skip(self, platform: str, channel_id: str, day: date, due_at: datetime) -> None:
         logger.warning(
             "drop skipped: %s channel %s for %s was due %s, %d min ago (grace %d min)",
-            due.schedule.platform,
-            due.schedule.channel_id,
-            due.local_date.isoformat(),
-            due.due_at.isoformat(),
-            (now - due.due_at).total_seconds() // 60,
+            platform,
+            channel_id,
+            day.isoformat(),
+            due_at.isoformat(),
+            (self.deps.clock() - due_at).total_seconds() // 60,
             self.deps.grace.total_seconds() // 60,
         )
 
@@ -214,7 +221,7 @@ class DropPoster:
             row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
             row["ask_id"] = uuid.uuid4().hex
             mastery = sums[channel].average(DEFAULT_BKT.p_init)
-            spec, key = self._choose(mastery, recent[channel], d, str(row["ask_id"]))
+            spec, key = self._choose(mastery, recent[channel], d.local_date, str(row["ask_id"]))
             row["question_key"] = key
             rows.append(row)
             made[row["id"]] = (d, row, spec)
@@ -225,7 +232,7 @@ class DropPoster:
             for drop_id in won:
                 d, row, spec = made[drop_id]
                 ask = self._add_ask(tx, d.schedule.workspace_id, row, spec, now)
-                claimed.append(Claimed(drop_id, d.schedule, ask))
+                claimed.append(Claimed(drop_id, d.ref, ask))
             for d in chunk:
                 if d.requested:
                     tx.schedules.clear_request(d.schedule.id, d.due_at)
@@ -234,10 +241,10 @@ class DropPoster:
         return await self.deps.store.run(write)
 
     def _choose(
-        self, mastery: dict[str, float], recent: dict[str, date], due: Due, ask_id: str
+        self, mastery: dict[str, float], recent: dict[str, date], day: date, ask_id: str
     ) -> tuple[AskSpec, str]:
         deps = self.deps
-        weekday = due.local_date.weekday()
+        weekday = day.weekday()
         pick = choose_drop(deps.bank, mastery=mastery, recent=recent, weekday=weekday, rng=deps.rng)
         return build_drop_ask(deps.bank, pick, deps.rng).shuffled(ask_id), pick.key
 
@@ -261,31 +268,38 @@ class DropPoster:
         tx.scoped(ws).asks.add(ask)
         return ask
 
-    async def _retake(self, due: Due, row: DropRec, now: datetime, report: SweepReport) -> None:
-        """Finish (or, past the grace window, skip) a claim whose worker went quiet."""
-        late = now - due.due_at > self.deps.grace
-        status = DropStatus.SKIPPED if late else DropStatus.CLAIMED
+    async def _retake(self, row: DropRec, now: datetime, report: SweepReport) -> None:
+        """Finish a claim whose worker went quiet; skip it past the grace window, unless its
+        card may already be in the channel (POSTING): that one is finished however late."""
+        if row.status == DropStatus.POSTING:
+            status = DropStatus.POSTING
+        elif now - row.due_at > self.deps.grace:
+            status = DropStatus.SKIPPED
+        else:
+            status = DropStatus.CLAIMED
         worker = self.deps.worker_id
         try:
             # Choose a question first (read only), in case the dead worker never stored one.
             channel = (row.workspace_id, row.channel_id)
             ask_id = uuid.uuid4().hex
             spec, key = None, ""
-            if not late and row.ask_id is None:
+            if status == DropStatus.CLAIMED and row.ask_id is None:
                 since = row.due_at - timedelta(days=REPEAT_WINDOW_DAYS)
                 recent, sums = await self._inputs([channel], since)
                 mastery = sums[channel].average(DEFAULT_BKT.p_init)
-                spec, key = self._choose(mastery, recent[channel], due, ask_id)
+                spec, key = self._choose(mastery, recent[channel], row.local_date, ask_id)
 
             def write(tx: Tx) -> tuple[bool, Claimed | None]:
                 if not tx.drops.retake(row, worker, now, status=status):
                     return False, None
-                if late:
+                if status == DropStatus.SKIPPED:
                     return True, None
+                workspace, _tz = tx.drops.workspace_info(row.workspace_id)
+                where = ChannelRef(row.platform, workspace, row.channel_id)
                 if row.ask_id is not None:
                     ask = tx.scoped(row.workspace_id).asks.get(row.ask_id)
                     if ask is not None:
-                        return True, Claimed(row.id, due.schedule, ask, resumed=True)
+                        return True, Claimed(row.id, where, ask, resumed=True)
                 if spec is None:
                     raise LookupError(f"drop {row.id}: its ask {row.ask_id} is missing")
                 values: dict[str, object] = {
@@ -295,7 +309,7 @@ class DropPoster:
                 }
                 ask = self._add_ask(tx, row.workspace_id, values, spec, now)
                 tx.drops.set_ask(row.id, worker, ask_id, key)
-                return True, Claimed(row.id, due.schedule, ask)
+                return True, Claimed(row.id, where, ask)
 
             ok, claimed = await self.deps.store.run(write)
         except Exception:
@@ -305,10 +319,10 @@ class DropPoster:
         if not ok:
             return
         if claimed is None:
-            self._log_skip(due, now)
+            self._log_skip(row.platform, row.channel_id, row.local_date, row.due_at)
             report.skipped.append(row.id)
             return
-        logger.info("drop %s: finishing a stale claim of %s", row.id, row.claimed_by)
+        logger.info("drop %s: finishing a stale %s of %s", row.id, row.status, row.claimed_by)
         await self._post_guarded(claimed, report)
 
     async def _post_guarded(self, claimed: Claimed, report: SweepReport) -> None:
@@ -333,23 +347,23 @@ class DropPoster:
         (report.posted if posted else report.failed).append(claimed.drop_id)
 
     async def _post(self, claimed: Claimed) -> bool:
-        deps, sch = self.deps, claimed.schedule
-        channel = ChannelRef(sch.platform, sch.workspace, sch.channel_id)
-        publisher = deps.publishers[sch.platform]
+        deps, channel = self.deps, claimed.channel
+        publisher = deps.publishers[channel.platform]
         card = question_card(deps.bank, claimed.ask, drop_points(claimed.ask.spec))
         drop_id, worker = claimed.drop_id, deps.worker_id
-        # Renew the claim before its turn: a drop that queued for a task slot past the stale
-        # limit may have been taken over, and then the other worker posts it. (Renewing here,
-        # not after pacing, keeps database waits out of the paced window; the pacing queue is
-        # at most `concurrency` deep.)
+        # Record the intent to post (committed before the platform is called, so a takeover
+        # finishes it however late) and renew the claim: a drop that queued for a task slot
+        # past the stale limit may have been taken over, and then the other worker posts it.
+        # (Here, not after pacing, keeps database waits out of the paced window; the pacing
+        # queue is at most `concurrency` deep.)
         at = deps.clock()
-        if not await deps.store.run(lambda tx: tx.drops.renew_claim(drop_id, worker, at)):
+        if not await deps.store.run(lambda tx: tx.drops.begin_post(drop_id, worker, at)):
             raise ClaimLost(drop_id)
         try:
             ref = await publish(
                 lambda: publisher.post_drop(channel, card, resume=claimed.resumed),
-                pacer=deps.pacer(sch.platform),
-                channel_id=sch.channel_id,
+                pacer=deps.pacer(channel.platform),
+                channel_id=channel.channel_id,
                 sleep=deps.sleep,
                 what=f"drop {drop_id}",
             )
@@ -361,8 +375,8 @@ class DropPoster:
             logger.error("drop %s was posted but its claim was taken over meanwhile", drop_id)
         logger.info(
             "drop posted: %s channel %s (%s), ask %s",
-            sch.platform,
-            sch.channel_id,
+            channel.platform,
+            channel.channel_id,
             drop_id,
             claimed.ask.id,
         )

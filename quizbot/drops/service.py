@@ -73,6 +73,9 @@ class DropService:
         worker_id: this process's name on its claims.
         concurrency: posts in flight at once.
         lease_renew_s: how often live leases are renewed (default: a third of the lease).
+        shared_pacing: keep the platforms' limits in the database for every worker together
+            (default: on PostgreSQL, where several workers can share a database; SQLite
+            serves one process, whose own pacing is enough).
     """
 
     def __init__(
@@ -90,6 +93,7 @@ class DropService:
         worker_id: str | None = None,
         concurrency: int = 64,
         lease_renew_s: float | None = None,
+        shared_pacing: bool | None = None,
     ) -> None:
         self._own_store = not isinstance(store, Store)
         self.store = store if isinstance(store, Store) else Store.from_sessions(store)
@@ -109,6 +113,11 @@ class DropService:
             rng=rng or random.Random(),
             concurrency=concurrency,
             lease_renew_s=lease_renew_s or lease_seconds / 3,
+            shared_pacing=(
+                self.store.engine.dialect.name == "postgresql"
+                if shared_pacing is None
+                else shared_pacing
+            ),
         )
         self._poster = DropPoster(self.deps)
         self._revealer = DropRevealer(self.deps)

@@ -22,7 +22,8 @@ DROP_ID_LEN = 32  # uuid4 hex
 
 
 class DropStatus:
-    CLAIMED = "claimed"  # a worker owns it; posting in progress (or crashed: re-taken when stale)
+    CLAIMED = "claimed"  # a worker owns it, nothing sent yet (crashed: re-taken or skipped)
+    POSTING = "posting"  # the card may be on the platform (crashed: re-taken, never skipped)
     POSTED = "posted"  # in the channel, answers open until reveal_at
     REVEALED = "revealed"  # answers closed, points awarded
     SKIPPED = "skipped"  # missed by more than the grace window
@@ -78,3 +79,18 @@ class Drop(Base):
     reveal_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reveal_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DropPost(Base):
+    """A post (card or reveal) any worker is sending: the posting window all workers share."""
+
+    __tablename__ = "drop_posts"
+    __table_args__ = (
+        Index("ix_drop_posts_platform_at", "platform", "at"),
+        Index("ix_drop_posts_channel_at", "platform", "channel_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

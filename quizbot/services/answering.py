@@ -158,7 +158,7 @@ class Answering:
             at=now,
             tz=ctx.ws.timezone,
         )
-        repos.streaks.put(pid, today, days, max(streak.best, days))
+        repos.streaks.put(pid, today, days, max(streak.best, days), correct)
         knew = correct if correct is not None else rating != "again"
         cid = spec.concept_id
         mastery: dict[str, float] | None = None

@@ -59,7 +59,7 @@ class Boards:
 
         def work(ctx: Ctx) -> PlayerStats:
             repos, pid, now = ctx.repos, ctx.player_id, ctx.now
-            answered, correct = repos.answers.totals(pid)
+            answered, correct = repos.streaks.totals(pid)
             points = repos.boards.player_points(pid, ALL)
             streak = repos.streaks.get(pid)
             team = repos.teams.membership(pid)

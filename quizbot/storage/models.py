@@ -230,7 +230,11 @@ class ReviewCard(Base):
 
 
 class PlayerStreak(Base):
-    """Daily streak state; days are in the workspace's timezone."""
+    """Daily streak state (days in the workspace's timezone) and the player's answer totals.
+
+    `answered` and `correct` count graded answers (self-rated flashcards excluded), kept with
+    every answer so stats never count the answer log.
+    """
 
     __tablename__ = "player_streaks"
 
@@ -241,6 +245,8 @@ class PlayerStreak(Base):
     last_day: Mapped[date | None] = mapped_column(Date)
     streak: Mapped[int] = mapped_column(Integer, default=0)
     best: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    correct: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class QuestionRating(Base):

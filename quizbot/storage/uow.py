@@ -26,6 +26,7 @@ from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.boards import BoardRepo
 from quizbot.storage.repos.drop_inputs import DropInputRepo
+from quizbot.storage.repos.drop_posts import DropPostRepo
 from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
@@ -75,6 +76,7 @@ class Tx:
         self.drops = DropRepo(session)
         self.schedules = ScheduleRepo(session)
         self.drop_inputs = DropInputRepo(session)
+        self.drop_posts = DropPostRepo(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)

@@ -112,7 +112,7 @@ async def test_crash_between_claim_and_post_is_finished_by_the_next_run(
         await env.service.post_due()
         rows = await drop_rows(env)
         asks = await _ask_count(env)
-    assert [r.status for r in claimed] == [DropStatus.CLAIMED]
+    assert [r.status for r in claimed] == [DropStatus.POSTING]  # it may be in the channel
     assert [r.status for r in rows] == [DropStatus.POSTED]
     assert rows[0].ask_id == claimed[0].ask_id  # the same ask, not a second question
     assert asks == 1
@@ -191,7 +191,7 @@ async def test_drop_now_from_a_process_without_the_platform_is_posted_by_the_bot
     assert [(r.due_at, r.status) for r in rows] == [(berlin(monday, 7, 0), DropStatus.POSTED)]
 
 
-async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_it_once(
+async def test_persistent_5xx_keeps_the_drop_held_until_a_later_sweep_posts_it_once(
     migrated_database_url: str,
 ) -> None:
     monday = date(2026, 11, 23)
@@ -208,7 +208,7 @@ async def test_persistent_5xx_keeps_the_drop_claimed_until_a_later_sweep_posts_i
         await env.service.post_due()
         rows = await drop_rows(env)
     assert first.posted == [] and len(first.failed) == 1
-    assert [r.status for r in after_first] == [DropStatus.CLAIMED]
+    assert [r.status for r in after_first] == [DropStatus.POSTING]  # a 5xx may have posted it
     assert env.clock.slept[: MAX_ATTEMPTS - 1] == [1.0, 2.0, 4.0, 8.0, 16.0]  # backed off
     assert env.publisher.attempts == MAX_ATTEMPTS + 1
     assert second.posted == [rows[0].id]

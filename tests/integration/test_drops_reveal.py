@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from quizbot.replies import PlayerRef
 from quizbot.service import QuizService
 from quizbot.storage.models import Ask
 from quizbot.storage.uow import Tx
-from tests.unit.drops.fakes import ADMIN, DropEnv, drop_env, drop_rows
+from tests.unit.drops.fakes import ADMIN, DropEnv, FakePublisher, drop_env, drop_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 23)
@@ -246,3 +247,35 @@ async def test_a_reveal_killed_mid_post_is_taken_over_within_a_minute_and_scores
     assert env.publisher.resumed == 1  # the publisher was told to look for a posted reveal
     assert points == drop_points(spec) + FIRST_CORRECT_BONUS  # awarded once, at the close
     assert rows[0].reveal_posted_at is not None
+
+
+async def test_a_card_posted_by_a_worker_that_died_is_revealed_and_scored_days_later(
+    migrated_database_url: str,
+) -> None:
+    async with drop_env(migrated_database_url, berlin(MONDAY, 8)) as env:
+        quiz = QuizService(env.service.bank, env.service.store, clock=env.clock)
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(MONDAY, 9)
+        publisher = env.publisher
+
+        async def dies_after_posting(*args: Any, **kwargs: Any) -> str:
+            await FakePublisher.post_drop(publisher, *args, **kwargs)
+            raise RuntimeError("the worker died before it heard back")
+
+        publisher.post_drop = dies_after_posting  # type: ignore[method-assign]
+        await env.service.post_due()
+        del publisher.post_drop  # back to the recording method
+        card = publisher.drops[0][1]  # in the channel, though the worker never recorded it
+        spec = await _spec(env, card.ask_id)
+        await quiz.answer(player(1), card.ask_id, spec.correct)
+        await env.service.drop_off(ADMIN)  # even paused, and ...
+        env.clock.now = berlin(MONDAY + timedelta(days=2), 10)  # ... long past grace and reveal
+        report = await env.service.post_due()
+        revealed = await env.service.reveal_due()
+        points = await _points(env, player(1))
+        rows = await drop_rows(env)
+    assert report.posted == [rows[0].id] and report.skipped == []
+    assert len(publisher.drops) == 1 and publisher.resumed >= 1  # found, not posted again
+    assert revealed == [rows[0].id] and len(publisher.reveals) == 1
+    assert rows[0].status == DropStatus.REVEALED and rows[0].message_ref == "msg-1"
+    assert points == drop_points(spec) + FIRST_CORRECT_BONUS

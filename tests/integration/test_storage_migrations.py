@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import sys
 from asyncio.subprocess import PIPE
+from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from quizbot.storage.db import current_revision, make_engine, normalize_url, upgrade
 from quizbot.storage.schema import load_metadata
+from quizbot.storage.uow import Store
+
+AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 async def test_upgrade_on_empty_database_matches_models(database_url: str) -> None:
@@ -87,3 +91,55 @@ async def test_first_start_by_several_processes_at_once_all_succeed(database_url
     ]
     assert failures == []
     assert await current_revision(database_url) is not None
+
+
+async def test_answer_totals_are_backfilled_from_the_log(database_url: str) -> None:
+    await upgrade(database_url, "0005_drop_posts")
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO workspaces (id, platform, external_id, timezone, created_at)"
+                    " VALUES (1, 'slack', 'T1', 'UTC', :at)"
+                ),
+                {"at": AT},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO players (id, workspace_id, external_id, display_name,"
+                    " created_at) VALUES (1, 1, 'U1', 'Ada', :at)"
+                ),
+                {"at": AT},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO player_streaks (player_id, workspace_id, last_day, streak, best)"
+                    " VALUES (1, 1, :day, 1, 1)"
+                ),
+                {"day": AT.date()},
+            )
+            for n, correct in enumerate((True, False, None, True)):
+                await conn.execute(
+                    text(
+                        "INSERT INTO asks (id, workspace_id, kind, concept_id, spec_json,"
+                        " concept_path, root_ask_id, depth, created_at)"
+                        " VALUES (:id, 1, 'choice', 'c', '{}', '[]', :id, 0, :at)"
+                    ),
+                    {"id": f"a{n}", "at": AT},
+                )
+                await conn.execute(
+                    text(
+                        "INSERT INTO answers (ask_id, workspace_id, player_id, concept_id,"
+                        " response, correct, points, answered_at)"
+                        " VALUES (:id, 1, 1, 'c', 'a', :correct, 0, :at)"
+                    ),
+                    {"id": f"a{n}", "correct": correct, "at": AT},
+                )
+        await upgrade(engine)
+        store = Store(engine)
+        totals = await store.run(lambda tx: tx.scoped(1).streaks.totals(1), write=False)
+        await store.aclose()
+    finally:
+        await engine.dispose()
+    assert totals == (3, 2)  # graded answers (the self-rated one left out), and right ones

@@ -14,7 +14,7 @@ from quizbot.asking.spec import AskSpec
 from quizbot.errors import InvalidInput, StorageUnavailable
 from quizbot.replies import AskKind
 from quizbot.storage.db import make_engine, upgrade
-from quizbot.storage.models import PlayerScore, TeamActivity, TeamScore
+from quizbot.storage.models import PlayerScore, PlayerStreak, TeamActivity, TeamScore
 from quizbot.storage.records import AskRec
 from quizbot.storage.uow import Store, Tx, rebuild_scores
 
@@ -140,14 +140,14 @@ async def _snapshot(store: Store) -> dict[str, set[tuple]]:
     def read(tx: Tx) -> dict[str, set[tuple]]:
         return {
             model.__tablename__: {tuple(r) for r in tx.session.execute(select(model.__table__))}
-            for model in (PlayerScore, TeamScore, TeamActivity)
+            for model in (PlayerScore, TeamScore, TeamActivity, PlayerStreak)
         }
 
     return await store.run(read, write=False)
 
 
 async def test_rebuild_from_the_logs_equals_the_incremental_boards(store: Store) -> None:
-    def fill(tx: Tx) -> None:
+    def fill(tx: Tx) -> tuple[int, int]:
         ws = tx.workspaces.get_or_create("discord", "g1", NOW)
         tx.workspaces.set_timezone(ws.id, "America/New_York")
         repos = tx.scoped(ws.id)
@@ -184,18 +184,22 @@ async def test_rebuild_from_the_logs_equals_the_incremental_boards(store: Store)
                 at=at,
                 tz="America/New_York",
             )
+            repos.streaks.put(pid, at.date(), 1, 1, points > 0)  # totals kept per answer
             if n % 5 == 0:
                 drop_answers.append((answer_id, at + timedelta(hours=30)))
         for answer_id, at in drop_answers:  # drop points arrive at the reveal, a day later
             assert repos.scores.award(answer_id, 15, at, "America/New_York")
             assert not repos.scores.award(answer_id, 15, at, "America/New_York")
+        return ws.id, pids[0]
 
-    await store.run(fill)
+    ws, first = await store.run(fill)
     incremental = await _snapshot(store)
     assert len(incremental["player_scores"]) > 12 and incremental["team_activity"]
+    totals = await store.run(lambda tx: tx.scoped(ws).streaks.totals(first), write=False)
     replayed = await rebuild_scores(store)
     assert replayed == 40
-    assert await _snapshot(store) == incremental
+    assert await _snapshot(store) == incremental  # boards and answer totals alike
+    assert totals == (10, 5)  # u0 answered 10 times, right when its points were not 0
 
 
 async def test_a_failing_transaction_leaves_nothing_behind(database_url: str) -> None:

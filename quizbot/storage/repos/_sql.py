@@ -6,7 +6,16 @@ import json
 from collections.abc import Callable, Collection
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -22,6 +31,18 @@ def insert_for(session: Session | AsyncSession, table: Table) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def rare(session: Session | AsyncSession, cond: ColumnElement[bool]) -> ColumnElement[bool]:
+    """`cond`, told to SQLite's planner to be rarely true (`unlikely`), so it searches an
+    index on it whatever ANALYZE's statistics say: most drops are revealed, so their `status`
+    alone looks too unselective to use `ix_drops_status_reveal` once statistics exist.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # Untyped: a Boolean-typed function would be rendered `unlikely(...) = 1`, which hides
+        # the term from the planner.
+        return cast(ColumnElement[bool], func.unlikely(cond))
+    return cond
 
 
 _PREPARED: dict[tuple[str, str], Any] = {}

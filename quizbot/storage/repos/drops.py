@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from quizbot.drops.tables import Drop, DropStatus
 from quizbot.storage.models import Workspace
-from quizbot.storage.repos._sql import insert_for, table_of
+from quizbot.storage.repos._sql import insert_for, rare, table_of
 
 drops = table_of(Drop)
 workspaces = table_of(Workspace)
 
 Channel = tuple[int, str]  # (workspace id, channel id)
+UNPOSTED = (DropStatus.CLAIMED, DropStatus.POSTING)  # held by a worker until marked posted
 DropKey = tuple[int, str, date]  # (workspace id, channel id, local date)
 
 
@@ -117,10 +118,10 @@ class DropRepo:
         return set(self.session.execute(stmt).scalars())
 
     def retake(self, drop: DropRec, worker: str, now: datetime, *, status: str) -> bool:
-        """Compare-and-set a stale claim to `worker` (status CLAIMED) or to SKIPPED."""
+        """Compare-and-set a stale claim (as read in `drop`) to `worker` with `status`."""
         cond = and_(
             drops.c.id == drop.id,
-            drops.c.status == DropStatus.CLAIMED,
+            drops.c.status == drop.status,
             drops.c.claimed_at == drop.claimed_at,
             drops.c.claimed_by == drop.claimed_by,
         )
@@ -132,7 +133,7 @@ class DropRepo:
     def _mine(self, drop_id: str, worker: str) -> Any:
         return and_(
             drops.c.id == drop_id,
-            drops.c.status == DropStatus.CLAIMED,
+            drops.c.status.in_(UNPOSTED),
             drops.c.claimed_by == worker,
         )
 
@@ -144,10 +145,16 @@ class DropRepo:
         )
         return _count(result) == 1
 
-    def renew_claim(self, drop_id: str, worker: str, now: datetime) -> bool:
-        """Refresh `worker`'s live claim; False when the drop is no longer claimed by it."""
+    def begin_post(self, drop_id: str, worker: str, now: datetime) -> bool:
+        """Record that `worker` is about to send the card (and renew its lease), committed
+        before the platform is called: from here a takeover finishes the post, however late.
+
+        False when the drop is no longer claimed by `worker`.
+        """
         result = self.session.execute(
-            update(drops).where(self._mine(drop_id, worker)).values(claimed_at=now)
+            update(drops)
+            .where(self._mine(drop_id, worker))
+            .values(status=DropStatus.POSTING, claimed_at=now)
         )
         return _count(result) == 1
 
@@ -159,6 +166,17 @@ class DropRepo:
         )
         return _count(result) == 1
 
+    def stale_posting(self, platforms: Iterable[str], cutoff: datetime) -> list[DropRec]:
+        """Drops whose card a worker began to send and whose lease ran out before `cutoff`."""
+        rows = self.session.execute(
+            select(drops).where(
+                rare(self.session, drops.c.status == DropStatus.POSTING),
+                drops.c.claimed_at <= cutoff,
+                drops.c.platform.in_(set(platforms)),
+            )
+        )
+        return [_drop(r) for r in rows]
+
     # --- the reveal -----------------------------------------------------------------------
 
     def reveal_candidates(self, now: datetime, stale: timedelta) -> list[DropRec]:
@@ -166,9 +184,12 @@ class DropRepo:
         rows = self.session.execute(
             select(drops).where(
                 or_(
-                    and_(drops.c.status == DropStatus.POSTED, drops.c.reveal_at <= now),
                     and_(
-                        drops.c.status == DropStatus.REVEALED,
+                        rare(self.session, drops.c.status == DropStatus.POSTED),
+                        drops.c.reveal_at <= now,
+                    ),
+                    and_(
+                        rare(self.session, drops.c.status == DropStatus.REVEALED),
                         drops.c.reveal_posted_at.is_(None),
                         drops.c.claimed_at <= now - stale,
                     ),
@@ -181,7 +202,7 @@ class DropRepo:
         """The first reveal time after `after` of a posted drop on one of `platforms`."""
         found = self.session.execute(
             select(func.min(drops.c.reveal_at)).where(
-                drops.c.status == DropStatus.POSTED,
+                rare(self.session, drops.c.status == DropStatus.POSTED),
                 drops.c.reveal_at > after,
                 drops.c.platform.in_(set(platforms)),
             )
@@ -211,7 +232,7 @@ class DropRepo:
     def renew_leases(self, worker: str, drop_ids: list[str], now: datetime) -> int:
         """Renew `worker`'s live leases (claims being posted, reveals being posted)."""
         in_flight = or_(
-            drops.c.status == DropStatus.CLAIMED,
+            drops.c.status.in_(UNPOSTED),
             and_(drops.c.status == DropStatus.REVEALED, drops.c.reveal_posted_at.is_(None)),
         )
         result = self.session.execute(

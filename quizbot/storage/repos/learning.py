@@ -105,6 +105,8 @@ _streak_upsert = _upsert(
         "last_day": ins.excluded.last_day,
         "streak": ins.excluded.streak,
         "best": ins.excluded.best,
+        "answered": streaks.c.answered + ins.excluded.answered,
+        "correct": streaks.c.correct + ins.excluded.correct,
     },
 )
 
@@ -236,16 +238,28 @@ def as_utc(moment: datetime) -> datetime:
 
 
 class StreakRepo(Scoped):
+    def totals(self, player_id: int) -> tuple[int, int]:
+        """(graded answers, correct answers) of a player, from the totals kept per answer."""
+        row = self.session.execute(
+            select(streaks.c.answered, streaks.c.correct).where(
+                streaks.c.workspace_id == self.ws, streaks.c.player_id == player_id
+            )
+        ).first()
+        return (int(row.answered), int(row.correct)) if row else (0, 0)
+
     def get(self, player_id: int) -> StreakRec:
         row = self.session.execute(_STREAK, {"ws": self.ws, "player": player_id}).first()
         return StreakRec(row.last_day, row.streak, row.best) if row else StreakRec(None, 0, 0)
 
-    def put(self, player_id: int, day: date, streak: int, best: int) -> None:
+    def put(self, player_id: int, day: date, streak: int, best: int, correct: bool | None) -> None:
+        """Record an answer on `day`: the streak, and the totals (`correct` None: ungraded)."""
         row = {
             "player_id": player_id,
             "workspace_id": self.ws,
             "last_day": day,
             "streak": streak,
             "best": best,
+            "answered": int(correct is not None),
+            "correct": int(bool(correct)),
         }
         self.session.execute(prepared(self.session, "streak", _streak_upsert), row)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from quizbot.storage.models import (
     Answer,
     PlayerScore,
+    PlayerStreak,
     PointAward,
     TeamActivity,
     TeamScore,
     Workspace,
 )
 from quizbot.storage.periods import period_keys
+from quizbot.storage.repos._sql import table_of
 
 BATCH = 5000
 
@@ -97,7 +99,28 @@ def rebuild_workspace_scores(session: Session, workspace_id: int) -> int:
             for k, t, p in active
         ],
     )
+    _rebuild_totals(session, workspace_id)
     return replayed
+
+
+def _rebuild_totals(session: Session, workspace_id: int) -> None:
+    """Each player's graded and correct answer totals, counted from the answer log."""
+    answers, streaks = table_of(Answer), table_of(PlayerStreak)
+    a, s = answers.c, streaks.c
+    graded = a.correct.is_not(None)
+
+    def counted(where: ColumnElement[bool]) -> ScalarSelect[int]:
+        return (
+            select(func.count())
+            .where(a.workspace_id == workspace_id, a.player_id == s.player_id, where)
+            .scalar_subquery()
+        )
+
+    session.execute(
+        update(streaks)
+        .where(s.workspace_id == workspace_id)
+        .values(answered=counted(graded), correct=counted(and_(graded, a.correct.is_(True))))
+    )
 
 
 def _bulk(session: Session, model: type, rows: list[dict[str, object]]) -> None:

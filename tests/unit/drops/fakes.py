@@ -78,7 +78,10 @@ class ManualClock:
 
 @dataclass
 class FakePublisher:
-    """Records posts; `failures` is a queue of exceptions raised before a post succeeds."""
+    """Records posts; `failures` is a queue of exceptions raised before a post succeeds.
+
+    Like Slack, a takeover (`resume`) finds a card already posted instead of posting it again.
+    """
 
     platform: str = "discord"
     drops: list[tuple[ChannelRef, QuestionCard]] = field(default_factory=list)
@@ -92,6 +95,10 @@ class FakePublisher:
         self.resumed += int(resume)
         if self.failures:
             raise self.failures.pop(0)
+        if resume:
+            for n, (_where, posted) in enumerate(self.drops, start=1):
+                if posted.ask_id == card.ask_id:
+                    return f"msg-{n}"
         self.drops.append((channel, card))
         return f"msg-{len(self.drops)}"
 
