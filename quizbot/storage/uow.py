@@ -28,6 +28,7 @@ from quizbot.storage.repos.boards import BoardRepo
 from quizbot.storage.repos.drop_inputs import DropInputRepo
 from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
+from quizbot.storage.repos.installations import InstallationRepo, OAuthStateRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
@@ -72,6 +73,8 @@ class Tx:
         self.drops = DropRepo(session)
         self.schedules = ScheduleRepo(session)
         self.drop_inputs = DropInputRepo(session)
+        self.installations = InstallationRepo(session)
+        self.oauth_states = OAuthStateRepo(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)
