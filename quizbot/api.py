@@ -96,6 +96,14 @@ class QuizApi(Protocol):
 
     async def drop_list(self, who: PlayerRef) -> tuple[ScheduleInfo, ...]: ...
 
+    # Drop admins of the workspace: chosen by its admins (`who.is_admin`), trusted with drops.
+    async def drop_admins(self, who: PlayerRef) -> tuple[str, ...]:
+        """User ids of the workspace's drop admins (admins and drop admins may look)."""
+
+    async def drop_admin_add(self, who: PlayerRef, user_id: str) -> Notice: ...
+
+    async def drop_admin_remove(self, who: PlayerRef, user_id: str) -> Notice: ...
+
 
 class DropPublisher(Protocol):
     """What an adapter provides so the scheduler can post drops and reveals."""

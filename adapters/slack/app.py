@@ -97,7 +97,12 @@ def build_app(
     )
     if distributed:
         app.enable_token_revocation_listeners()
-    inbound = SlackInbound(api, settings.slack_admin_ids)
+    admin_ids = settings.slack_admin_ids
+    if distributed and admin_ids:
+        # User ids name people in one workspace: each workspace picks its own drop admins.
+        logger.warning("SLACK_DROP_ADMINS is ignored when installing into many workspaces")
+        admin_ids = set()
+    inbound = SlackInbound(api, admin_ids)
     app.command(COMMAND)(inbound.on_command)
     app.action(re.compile(rf"^{re.escape(render.CHOICE)}\."))(inbound.on_choice)
     app.action(render.TYPED)(inbound.on_typed)

@@ -1,10 +1,10 @@
-"""Tables of installations: a bot's credentials per workspace, and OAuth states awaiting use."""
+"""Tables of tenancy: bot installations, pending OAuth states, and drop admins per workspace."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizbot.storage.base import Base
@@ -35,3 +35,16 @@ class OAuthState(Base):
 
     state: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DropAdmin(Base):
+    """A user a workspace's admins allowed to manage its daily drops."""
+
+    __tablename__ = "drop_admins"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())

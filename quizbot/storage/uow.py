@@ -25,6 +25,7 @@ from quizbot.storage.db import WRITE_OPTION, checkpoint, make_sync_sqlite_engine
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.boards import BoardRepo
+from quizbot.storage.repos.drop_admins import DropAdminRepo
 from quizbot.storage.repos.drop_inputs import DropInputRepo
 from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
@@ -62,6 +63,7 @@ class WorkspaceRepos:
         self.scores = ScoreRepo(session, workspace_id)
         self.boards = BoardRepo(session, workspace_id)
         self.ratings = RatingRepo(session, workspace_id)
+        self.drop_admins = DropAdminRepo(session, workspace_id)
 
 
 class Tx:

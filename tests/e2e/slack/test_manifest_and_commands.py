@@ -91,6 +91,9 @@ def test_manifest_fits_slacks_field_limits() -> None:
         ("drop off", cmds.Command(cmds.DROP_OFF)),
         ("drop now <#C0777>", cmds.Command(cmds.DROP_NOW, channel_id="C0777")),
         ("drop list", cmds.Command(cmds.DROP_LIST)),
+        ("drop admins", cmds.Command(cmds.DROP_ADMINS)),
+        ("drop admins add <@U0777|max>", cmds.Command(cmds.DROP_ADMIN_ADD, arg="U0777")),
+        ("drop admins REMOVE <@U0777>", cmds.Command(cmds.DROP_ADMIN_REMOVE, arg="U0777")),
     ],
 )
 def test_sub_commands_parse(text: str, expected: cmds.Command) -> None:
@@ -108,6 +111,9 @@ def test_sub_commands_parse(text: str, expected: cmds.Command) -> None:
         "drop set 09:30",
         "drop set 09:30 UTC #general",  # a plain "#general" is not a linked channel
         "drop explode",
+        "drop admins add max",  # a plain name is not a mention
+        "drop admins add <@U1> <@U2>",
+        "drop admins promote <@U1>",
     ],
 )
 def test_malformed_sub_commands_fall_back_to_help_with_a_reason(text: str) -> None:

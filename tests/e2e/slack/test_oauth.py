@@ -18,6 +18,7 @@ from quizbot.bootstrap import Runtime, bootstrap
 from quizbot.settings import Settings
 from tests.e2e.slack.bank import e2e_bank
 from tests.e2e.slack.conftest import (
+    ADMIN_ID,
     OWNER_ID,
     SECRET,
     FixedClock,
@@ -33,7 +34,7 @@ TEAMS = ("TALPHA", "TBETA")
 
 @pytest.fixture
 def oauth_settings(fake_slack: FakeSlack, tmp_path: Path, migrated_database_url: str) -> Settings:
-    """Distributed: client id and secret, no SLACK_BOT_TOKEN, no SLACK_DROP_ADMINS."""
+    """Distributed: client id and secret, no SLACK_BOT_TOKEN; SLACK_DROP_ADMINS is ignored."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=migrated_database_url,
@@ -42,6 +43,7 @@ def oauth_settings(fake_slack: FakeSlack, tmp_path: Path, migrated_database_url:
         slack_client_secret=SecretStr(fake_slack.client_secret),
         slack_signing_secret=SecretStr(SECRET),
         slack_api_url=fake_slack.api_url,
+        slack_drop_admins=ADMIN_ID,
     )
 
 
@@ -138,7 +140,6 @@ async def test_two_workspaces_each_use_their_token_and_see_only_their_own(
     assert "UALICE" in alpha_board and "UBOB" not in alpha_board
     assert "UBOB" in beta_board and "UALICE" not in beta_board
 
-    fake_slack.users[OWNER_ID] = {"id": OWNER_ID, "is_admin": False, "is_owner": True}
     for team in TEAMS:
         assert "Posted" in (
             await _text(driver, "drop set 09:00 UTC", OWNER_ID, team)
@@ -159,7 +160,6 @@ async def test_uninstall_pauses_that_workspaces_drops_until_reinstall(
 ) -> None:
     driver, installer = web
     alpha, beta = TEAMS
-    fake_slack.users[OWNER_ID] = {"id": OWNER_ID, "is_admin": False, "is_owner": True}
     for team in TEAMS:
         await installer.install(team)
         notice = await _text(driver, "drop set 12:30 UTC days=daily", OWNER_ID, team)
@@ -206,3 +206,26 @@ async def test_forged_replayed_or_cookieless_states_install_nothing(
     assert "reinstall" in refused["text"].lower()
     card = await driver.reply(await driver.command("resnet", "UALICE", "alice", team="TALPHA"))
     assert choice_button(card["blocks"], right=True)
+
+
+async def test_each_workspace_chooses_its_own_drop_admins(
+    web: tuple[SlackDriver, Installer], fake_slack: FakeSlack
+) -> None:
+    driver, installer = web
+    alpha, beta = TEAMS
+    for team in TEAMS:
+        await installer.install(team)
+    # SLACK_DROP_ADMINS names people of one workspace: a distributed app ignores it.
+    assert "only workspace admins" in await _text(driver, "drop list", ADMIN_ID, alpha)
+
+    member = "<@U0002|bob>"
+    refused = await _text(driver, f"drop admins add {member}", "U0002", alpha)
+    assert "only workspace admins and owners" in refused
+    added = await _text(driver, f"drop admins add {member}", OWNER_ID, alpha)
+    assert "<@U0002> can now manage daily drops" in added
+    assert "<@U0002>" in await _text(driver, "drop admins", "U0002", alpha)
+
+    notice = await _text(driver, "drop set 09:00 UTC", "U0002", alpha)
+    assert ":warning:" not in notice and "09:00 UTC" in notice
+    assert "only workspace admins" in await _text(driver, "drop set 09:00 UTC", "U0002", beta)
+    assert "No drop admins chosen yet" in await _text(driver, "drop admins", OWNER_ID, beta)
