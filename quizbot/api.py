@@ -110,6 +110,11 @@ class DropPublisher(Protocol):
 
     platform: str
 
+    def owns(self, workspace: str) -> bool:
+        """Whether this process is the one to post there first (Discord: the guild is on one
+        of its shards). Other processes post a drop there only once it is overdue by a claim
+        lease, so a worker that is down delays its workspaces' drops by about a minute."""
+
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         """Post a public drop card; return a message reference (used to thread the reveal).
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     discord_guild_ids: str = ""  # comma separated, for fast command sync while developing
+    # Sharding: the total shard count, and the ids this process runs ("0,1" or "0-3").
+    discord_shard_count: int | None = None
+    discord_shard_ids: str = ""
 
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None

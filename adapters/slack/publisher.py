@@ -47,6 +47,10 @@ class SlackPublisher:
             clients = SlackClients(clients, None)
         self._clients = clients
 
+    def owns(self, workspace: str) -> bool:
+        """Every Slack process may post anywhere (no shards): the claim decides who does."""
+        return True
+
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         """Post the drop card; the returned message ts threads the reveal.
 
