@@ -160,33 +160,40 @@ async def test_uninstall_pauses_that_workspaces_drops_until_reinstall(
 ) -> None:
     driver, installer = web
     alpha, beta = TEAMS
+    drops, installs = oauth_runtime.drops, oauth_runtime.installs
+    assert drops is not None and installs is not None
     for team in TEAMS:
         await installer.install(team)
         notice = await _text(driver, "drop set 12:30 UTC days=daily", OWNER_ID, team)
         assert ":warning:" not in notice
+    clock.now += timedelta(minutes=30, seconds=10)
+    assert len((await drops.post_due()).posted) == 2
 
     fake_slack.uninstall(alpha)
     status, _ = await driver.event(_uninstalled(alpha))
     assert status == 200
-    assert oauth_runtime.installs is not None
     for _ in range(500):  # Bolt runs event listeners after acknowledging
-        if await oauth_runtime.installs.find("slack", alpha) is None:
+        if await installs.find("slack", alpha) is None:
             break
         await asyncio.sleep(0.01)
     assert any("app uninstalled" in r.getMessage() for r in caplog.records)
-    assert oauth_runtime.drops is not None
-    clock.now += timedelta(minutes=31)
-    await oauth_runtime.drops.post_due()
-    (posted,) = fake_slack.calls_to("chat.postMessage")
-    assert posted.token == fake_slack.token_of(beta)
 
-    # Reinstalling resumes the paused schedule: the next day's drop is posted with the new token.
-    await installer.install(alpha)
-    clock.now += timedelta(days=1)
-    await oauth_runtime.drops.post_due()
+    # Beta's reveal and next drop go out; alpha's wait (no errors, no calls with its token).
+    clock.now += timedelta(hours=4)
+    assert len(await drops.reveal_due()) == 1
+    clock.now += timedelta(hours=20)
+    assert len((await drops.post_due()).posted) == 1
     tokens = [p.token for p in fake_slack.calls_to("chat.postMessage")]
-    assert tokens.count(fake_slack.token_of(alpha)) == 1
-    assert tokens.count(fake_slack.token_of(beta)) == 2
+    assert len(tokens) == 4 and tokens.count(fake_slack.token_of(beta)) == 3
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+    # Reinstalling resumes alpha: its reveal, then its next drop, with the new token.
+    await installer.install(alpha)
+    assert len(await drops.reveal_due()) == 1
+    clock.now += timedelta(days=1)
+    await drops.post_due()
+    tokens = [p.token for p in fake_slack.calls_to("chat.postMessage")]
+    assert tokens.count(fake_slack.token_of(alpha)) == 2
 
 
 async def test_forged_replayed_or_cookieless_states_install_nothing(
