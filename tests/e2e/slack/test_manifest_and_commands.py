@@ -11,6 +11,7 @@ import yaml
 from adapters.slack import commands as cmds
 from adapters.slack.app import COMMAND, EVENTS_PATH
 from adapters.slack.commands import parse_command
+from adapters.slack.oauth import BOT_SCOPES, REDIRECT_PATH
 from quizbot.replies import Board, Period
 
 MANIFEST = Path(cmds.__file__).with_name("manifest.yml")
@@ -23,13 +24,16 @@ def test_manifest_declares_what_the_app_needs() -> None:
     assert command["should_escape"] is True  # channel mentions arrive as <#C…|name>
     assert command["url"].endswith(EVENTS_PATH)
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) >= {
-        "commands",
-        "chat:write",
-        "users:read",
-    }
+    # What an install through /slack/install asks for is what the manifest declares.
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+    assert redirect.startswith("https://") and redirect.endswith(REDIRECT_PATH)
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
     # Switching to HTTP mode only flips socket_mode_enabled: every URL is already our route.
