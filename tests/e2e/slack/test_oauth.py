@@ -142,8 +142,8 @@ async def test_two_workspaces_each_use_their_token_and_see_only_their_own(
 
     for team in TEAMS:
         assert "Posted" in (
-            await _text(driver, "drop set 09:00 UTC", OWNER_ID, team)
-            and await _text(driver, "drop now", OWNER_ID, team)
+            await _text(driver, f"drop set 09:00 UTC <#C{team}>", OWNER_ID, team)
+            and await _text(driver, f"drop now <#C{team}>", OWNER_ID, team)
         )
     posts = fake_slack.calls_to("chat.postMessage")
     assert sorted(p.token for p in posts) == sorted(fake_slack.token_of(t) for t in TEAMS)
@@ -164,7 +164,8 @@ async def test_uninstall_pauses_that_workspaces_drops_until_reinstall(
     assert drops is not None and installs is not None
     for team in TEAMS:
         await installer.install(team)
-        notice = await _text(driver, "drop set 12:30 UTC days=daily", OWNER_ID, team)
+        # Each in its own channel: posts to one channel are paced a second apart.
+        notice = await _text(driver, f"drop set 12:30 UTC days=daily <#C{team}>", OWNER_ID, team)
         assert ":warning:" not in notice
     clock.now += timedelta(minutes=30, seconds=10)
     assert len((await drops.post_due()).posted) == 2
