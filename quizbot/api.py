@@ -133,3 +133,6 @@ class DropPublishers(Protocol):
 
     def add_publisher(self, publisher: DropPublisher) -> None:
         """Scheduled drops and reveals on `publisher.platform` post through it from now on."""
+
+    def set_rate_share(self, platform: str, share: float) -> None:
+        """Several processes post for one bot: this one keeps to `share` of its rate limit."""

@@ -14,7 +14,7 @@ from discord import app_commands
 
 from adapters.discord.commands import BAD_OPTION, QuizCommands
 from adapters.discord.components import DYNAMIC_ITEMS
-from adapters.discord.inbound import DiscordInbound, send_error
+from adapters.discord.inbound import PLATFORM, DiscordInbound, send_error
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.shards import ShardConfigError, ShardPlan, shard_plan
 from quizbot.api import DropPublisher, DropPublishers, QuizApi
@@ -175,11 +175,20 @@ def _guard_interaction_parser(client: discord.Client) -> None:
     parsers["INTERACTION_CREATE"] = guarded
 
 
-def register_publisher(runtime: HasRuntime, publisher: DropPublisher) -> None:
-    """Hand the publisher to the drop service so scheduled drops post to Discord."""
+def register_publisher(
+    runtime: HasRuntime, publisher: DropPublisher, shards: ShardPlan | None = None
+) -> None:
+    """Hand the publisher to the drop service so scheduled drops post to Discord.
+
+    A worker running part of the shards keeps to that part of the bot's request rate (the
+    other workers use the rest).
+    """
     if runtime.drops is not None:
+        share = (shards or ShardPlan()).share
+        if share < 1.0:
+            runtime.drops.set_rate_share(PLATFORM, share)
         runtime.drops.add_publisher(publisher)
-        logger.info("discord: drop publisher registered")
+        logger.info("discord: drop publisher registered (%.0f%% of the rate limit)", share * 100)
 
 
 @dataclass
@@ -214,7 +223,7 @@ async def start_discord(
     )
     publisher = DiscordPublisher(client, shards)
     logger.info("discord: running %s", shards.describe())
-    client.on_ready_hook = lambda _client: register_publisher(runtime, publisher)
+    client.on_ready_hook = lambda _client: register_publisher(runtime, publisher, shards)
     task = asyncio.create_task(client.start(settings.discord_token.get_secret_value()))
     ready_wait = asyncio.create_task(client.ready.wait())
     try:

@@ -33,6 +33,13 @@ class ShardPlan:
             return True
         return shard_of(guild_id, total) in self.ids
 
+    @property
+    def share(self) -> float:
+        """This process's part of the bot: its shards over all shards."""
+        if self.ids is None or not self.count:
+            return 1.0
+        return len(self.ids) / self.count
+
     def describe(self) -> str:
         if self.count is None:
             return "all shards (Discord's recommended count)"

@@ -35,6 +35,7 @@ class DropDeps:
     concurrency: int = 64
     lease_renew_s: float = 20.0  # a third of the default stale limit
     _pacers: dict[str, Pacer] = field(default_factory=dict)
+    _shares: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tasks = asyncio.Semaphore(self.concurrency)
@@ -45,5 +46,15 @@ class DropDeps:
 
     def pacer(self, platform: str) -> Pacer:
         if platform not in self._pacers:
-            self._pacers[platform] = pacer_for(platform, monotonic=self.monotonic, sleep=self.sleep)
+            self._pacers[platform] = pacer_for(
+                platform,
+                monotonic=self.monotonic,
+                sleep=self.sleep,
+                share=self._shares.get(platform, 1.0),
+            )
         return self._pacers[platform]
+
+    def set_share(self, platform: str, share: float) -> None:
+        """Pace `platform` at `share` of its bot-wide limit from now on."""
+        self._shares[platform] = share
+        self._pacers.pop(platform, None)

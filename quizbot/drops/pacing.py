@@ -119,8 +119,20 @@ class Pacer:
 
 
 def pacer_for(
-    platform: str, *, monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep
+    platform: str,
+    *,
+    monotonic: Monotonic = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+    share: float = 1.0,
 ) -> Pacer:
-    """The platform's pacer; unknown platforms (e.g. the console) are not paced."""
+    """The platform's pacer; unknown platforms (e.g. the console) are not paced.
+
+    `share`: this process's part of the bot-wide limit (a worker running half the shards
+    of a bot posts at half its requests per second; the other worker uses the rest).
+    """
     limits = PLATFORM_LIMITS.get(platform, PlatformLimits(None, None))
+    if share < 1.0 and limits.global_limit is not None:
+        whole = limits.global_limit
+        part = Limit(max(1, int(whole.count * share)), whole.per)
+        limits = PlatformLimits(part, limits.per_channel)
     return Pacer(limits, monotonic=monotonic, sleep=sleep)
