@@ -100,4 +100,5 @@ class SlackClients:
             token=found.bot_token,
             base_url=self._base.base_url,
             retry_handlers=self._base.retry_handlers,
+            session=self._base.session,  # the base client's connection pool, when it has one
         )
