@@ -197,6 +197,28 @@ async def test_uninstall_pauses_that_workspaces_drops_until_reinstall(
     assert tokens.count(fake_slack.token_of(alpha)) == 2
 
 
+async def test_revoked_bot_token_removes_the_installation(
+    web: tuple[SlackDriver, Installer], oauth_runtime: Runtime
+) -> None:
+    driver, installer = web
+    alpha, beta = TEAMS
+    for team in TEAMS:
+        await installer.install(team)
+    event = _uninstalled(alpha)
+    event["event"] = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}}
+    status, _ = await driver.event(event)
+    assert status == 200
+    installs = oauth_runtime.installs
+    assert installs is not None
+    for _ in range(500):  # Bolt runs event listeners after acknowledging
+        if await installs.find("slack", alpha) is None:
+            break
+        await asyncio.sleep(0.01)
+    refused = await driver.reply(await driver.command("stats", "UALICE", "alice", team=alpha))
+    assert "reinstall" in refused["text"].lower()
+    assert await installs.find("slack", beta) is not None
+
+
 async def test_forged_replayed_or_cookieless_states_install_nothing(
     web: tuple[SlackDriver, Installer], fake_slack: FakeSlack
 ) -> None:
