@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from adapters.slack.app import RunningSlack, start_slack_http
 from quizbot.bootstrap import Runtime, bootstrap
+from quizbot.drops import pacing
 from quizbot.settings import Settings
 from tests.e2e.slack.bank import e2e_bank
 from tests.e2e.slack.conftest import (
@@ -157,14 +158,16 @@ async def test_uninstall_pauses_that_workspaces_drops_until_reinstall(
     oauth_runtime: Runtime,
     clock: FixedClock,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Not a pacing test: the per-channel second between a drop and its reveal is waived.
+    monkeypatch.setitem(pacing.PLATFORM_LIMITS, "slack", pacing.PlatformLimits(None, None))
     driver, installer = web
     alpha, beta = TEAMS
     drops, installs = oauth_runtime.drops, oauth_runtime.installs
     assert drops is not None and installs is not None
     for team in TEAMS:
         await installer.install(team)
-        # Each in its own channel: posts to one channel are paced a second apart.
         notice = await _text(driver, f"drop set 12:30 UTC days=daily <#C{team}>", OWNER_ID, team)
         assert ":warning:" not in notice
     clock.now += timedelta(minutes=30, seconds=10)
