@@ -136,6 +136,15 @@ async def test_two_workspaces_each_use_their_token_and_see_only_their_own(
     await _play(driver, "UALICE", alpha)
     await _play(driver, "UBOB", beta)
 
+    assert "created" in await _text(driver, "team create Gradients", "UALICE", alpha)
+    assert "Gradients" not in await _text(driver, "team list", "UBOB", beta)
+    home = load_payload("app_home_opened.json")
+    home["team_id"] = home["authorizations"][0]["team_id"] = beta
+    home["event"]["user"] = "UBOB"
+    assert (await driver.event(home))[0] == 200
+    (published,) = await fake_slack.wait_calls("views.publish")
+    assert published.token == fake_slack.token_of(beta)
+
     alpha_board = await _text(driver, "leaderboard", "UALICE", alpha)
     beta_board = await _text(driver, "leaderboard", "UBOB", beta)
     assert "UALICE" in alpha_board and "UBOB" not in alpha_board
