@@ -93,6 +93,9 @@ class HttpPublisher:
         self.session = session
         self.base = base
 
+    def owns(self, workspace: str) -> bool:
+        return True
+
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         url = f"{self.base}/channels/{channel.channel_id}/messages"
         async with self.session.post(url, json={"content": card.prompt}) as resp:

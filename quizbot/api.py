@@ -106,11 +106,24 @@ class QuizApi(Protocol):
 
     async def drop_list(self, who: PlayerRef) -> tuple[ScheduleInfo, ...]: ...
 
+    # Drop admins of the workspace: chosen by its admins (`who.is_admin`), trusted with drops.
+    async def drop_admins(self, who: PlayerRef) -> tuple[str, ...]:
+        """User ids of the workspace's drop admins (admins and drop admins may look)."""
+
+    async def drop_admin_add(self, who: PlayerRef, user_id: str) -> Notice: ...
+
+    async def drop_admin_remove(self, who: PlayerRef, user_id: str) -> Notice: ...
+
 
 class DropPublisher(Protocol):
     """What an adapter provides so the scheduler can post drops and reveals."""
 
     platform: str
+
+    def owns(self, workspace: str) -> bool:
+        """Whether this process is the one to post there first (Discord: the guild is on one
+        of its shards). Other processes post a drop there only once it is overdue by a claim
+        lease, so a worker that is down delays its workspaces' drops by about a minute."""
 
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         """Post a public drop card; return a message reference (used to thread the reveal).
@@ -130,3 +143,6 @@ class DropPublishers(Protocol):
 
     def add_publisher(self, publisher: DropPublisher) -> None:
         """Scheduled drops and reveals on `publisher.platform` post through it from now on."""
+
+    def set_rate_share(self, platform: str, share: float) -> None:
+        """Several processes post for one bot: this one keeps to `share` of its rate limit."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from knowledge.bank import Bank
 from quizbot.drops.service import DropService
+from quizbot.installs import Installations
 from quizbot.service import Clock, QuizService, utc_now
 from quizbot.settings import Settings
 from quizbot.storage.db import make_engine, make_sessions, normalize_url, upgrade
@@ -26,7 +27,8 @@ class Runtime:
 
     `drops` is the daily-drop service (None when not set up): adapters register their
     publishers on it (`quizbot.api.DropPublishers`); the quiz service delegates admin
-    commands to the same object.
+    commands to the same object. `installs` keeps per-workspace bot credentials for
+    adapters distributed through OAuth.
     """
 
     settings: Settings
@@ -36,6 +38,7 @@ class Runtime:
     store: Store
     service: QuizService
     drops: DropService | None = None
+    installs: Installations | None = None
     closed: bool = field(default=False, repr=False)
 
     async def aclose(self) -> None:
@@ -115,4 +118,5 @@ async def bootstrap(
         len(bank.questions),
         engine.dialect.name,
     )
-    return Runtime(settings, bank, engine, sessions, store, service, drop_service)
+    installs = Installations(store, clock)
+    return Runtime(settings, bank, engine, sessions, store, service, drop_service, installs)

@@ -27,6 +27,7 @@ from quizbot.services.answering import Answering
 from quizbot.services.asking import Asking
 from quizbot.services.boards import Boards
 from quizbot.services.deps import Clock, ServiceDeps, utc_now
+from quizbot.services.drop_admins import DropAdmins
 from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
@@ -77,6 +78,7 @@ class QuizService:
         self._hinting = Hinting(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
+        self._drop_admins = DropAdmins(deps)
         self._drop_service = drops
 
     async def aclose(self) -> None:
@@ -157,6 +159,8 @@ class QuizService:
             raise QuizError(NO_DROPS)
         return self._drop_service
 
+    # A drop admin the workspace chose acts as an admin for every drop command.
+
     async def drop_set(
         self,
         who: PlayerRef,
@@ -166,15 +170,29 @@ class QuizService:
         weekdays: str | None = None,
         reveal_after_minutes: int | str | None = None,
     ) -> Notice:
-        return await self._drops().drop_set(
-            who, channel_id, time, timezone, weekdays, reveal_after_minutes
-        )
+        drops, who = self._drops(), await self._drop_admins.elevate(who)
+        return await drops.drop_set(who, channel_id, time, timezone, weekdays, reveal_after_minutes)
 
     async def drop_off(self, who: PlayerRef, channel_id: str | None = None) -> Notice:
-        return await self._drops().drop_off(who, channel_id)
+        drops, who = self._drops(), await self._drop_admins.elevate(who)
+        return await drops.drop_off(who, channel_id)
 
     async def drop_now(self, who: PlayerRef, channel_id: str) -> Notice:
-        return await self._drops().drop_now(who, channel_id)
+        drops, who = self._drops(), await self._drop_admins.elevate(who)
+        return await drops.drop_now(who, channel_id)
 
     async def drop_list(self, who: PlayerRef) -> tuple[ScheduleInfo, ...]:
-        return await self._drops().drop_list(who)
+        drops, who = self._drops(), await self._drop_admins.elevate(who)
+        return await drops.drop_list(who)
+
+    async def drop_admins(self, who: PlayerRef) -> tuple[str, ...]:
+        """The workspace's drop admins (user ids), for admins and drop admins."""
+        return await self._drop_admins.listing(who)
+
+    async def drop_admin_add(self, who: PlayerRef, user_id: str) -> Notice:
+        """Let a user manage the workspace's drops (workspace admins only)."""
+        return await self._drop_admins.add(who, user_id)
+
+    async def drop_admin_remove(self, who: PlayerRef, user_id: str) -> Notice:
+        """Take drop management back from a user (workspace admins only)."""
+        return await self._drop_admins.remove(who, user_id)

@@ -28,12 +28,19 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     discord_guild_ids: str = ""  # comma separated, for fast command sync while developing
+    # Sharding: the total shard count, and the ids this process runs ("0,1" or "0-3").
+    discord_shard_count: int | None = None
+    discord_shard_ids: str = ""
 
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
     slack_drop_admins: str = ""  # comma separated Slack user ids allowed to set drops
+    # Distribution: install into any workspace through OAuth (HTTP mode); tokens live in the DB.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_redirect_uri: str | None = None  # only when Slack must be told it explicitly
 
     drop_grace_minutes: int = 120
 
@@ -50,7 +57,14 @@ class Settings(BaseSettings):
         return self.discord_token is not None
 
     @property
+    def slack_oauth(self) -> bool:
+        """Distributed: each workspace's token comes from its installation, not the env."""
+        return bool(self.slack_client_id) and self.slack_client_secret is not None
+
+    @property
     def slack_configured(self) -> bool:
+        if self.slack_oauth:
+            return self.slack_signing_secret is not None
         return self.slack_bot_token is not None and (
             self.slack_app_token is not None or self.slack_signing_secret is not None
         )

@@ -40,10 +40,9 @@ def chosen_platforms(
     found = []
     if settings.discord_configured:
         found.append(Platform.DISCORD)
-    if (
-        settings.slack_bot_token is not None
-        and missing_credentials(settings, Platform.SLACK, http) is None
-    ):
+    if (settings.slack_bot_token is not None or settings.slack_oauth) and missing_credentials(
+        settings, Platform.SLACK, http
+    ) is None:
         found.append(Platform.SLACK)
     return found
 
@@ -52,6 +51,12 @@ def missing_credentials(settings: Settings, platform: Platform, http: bool) -> s
     if platform is Platform.DISCORD and not settings.discord_configured:
         return "Set DISCORD_TOKEN to run the Discord bot."
     if platform is Platform.SLACK:
+        if settings.slack_oauth:
+            if not http:
+                return "Installing into many workspaces (SLACK_CLIENT_ID) needs --http."
+            if settings.slack_signing_secret is None:
+                return "Set SLACK_SIGNING_SECRET to run the Slack app in HTTP mode."
+            return None
         if settings.slack_bot_token is None:
             return "Set SLACK_BOT_TOKEN to run the Slack app."
         if http and settings.slack_signing_secret is None:

@@ -14,8 +14,9 @@ from discord import app_commands
 
 from adapters.discord.commands import BAD_OPTION, QuizCommands
 from adapters.discord.components import DYNAMIC_ITEMS
-from adapters.discord.inbound import DiscordInbound, send_error
+from adapters.discord.inbound import PLATFORM, DiscordInbound, send_error
 from adapters.discord.publisher import DiscordPublisher
+from adapters.discord.shards import ShardConfigError, ShardPlan, shard_plan
 from quizbot.api import DropPublisher, DropPublishers, QuizApi
 from quizbot.errors import QuizError
 from quizbot.settings import Settings
@@ -65,22 +66,38 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
-class QuizClient(discord.Client):
-    """A discord.Client with the `/cnnquiz` tree; buttons are DynamicItems (restart-proof)."""
+class QuizClient(discord.AutoShardedClient):
+    """The bot on its shards, with the `/cnnquiz` tree; buttons are DynamicItems.
+
+    `shards` picks the shards this process runs (all of Discord's recommended count by
+    default); several processes with disjoint DISCORD_SHARD_IDS share one bot.
+    """
 
     def __init__(
         self,
         api: QuizApi,
         guild_ids: list[int],
         *,
+        shards: ShardPlan | None = None,
         on_ready_hook: Callable[[QuizClient], None] | None = None,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        super().__init__(
-            intents=intents(),
-            guild_ready_timeout=guild_ready_timeout,
-            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
-        )
+        self.shard_plan = plan = shards or ShardPlan()
+        if plan.ids is not None:
+            super().__init__(
+                intents=intents(),
+                guild_ready_timeout=guild_ready_timeout,
+                max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+                shard_count=plan.count,
+                shard_ids=list(plan.ids),
+            )
+        else:
+            super().__init__(
+                intents=intents(),
+                guild_ready_timeout=guild_ready_timeout,
+                max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+                shard_count=plan.count,
+            )
         self.inbound = DiscordInbound(api)
         self.guild_ids = guild_ids
         self.tree = app_commands.CommandTree(self)
@@ -158,11 +175,20 @@ def _guard_interaction_parser(client: discord.Client) -> None:
     parsers["INTERACTION_CREATE"] = guarded
 
 
-def register_publisher(runtime: HasRuntime, publisher: DropPublisher) -> None:
-    """Hand the publisher to the drop service so scheduled drops post to Discord."""
+def register_publisher(
+    runtime: HasRuntime, publisher: DropPublisher, shards: ShardPlan | None = None
+) -> None:
+    """Hand the publisher to the drop service so scheduled drops post to Discord.
+
+    A worker running part of the shards keeps to that part of the bot's request rate (the
+    other workers use the rest).
+    """
     if runtime.drops is not None:
+        share = (shards or ShardPlan()).share
+        if share < 1.0:
+            runtime.drops.set_rate_share(PLATFORM, share)
         runtime.drops.add_publisher(publisher)
-        logger.info("discord: drop publisher registered")
+        logger.info("discord: drop publisher registered (%.0f%% of the rate limit)", share * 100)
 
 
 @dataclass
@@ -185,11 +211,19 @@ async def start_discord(
     """Log in, sync commands, connect, and return once ready (publisher registered)."""
     if settings.discord_token is None:
         raise DiscordConfigError("Set DISCORD_TOKEN to run the Discord bot.")
+    try:
+        shards = shard_plan(settings)
+    except ShardConfigError as exc:
+        raise DiscordConfigError(str(exc)) from None
     client = QuizClient(
-        runtime.service, settings.guild_ids, guild_ready_timeout=guild_ready_timeout
+        runtime.service,
+        settings.guild_ids,
+        shards=shards,
+        guild_ready_timeout=guild_ready_timeout,
     )
-    publisher = DiscordPublisher(client)
-    client.on_ready_hook = lambda _client: register_publisher(runtime, publisher)
+    publisher = DiscordPublisher(client, shards)
+    logger.info("discord: running %s", shards.describe())
+    client.on_ready_hook = lambda _client: register_publisher(runtime, publisher, shards)
     task = asyncio.create_task(client.start(settings.discord_token.get_secret_value()))
     ready_wait = asyncio.create_task(client.ready.wait())
     try:

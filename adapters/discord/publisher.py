@@ -12,6 +12,7 @@ import discord
 
 from adapters.discord import render
 from adapters.discord.ids import Mode
+from adapters.discord.shards import ShardPlan
 from quizbot.api import ChannelRef
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.replies import DropReveal, QuestionCard
@@ -36,8 +37,15 @@ class DiscordPublisher:
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, shards: ShardPlan | None = None) -> None:
         self._client = client
+        self._shards = shards or ShardPlan()
+
+    def owns(self, workspace: str) -> bool:
+        """Guilds on this process's shards (a DM space has no guild: any process)."""
+        if not workspace.isdigit():
+            return True
+        return self._shards.owns(int(workspace), self._client.shard_count)
 
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         """Post the drop card; each click on it gets its own ephemeral verdict.

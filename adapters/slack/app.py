@@ -24,8 +24,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import render
 from adapters.slack.gate import Rejection, read_signed
 from adapters.slack.inbound import SlackInbound, payload_problem
+from adapters.slack.oauth import SlackClients, oauth_routes, oauth_settings
 from adapters.slack.publisher import SlackPublisher
 from quizbot.api import DropPublishers, QuizApi
+from quizbot.installs import Installations
 from quizbot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -47,16 +49,23 @@ class HasService(Protocol):
     @property
     def drops(self) -> DropPublishers | None: ...
 
+    @property
+    def installs(self) -> Installations | None: ...
+
 
 def build_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client: bot token, optional SLACK_API_URL, retries on 429 / 5xx / resets."""
-    if settings.slack_bot_token is None:
-        raise SlackConfigError("Set SLACK_BOT_TOKEN to run the Slack app.")
+    """The Web API client: bot token, optional SLACK_API_URL, retries on 429 / 5xx / resets.
+
+    When distributed (SLACK_CLIENT_ID) it has no token: each call takes its workspace's.
+    """
+    if settings.slack_bot_token is None and not settings.slack_oauth:
+        raise SlackConfigError("Set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID) to run the Slack app.")
     kwargs: dict[str, Any] = {}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
+    token = settings.slack_bot_token
     return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=None if settings.slack_oauth or token is None else token.get_secret_value(),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -66,16 +75,34 @@ def build_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_app(api: QuizApi, settings: Settings, client: AsyncWebClient) -> AsyncApp:
-    """The Bolt app with every listener; signatures are verified when a secret is set."""
+def build_app(
+    api: QuizApi,
+    settings: Settings,
+    client: AsyncWebClient,
+    installs: Installations | None = None,
+) -> AsyncApp:
+    """The Bolt app with every listener; signatures are verified when a secret is set.
+
+    With SLACK_CLIENT_ID (and `installs`) Bolt runs the OAuth flow and authorizes every
+    request with its workspace's installation; uninstalls and revoked tokens remove it.
+    """
     secret = settings.slack_signing_secret
+    distributed = settings.slack_oauth and installs is not None
     app = AsyncApp(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=secret is not None,
+        oauth_settings=oauth_settings(settings, installs) if distributed and installs else None,
         logger=logging.getLogger("adapters.slack.bolt"),
     )
-    inbound = SlackInbound(api, settings.slack_admin_ids)
+    if distributed:
+        app.enable_token_revocation_listeners()
+    admin_ids = settings.slack_admin_ids
+    if distributed and admin_ids:
+        # User ids name people in one workspace: each workspace picks its own drop admins.
+        logger.warning("SLACK_DROP_ADMINS is ignored when installing into many workspaces")
+        admin_ids = set()
+    inbound = SlackInbound(api, admin_ids)
     app.command(COMMAND)(inbound.on_command)
     app.action(re.compile(rf"^{re.escape(render.CHOICE)}\."))(inbound.on_choice)
     app.action(render.TYPED)(inbound.on_typed)
@@ -91,7 +118,8 @@ def build_app(api: QuizApi, settings: Settings, client: AsyncWebClient) -> Async
 
 
 def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
-    """aiohttp routes: POST /slack/events (401 bad signature, 400 malformed), GET /healthz."""
+    """aiohttp routes: POST /slack/events (401 bad signature, 400 malformed), GET /healthz,
+    and the OAuth install and redirect pages when distributed."""
 
     async def events(request: web.Request) -> web.Response:
         body = await read_signed(request, signing_secret)
@@ -118,6 +146,7 @@ def http_app(app: AsyncApp, signing_secret: str) -> web.Application:
 
     web_app = web.Application()
     web_app.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+    web_app.add_routes(oauth_routes(app))
     return web_app
 
 
@@ -145,8 +174,9 @@ class RunningSlack:
 
 def _prepare(runtime: HasService, settings: Settings) -> tuple[AsyncApp, SlackPublisher]:
     client = build_client(settings)
-    app = build_app(runtime.service, settings, client)
-    publisher = SlackPublisher(client)
+    installs = runtime.installs if settings.slack_oauth else None
+    app = build_app(runtime.service, settings, client, installs)
+    publisher = SlackPublisher(SlackClients(client, installs))
     attach_publisher(runtime, publisher)
     return app, publisher
 
@@ -174,6 +204,8 @@ async def start_slack_socket(runtime: HasService, settings: Settings) -> Running
     """Connect over Socket Mode with SLACK_APP_TOKEN and return once the socket is open."""
     if settings.slack_app_token is None:
         raise SlackConfigError("Set SLACK_APP_TOKEN to run the Slack app in Socket Mode.")
+    if settings.slack_oauth:
+        raise SlackConfigError("Installing into many workspaces (SLACK_CLIENT_ID) needs HTTP mode.")
     app, publisher = _prepare(runtime, settings)
     handler = AsyncSocketModeHandler(
         app, settings.slack_app_token.get_secret_value(), web_client=app.client

@@ -21,13 +21,20 @@ DROP_SET = "drop_set"
 DROP_OFF = "drop_off"
 DROP_NOW = "drop_now"
 DROP_LIST = "drop_list"
+DROP_ADMINS = "drop_admins"
+DROP_ADMIN_ADD = "drop_admin_add"
+DROP_ADMIN_REMOVE = "drop_admin_remove"
 
-DROP_ACTIONS = frozenset({DROP_SET, DROP_OFF, DROP_NOW, DROP_LIST})
+DROP_ACTIONS = frozenset(
+    {DROP_SET, DROP_OFF, DROP_NOW, DROP_LIST, DROP_ADMINS, DROP_ADMIN_ADD, DROP_ADMIN_REMOVE}
+)
 DROP_SET_USAGE = "drop set <HH:MM> <timezone> [#channel] [days=mon-fri] [reveal=4h]"
 SUBCOMMANDS = frozenset({"help", "review", "leaderboard", "lb", "stats", "path", "team", "drop"})
 
 # Slack escapes channel mentions as <#C0123|general> (or <#C0123> without a name).
 _CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
+# ... and user mentions as <@U0123|alex> (or <@U0123>).
+_USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 HELP_TEXT = "\n".join(
     [
@@ -41,6 +48,7 @@ HELP_TEXT = "\n".join(
         "• `/cnnquiz path <concept>` — the prerequisite chains of a concept",
         f"• `/cnnquiz {DROP_SET_USAGE}` — daily drop (admins)",
         "• `/cnnquiz drop off [#channel]` (no channel: all) · `drop now` · `drop list` (admins)",
+        "• `/cnnquiz drop admins [add|remove @name]` — who else manages drops (admins)",
         "• `/cnnquiz help` — this text",
     ]
 )
@@ -173,4 +181,18 @@ def _parse_drop(words: list[str]) -> Command:
         return Command(DROP_OFF if verb == "off" else DROP_NOW, channel_id=channel)
     if verb == "list" and not rest:
         return Command(DROP_LIST)
+    if verb == "admins":
+        return _parse_drop_admins(rest)
     return _help(f"`drop {verb}` is not a drop command.")
+
+
+def _parse_drop_admins(words: list[str]) -> Command:
+    if not words:
+        return Command(DROP_ADMINS)
+    verb = words[0].lower()
+    if verb not in ("add", "remove"):
+        return _help(f"`drop admins {verb}` is not a drop admins command.")
+    match = _USER.match(words[1]) if len(words) == 2 else None
+    if match is None:
+        return _help(f"Mention one person with `@`, e.g. `/cnnquiz drop admins {verb} @alex`.")
+    return Command(DROP_ADMIN_ADD if verb == "add" else DROP_ADMIN_REMOVE, arg=match.group(1))

@@ -106,7 +106,10 @@ class SlackInbound:
         self._admin_ids = frozenset(admin_ids)
 
     async def is_admin(self, client: AsyncWebClient, user_id: str) -> bool:
-        """Workspace admins and owners, or ids listed in SLACK_DROP_ADMINS."""
+        """Workspace admins and owners, or ids listed in SLACK_DROP_ADMINS (single workspace).
+
+        The drop admins a workspace chose are the engine's to recognise.
+        """
         if user_id in self._admin_ids:
             return True
         try:
@@ -167,6 +170,9 @@ class SlackInbound:
             return render.team_list_blocks(await api.team_list(who)), "Teams"
         if action == cmds.DROP_LIST:
             return render.schedules_blocks(await api.drop_list(who)), "Drops"
+        if action == cmds.DROP_ADMINS:
+            listed = _drop_admins_notice(await api.drop_admins(who))
+            return render.notice_blocks(listed), listed.text
         notice = await self._notice_command(who, command, channel)
         return render.notice_blocks(notice), notice.text
 
@@ -184,6 +190,10 @@ class SlackInbound:
             )
         if action == cmds.DROP_OFF:
             return await api.drop_off(who, command.channel_id)
+        if action == cmds.DROP_ADMIN_ADD:
+            return await api.drop_admin_add(who, command.arg)
+        if action == cmds.DROP_ADMIN_REMOVE:
+            return await api.drop_admin_remove(who, command.arg)
         return await api.drop_now(who, channel)
 
     # -- buttons -------------------------------------------------------------------------
@@ -407,6 +417,18 @@ class SlackInbound:
             logger.warning("slack home for %s: %s", who.user_id, exc.message)
             return
         await client.views_publish(user_id=who.user_id, view=render.home_view(stats, teams))
+
+
+def _drop_admins_notice(admins: tuple[str, ...]) -> Notice:
+    if not admins:
+        return Notice(
+            "No drop admins chosen yet: workspace admins and owners manage drops.",
+            ("Add one with `/cnnquiz drop admins add @name`.",),
+        )
+    return Notice(
+        "Drop admins: " + ", ".join(f"<@{u}>" for u in admins),
+        ("Workspace admins and owners manage drops too.",),
+    )
 
 
 def _oops() -> tuple[Blocks, str]:

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
+from adapters.slack.oauth import SlackClients
 from quizbot.api import ChannelRef
 from quizbot.drops.publishing import PublishRetryable
 from quizbot.replies import DropReveal, QuestionCard
@@ -41,8 +42,14 @@ class SlackPublisher:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, clients: SlackClients | AsyncWebClient) -> None:
+        if not isinstance(clients, SlackClients):  # one workspace, one token
+            clients = SlackClients(clients, None)
+        self._clients = clients
+
+    def owns(self, workspace: str) -> bool:
+        """Every Slack process may post anywhere (no shards): the claim decides who does."""
+        return True
 
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         """Post the drop card; the returned message ts threads the reveal.
@@ -50,9 +57,10 @@ class SlackPublisher:
         A takeover (`resume`) first looks for the card in the channel's recent history by its
         metadata: a worker that died after posting it must not get it posted twice.
         """
+        client = await self._clients.for_workspace(channel.workspace)
         if resume:
             history = await _call(
-                lambda: self._client.conversations_history(
+                lambda: client.conversations_history(
                     channel=channel.channel_id, limit=HISTORY_LIMIT, include_all_metadata=True
                 )
             )
@@ -61,7 +69,7 @@ class SlackPublisher:
                 logger.info("slack drop %s was posted already (ts %s)", card.ask_id, found)
                 return found
         response = await _call(
-            lambda: self._client.chat_postMessage(
+            lambda: client.chat_postMessage(
                 channel=channel.channel_id,
                 blocks=render.card_blocks(card),
                 text=render.card_text(card),
@@ -76,9 +84,10 @@ class SlackPublisher:
         self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
     ) -> None:
         """Reply in the drop's thread with the answer and how the channel did (once)."""
+        client = await self._clients.for_workspace(channel.workspace)
         if resume and message_ref:
             thread = await _call(
-                lambda: self._client.conversations_replies(
+                lambda: client.conversations_replies(
                     channel=channel.channel_id,
                     ts=message_ref,
                     limit=HISTORY_LIMIT,
@@ -89,7 +98,7 @@ class SlackPublisher:
                 logger.info("slack reveal of drop %s was posted already", reveal.drop_id)
                 return
         await _call(
-            lambda: self._client.chat_postMessage(
+            lambda: client.chat_postMessage(
                 channel=channel.channel_id,
                 thread_ts=message_ref,
                 blocks=render.reveal_blocks(reveal),

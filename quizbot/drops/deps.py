@@ -37,6 +37,7 @@ class DropDeps:
     lease_renew_s: float = 20.0  # a third of the default stale limit
     shared_pacing: bool = True  # limits kept in the database for all workers together
     _pacers: dict[str, Pacer] = field(default_factory=dict)
+    _shares: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tasks = asyncio.Semaphore(self.concurrency)
@@ -55,6 +56,15 @@ class DropDeps:
                 else None
             )
             self._pacers[platform] = pacer_for(
-                platform, monotonic=self.monotonic, sleep=self.sleep, shared=shared
+                platform,
+                monotonic=self.monotonic,
+                sleep=self.sleep,
+                shared=shared,
+                share=self._shares.get(platform, 1.0),
             )
         return self._pacers[platform]
+
+    def set_share(self, platform: str, share: float) -> None:
+        """Pace `platform` at `share` of its bot-wide limit from now on."""
+        self._shares[platform] = share
+        self._pacers.pop(platform, None)

@@ -145,6 +145,17 @@ def pacer_for(
     monotonic: Monotonic = time.monotonic,
     sleep: Sleep = asyncio.sleep,
     shared: SharedLimiter | None = None,
+    share: float = 1.0,
 ) -> Pacer:
-    """The platform's pacer (`shared`: also within the limits kept for all workers)."""
-    return Pacer(limits_for(platform), monotonic=monotonic, sleep=sleep, shared=shared)
+    """The platform's pacer; unknown platforms (e.g. the console) are not paced.
+
+    `shared`: also within the limits kept in the database for all workers together. Without
+    it, `share` is this process's part of the bot-wide limit (a worker running half the
+    shards of a bot posts at half its requests per second; the other worker uses the rest).
+    """
+    limits = limits_for(platform)
+    if shared is None and share < 1.0 and limits.global_limit is not None:
+        whole = limits.global_limit
+        part = Limit(max(1, int(whole.count * share)), whole.per)
+        limits = PlatformLimits(part, limits.per_channel)
+    return Pacer(limits, monotonic=monotonic, sleep=sleep, shared=shared)

@@ -102,6 +102,11 @@ class DropPoster:
     def __init__(self, deps: DropDeps) -> None:
         self.deps = deps
 
+    def _first_choice(self, due: Due, now: datetime) -> bool:
+        """This process claims drops of its own workspaces (shards), others' once overdue."""
+        publisher = self.deps.publishers[due.schedule.platform]
+        return publisher.owns(due.schedule.workspace) or now - due.due_at >= self.deps.stale
+
     async def post_due(self) -> SweepReport:
         """Post every drop due now (or missed within the grace window); skip older ones."""
         deps, now, report = self.deps, self.deps.clock(), SweepReport()
@@ -121,7 +126,10 @@ class DropPoster:
         for d in due.values():
             row = existing.get(d.key)
             if row is None:
-                (late if now - d.due_at > deps.grace else fresh).append(d)
+                if now - d.due_at > deps.grace:
+                    late.append(d)
+                elif self._first_choice(d, now):
+                    fresh.append(d)
                 continue
             if d.requested:
                 served.append(d)  # today's drop exists already

@@ -155,6 +155,10 @@ class DropService:
         platforms = set(self.publishers)
         return await self.store.run(lambda tx: tx.drops.next_reveal(platforms, after), write=False)
 
+    def set_rate_share(self, platform: str, share: float) -> None:
+        """This process posts at `share` of the platform's bot-wide rate limit."""
+        self.deps.set_share(platform, share)
+
     def add_publisher(self, publisher: DropPublisher) -> None:
         """Adapters register here once their client is ready; a running scheduler re-plans."""
         self.publishers[publisher.platform] = publisher

@@ -39,6 +39,8 @@ class Workspace(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set while the app is uninstalled from the workspace: its drops are paused until reinstall.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Player(Base):

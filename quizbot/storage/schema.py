@@ -15,6 +15,7 @@ OPTIONAL_MODEL_MODULES = ("quizbot.drops.models",)
 def load_metadata() -> MetaData:
     """Import every model module so `Base.metadata` knows all tables, and return it."""
     importlib.import_module("quizbot.storage.models")
+    importlib.import_module("quizbot.storage.install_tables")
     for name in OPTIONAL_MODEL_MODULES:
         try:
             importlib.import_module(name)

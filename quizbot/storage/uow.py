@@ -25,10 +25,12 @@ from quizbot.storage.db import WRITE_OPTION, checkpoint, make_sync_sqlite_engine
 from quizbot.storage.models import Workspace
 from quizbot.storage.repos.asks import AnswerRepo, AskRepo
 from quizbot.storage.repos.boards import BoardRepo
+from quizbot.storage.repos.drop_admins import DropAdminRepo
 from quizbot.storage.repos.drop_inputs import DropInputRepo
 from quizbot.storage.repos.drop_posts import DropPostRepo
 from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
+from quizbot.storage.repos.installations import InstallationRepo, OAuthStateRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
@@ -65,6 +67,7 @@ class WorkspaceRepos:
         self.ratings = RatingRepo(session, workspace_id)
         self.typed = TypedAnswerRepo(session, workspace_id)
         self.hints = HintRepo(session, workspace_id)
+        self.drop_admins = DropAdminRepo(session, workspace_id)
 
 
 class Tx:
@@ -77,6 +80,8 @@ class Tx:
         self.schedules = ScheduleRepo(session)
         self.drop_inputs = DropInputRepo(session)
         self.drop_posts = DropPostRepo(session)
+        self.installations = InstallationRepo(session)
+        self.oauth_states = OAuthStateRepo(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)

@@ -13,7 +13,14 @@ from adapters.cli import app, run_cmd
 from adapters.cli.run_cmd import Platform, chosen_platforms
 from quizbot.settings import Settings
 
-ENV_KEYS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+ENV_KEYS = (
+    "DISCORD_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+)
 
 
 @pytest.fixture
@@ -91,3 +98,23 @@ def test_run_slack_http_listens_on_the_host_asked_for(
     result = CliRunner().invoke(app, ["run", "slack", "--http", "--port", "8123", *args])
     assert result.exit_code == 0, result.output
     assert served == [(8123, host)]
+
+
+def test_distributed_slack_runs_only_over_http(
+    no_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = Settings(
+        slack_client_id="1111.2222",
+        slack_client_secret=SecretStr("not-a-real-client-secret"),
+        slack_signing_secret=SecretStr("shh-secret"),
+    )
+    assert chosen_platforms(distributed, None) == []
+    assert chosen_platforms(distributed, None, http=True) == [Platform.SLACK]
+
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "not-a-real-client-secret")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-not-a-real-token")
+    result = CliRunner().invoke(app, ["run", "slack"])
+    assert result.exit_code == 2
+    assert "needs --http" in result.output
+    assert "not-a-real-client-secret" not in result.output

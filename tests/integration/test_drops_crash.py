@@ -61,6 +61,9 @@ class TablePlatform:
         self._engine = engine
         self._rng = rng
 
+    def owns(self, workspace: str) -> bool:
+        return True  # one unsharded bot: every workspace is this worker's
+
     async def _post(self, kind: str, channel: str, key: str, resume: bool) -> str:
         await asyncio.sleep(self._rng.uniform(0.002, 0.02))
         async with self._engine.begin() as conn:

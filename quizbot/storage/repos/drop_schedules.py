@@ -76,9 +76,10 @@ class ScheduleRepo:
         stmt = select(*_SCHEDULE_COLS).join(workspaces, workspaces.c.id == schedules.c.workspace_id)
         if workspace_id is not None:
             stmt = stmt.where(schedules.c.workspace_id == workspace_id)
-        if runnable_only:
+        if runnable_only:  # a suspended (uninstalled) workspace's drops wait for a reinstall
             stmt = stmt.where(
-                or_(schedules.c.active.is_(True), schedules.c.requested_at.is_not(None))
+                or_(schedules.c.active.is_(True), schedules.c.requested_at.is_not(None)),
+                workspaces.c.suspended_at.is_(None),
             )
         rows = self.session.execute(stmt.order_by(schedules.c.workspace_id, schedules.c.channel_id))
         return [_schedule(r) for r in rows]

@@ -180,9 +180,14 @@ class DropRepo:
     # --- the reveal -----------------------------------------------------------------------
 
     def reveal_candidates(self, now: datetime, stale: timedelta) -> list[DropRec]:
-        """Posted drops past their reveal time, and revealed ones whose reveal post went missing."""
+        """Posted drops past their reveal time, and revealed ones whose reveal post went missing.
+
+        A suspended (uninstalled) workspace's reveals wait for its reinstall.
+        """
+        suspended = select(workspaces.c.id).where(workspaces.c.suspended_at.is_not(None))
         rows = self.session.execute(
             select(drops).where(
+                drops.c.workspace_id.not_in(suspended),
                 or_(
                     and_(
                         rare(self.session, drops.c.status == DropStatus.POSTED),
@@ -193,7 +198,7 @@ class DropRepo:
                         drops.c.reveal_posted_at.is_(None),
                         drops.c.claimed_at <= now - stale,
                     ),
-                )
+                ),
             )
         )
         return [_drop(r) for r in rows]

@@ -60,6 +60,10 @@ class FakeDiscord:
     callbacks: dict[str, dict[str, Any]] = field(default_factory=dict)  # interaction id -> body
     # "METHOD path-prefix" -> statuses to answer with first (429 carries retry_after 60)
     failures: dict[str, list[int]] = field(default_factory=dict)
+    # the bot's guilds (guild id -> its one text channel); each shard's READY lists its own
+    guilds: dict[int, int] = field(default_factory=lambda: {GUILD_ID: CHANNEL_ID})
+    recommended_shards: int = 1  # what GET /gateway/bot answers
+    _shard_of: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(socket) -> shard
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -142,9 +146,9 @@ class FakeDiscord:
     # -- gateway -------------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        # discord.py 2.7.1 connects to DEFAULT_GATEWAY?v=10&encoding=json&compress=zlib-stream
-        # (a plain Client never asks /gateway/bot); it decompresses binary frames only, so
-        # plain JSON text frames need no compression here.
+        # discord.py 2.7.1 connects to DEFAULT_GATEWAY (or, with no shard count, the URL
+        # GET /gateway/bot gives) ?v=10&encoding=json&compress=zlib-stream; it decompresses
+        # binary frames only, so plain JSON text frames need no compression here.
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self._sockets.append(socket)
@@ -157,30 +161,47 @@ class FakeDiscord:
                 await socket.send_json({"op": 11, "d": None})
             elif frame["op"] == 2:
                 self.identifies.append(frame["d"])
-                await self._ready(socket)
+                shard_id, count = frame["d"].get("shard") or (0, 1)
+                self._shard_of[id(socket)] = (shard_id, count)
+                await self._ready(socket, shard_id, count)
                 await self._notify()
         await self._notify()  # closed
         return socket
 
-    async def _ready(self, socket: web.WebSocketResponse) -> None:
+    def guilds_on(self, shard_id: int, count: int) -> list[int]:
+        """The guilds whose events go to shard `shard_id` of `count` (Discord's rule)."""
+        return [g for g in self.guilds if (g >> 22) % count == shard_id]
+
+    async def _ready(self, socket: web.WebSocketResponse, shard_id: int, count: int) -> None:
+        """Answer IDENTIFY as Discord does per shard: READY with the shard's guilds only."""
+        mine = self.guilds_on(shard_id, count)
         ready = {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(g), "unavailable": True} for g in mine],
             "session_id": f"session-{len(self.identifies)}",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
+            "shard": [shard_id, count],
         }
         await self._dispatch(socket, "READY", ready)
-        await self._dispatch(socket, "GUILD_CREATE", guild_payload())
+        for guild in mine:
+            await self._dispatch(socket, "GUILD_CREATE", guild_payload(guild, self.guilds[guild]))
 
     async def _dispatch(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
         await socket.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
 
     async def dispatch(self, event: str, data: Any) -> None:
-        """Send a gateway event to the most recently connected bot."""
+        """Send a gateway event to the shard its guild is on (else the latest connection)."""
         live = [s for s in self._sockets if not s.closed]
         assert live, "no bot is connected to the fake gateway"
+        guild = data.get("guild_id") if isinstance(data, dict) else None
+        if guild is not None:
+            for socket in reversed(live):
+                shard_id, count = self._shard_of.get(id(socket), (0, 1))
+                if (int(guild) >> 22) % count == shard_id:
+                    await self._dispatch(socket, event, data)
+                    return
         await self._dispatch(live[-1], event, data)
 
     # -- REST ----------------------------------------------------------------------------
@@ -216,7 +237,13 @@ class FakeDiscord:
             return _json(app_info())
         if path == "/gateway/bot":
             limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-            return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limits})
+            return _json(
+                {
+                    "url": self.gateway_url,
+                    "shards": self.recommended_shards,
+                    "session_start_limit": limits,
+                }
+            )
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             return _json([command_payload(c) for c in body])
         if parts[0] == "interactions" and parts[-1] == "callback":

@@ -52,9 +52,9 @@ def app_info() -> dict[str, Any]:
     }
 
 
-def guild_payload() -> dict[str, Any]:
+def guild_payload(guild_id: int = GUILD_ID, channel_id: int = CHANNEL_ID) -> dict[str, Any]:
     return {
-        "id": str(GUILD_ID),
+        "id": str(guild_id),
         "name": "Deep Learning Club",
         "icon": None,
         "owner_id": "100",
@@ -68,11 +68,11 @@ def guild_payload() -> dict[str, Any]:
         "members": [],
         "channels": [
             {
-                "id": str(CHANNEL_ID),
+                "id": str(channel_id),
                 "type": 0,
                 "name": "general",
                 "position": 0,
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "permission_overwrites": [],
             }
         ],

@@ -166,25 +166,34 @@ class SlackDriver:
         async with self.session.post(self.url, data=body, headers=headers) as resp:
             return resp.status, await resp.text()
 
-    def command_body(self, text: str, user: str, name: str, key: str) -> str:
+    def command_body(self, text: str, user: str, name: str, key: str, team: str = "T0001") -> str:
         form = load_payload("slash_command.json")
         form.update(
-            text=text, user_id=user, user_name=name, response_url=self.fake.response_url(key)
+            text=text,
+            user_id=user,
+            user_name=name,
+            team_id=team,
+            response_url=self.fake.response_url(key),
         )
         return urlencode(form)
 
-    async def command(self, text: str = "", user: str = "U0001", name: str = "alice") -> str:
-        """Send `/cnnquiz <text>`; return the response_url key its reply goes to."""
+    async def command(
+        self, text: str = "", user: str = "U0001", name: str = "alice", team: str = "T0001"
+    ) -> str:
+        """Send `/cnnquiz <text>` from workspace `team`; return the key its reply goes to."""
         key = self.new_key("cmd")
         status, body = await self.post(
-            self.command_body(text, user, name, key), "application/x-www-form-urlencoded"
+            self.command_body(text, user, name, key, team), "application/x-www-form-urlencoded"
         )
         assert (status, body) == (200, ""), "slash commands are acknowledged with an empty 200"
         return key
 
-    def action_payload(self, button: dict[str, Any], user: str, name: str, key: str) -> dict:
+    def action_payload(
+        self, button: dict[str, Any], user: str, name: str, key: str, team: str = "T0001"
+    ) -> dict:
         payload = load_payload("block_actions.json")
-        payload["user"].update(id=user, username=name, name=name)
+        payload["user"].update(id=user, username=name, name=name, team_id=team)
+        payload["team"]["id"] = team
         payload["response_url"] = self.fake.response_url(key)
         payload["actions"][0].update(action_id=button["action_id"], value=button["value"])
         return payload
@@ -194,10 +203,12 @@ class SlackDriver:
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
 
-    async def click(self, button: dict[str, Any], user: str = "U0001", name: str = "alice") -> str:
+    async def click(
+        self, button: dict[str, Any], user: str = "U0001", name: str = "alice", team: str = "T0001"
+    ) -> str:
         """Click a button; return the response_url key its reply goes to."""
         key = self.new_key("click")
-        status, body = await self.interact(self.action_payload(button, user, name, key))
+        status, body = await self.interact(self.action_payload(button, user, name, key, team))
         assert (status, body) == (200, "")
         return key
 

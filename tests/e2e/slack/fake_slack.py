@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 from collections.abc import Callable
@@ -53,6 +54,11 @@ class FakeSlack:
     failures: dict[str, list[int]] = field(default_factory=dict)
     # channel -> posted messages, oldest first (the thread's replies carry thread_ts)
     channels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # OAuth: the app's credentials, codes granted by the consent page (single use), bot tokens
+    client_id: str = "1111.2222"
+    client_secret: str = "e2e-client-secret"
+    codes: dict[str, str] = field(default_factory=dict)  # code -> team id
+    tokens: dict[str, str] = field(default_factory=dict)  # bot token -> team id
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -88,6 +94,20 @@ class FakeSlack:
 
     def response_url(self, key: str) -> str:
         return f"http://127.0.0.1:{self.port}/respond/{key}"
+
+    def grant(self, team_id: str) -> str:
+        """What Slack's consent page does when an admin of `team_id` approves: a fresh code."""
+        code = f"code-{team_id}-{next(self._ts)}"
+        self.codes[code] = team_id
+        return code
+
+    def uninstall(self, team_id: str) -> None:
+        """Revoke every token of `team_id` (the app_uninstalled event is sent by the test)."""
+        self.tokens = {t: team for t, team in self.tokens.items() if team != team_id}
+
+    def token_of(self, team_id: str) -> str:
+        """The bot token the last install into `team_id` was given."""
+        return next(t for t, team in reversed(self.tokens.items()) if team == team_id)
 
     # -- waiting -------------------------------------------------------------------------
 
@@ -129,6 +149,11 @@ class FakeSlack:
         elif request.can_read_body:
             args.update(dict(await request.post()))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token.startswith("Basic "):  # oauth.v2.access: the app's id and secret
+            user, _, password = base64.b64decode(token[6:]).decode().partition(":")
+            args.setdefault("client_id", user)
+            args.setdefault("client_secret", password)
+            token = ""
         pending = self.failures.get(method)
         status, headers = (pending.pop(0), {}) if pending else (200, {})
         if status == 429:
@@ -137,23 +162,53 @@ class FakeSlack:
         elif status != 200:
             result = {"ok": False, "error": "internal_error"}
         else:
-            result = self._answer(method, args)
+            result = self._answer(method, args, token)
         call = ApiCall(method, args, token, status, result)
         await self._record(lambda: self.calls.append(call))
         return web.json_response(result, status=status, headers=headers)
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Exchange a consent code (once) for a bot token, as oauth.v2.access does."""
+        if (args.get("client_id"), args.get("client_secret")) != (
+            self.client_id,
+            self.client_secret,
+        ):
+            return {"ok": False, "error": "invalid_client_id"}
+        team = self.codes.pop(str(args.get("code")), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-oauth-{team}-{next(self._ts)}"
+        self.tokens[token] = team
+        return {
+            "ok": True,
+            "app_id": "A0001",
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write,chat:write.public,users:read",
+            "bot_user_id": self.bot_user,
+            "team": {"id": team, "name": f"Team {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": f"U{team}-installer"},
+        }
+
+    def _answer(self, method: str, args: dict[str, Any], token: str = "") -> dict[str, Any]:
         ts = f"1700000000.{next(self._ts):06d}"
+        if token.startswith("xoxb-oauth-") and token not in self.tokens:
+            return {"ok": False, "error": "invalid_auth"}  # revoked by an uninstall
         if method == "auth.test":
+            team = self.tokens.get(token, self.team_id)
             return {
                 "ok": True,
                 "url": "https://fake.slack.com/",
                 "team": "Fake",
                 "user": "cnnquiz",
-                "team_id": self.team_id,
+                "team_id": team,
                 "user_id": self.bot_user,
-                "bot_id": "B0001",
+                "bot_id": f"B{team}",
             }
+        if method == "oauth.v2.access":
+            return self._oauth_access(args)
         if method == "chat.postMessage":
             message = {"ts": ts, "text": args.get("text"), "user": self.bot_user}
             if args.get("thread_ts"):

@@ -11,6 +11,7 @@ import yaml
 from adapters.slack import commands as cmds
 from adapters.slack.app import COMMAND, EVENTS_PATH
 from adapters.slack.commands import parse_command
+from adapters.slack.oauth import BOT_SCOPES, REDIRECT_PATH
 from quizbot.replies import Board, Period
 
 MANIFEST = Path(cmds.__file__).with_name("manifest.yml")
@@ -23,13 +24,16 @@ def test_manifest_declares_what_the_app_needs() -> None:
     assert command["should_escape"] is True  # channel mentions arrive as <#C…|name>
     assert command["url"].endswith(EVENTS_PATH)
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) >= {
-        "commands",
-        "chat:write",
-        "users:read",
-    }
+    # What an install through /slack/install asks for is what the manifest declares.
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+    assert redirect.startswith("https://") and redirect.endswith(REDIRECT_PATH)
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
     # Switching to HTTP mode only flips socket_mode_enabled: every URL is already our route.
@@ -91,6 +95,9 @@ def test_manifest_fits_slacks_field_limits() -> None:
         ("drop off", cmds.Command(cmds.DROP_OFF)),
         ("drop now <#C0777>", cmds.Command(cmds.DROP_NOW, channel_id="C0777")),
         ("drop list", cmds.Command(cmds.DROP_LIST)),
+        ("drop admins", cmds.Command(cmds.DROP_ADMINS)),
+        ("drop admins add <@U0777|max>", cmds.Command(cmds.DROP_ADMIN_ADD, arg="U0777")),
+        ("drop admins REMOVE <@U0777>", cmds.Command(cmds.DROP_ADMIN_REMOVE, arg="U0777")),
     ],
 )
 def test_sub_commands_parse(text: str, expected: cmds.Command) -> None:
@@ -108,6 +115,9 @@ def test_sub_commands_parse(text: str, expected: cmds.Command) -> None:
         "drop set 09:30",
         "drop set 09:30 UTC #general",  # a plain "#general" is not a linked channel
         "drop explode",
+        "drop admins add max",  # a plain name is not a mention
+        "drop admins add <@U1> <@U2>",
+        "drop admins promote <@U1>",
     ],
 )
 def test_malformed_sub_commands_fall_back_to_help_with_a_reason(text: str) -> None:

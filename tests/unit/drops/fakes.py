@@ -90,6 +90,9 @@ class FakePublisher:
     attempts: int = 0
     resumed: int = 0  # posts made as a takeover (the publisher may find them posted already)
 
+    def owns(self, workspace: str) -> bool:
+        return True
+
     async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
         self.attempts += 1
         self.resumed += int(resume)

@@ -28,6 +28,19 @@ async def test_discord_global_pace_is_at_most_50_per_second() -> None:
     assert stamps[-1] < 200 / 50  # yet no slower than the limit allows
 
 
+async def test_a_worker_with_half_the_shards_posts_at_half_the_bots_pace() -> None:
+    clock = _clock()
+    pacer = pacer_for("discord", monotonic=clock.monotonic, sleep=clock.sleep, share=0.5)
+    start = clock.monotonic()
+    stamps = []
+    for i in range(100):
+        await pacer.acquire(f"c{i}")
+        stamps.append(clock.monotonic() - start)
+    for i in range(len(stamps) - 25):
+        assert stamps[i + 25] - stamps[i] >= 1.0  # never 26 in one second
+    assert stamps[-1] < 100 / 25
+
+
 async def test_discord_channel_pace_is_five_per_five_seconds() -> None:
     clock = _clock()
     pacer = pacer_for("discord", monotonic=clock.monotonic, sleep=clock.sleep)
