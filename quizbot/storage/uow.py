@@ -28,6 +28,7 @@ from quizbot.storage.repos.boards import BoardRepo
 from quizbot.storage.repos.drop_inputs import DropInputRepo
 from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
+from quizbot.storage.repos.flags import FlagAdmin, FlagRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
 from quizbot.storage.repos.rebuild import rebuild_workspace_scores
@@ -64,6 +65,7 @@ class WorkspaceRepos:
         self.ratings = RatingRepo(session, workspace_id)
         self.typed = TypedAnswerRepo(session, workspace_id)
         self.hints = HintRepo(session, workspace_id)
+        self.flags = FlagRepo(session, workspace_id)
 
 
 class Tx:
@@ -75,6 +77,7 @@ class Tx:
         self.drops = DropRepo(session)
         self.schedules = ScheduleRepo(session)
         self.drop_inputs = DropInputRepo(session)
+        self.flags = FlagAdmin(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)

@@ -80,3 +80,22 @@ class Hint:
     ask_id: str
     text: str
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedQuestion:
+    """The reports on one question: `key` is what an admin clears it by."""
+
+    key: str
+    label: str  # the question's prompt, or the concept's name for a concept ask
+    open: int
+    total: int
+    last_at: datetime
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlagList:
+    """Questions players reported, most open reports first (those are kept out of drops)."""
+
+    questions: tuple[FlaggedQuestion, ...]

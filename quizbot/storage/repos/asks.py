@@ -153,6 +153,15 @@ class AnswerRepo(Scoped):
             answered_at=row.answered_at,
         )
 
+    def last_ask(self, player_id: int) -> str | None:
+        """The ask the player answered last (served by ix_answers_player)."""
+        return self.session.execute(
+            select(answers.c.ask_id)
+            .where(answers.c.workspace_id == self.ws, answers.c.player_id == player_id)
+            .order_by(answers.c.answered_at.desc(), answers.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+
     def totals(self, player_id: int) -> tuple[int, int]:
         """(graded answers, correct answers) of a player; self-rated flashcards excluded."""
         graded = answers.c.correct.is_not(None)
