@@ -114,6 +114,24 @@ class DiscordInbound:
 
         await self.run(interaction, "review", work)
 
+    async def flag(self, interaction: discord.Interaction, reason: str | None) -> None:
+        """`/cnnquiz flag [reason]`: report the question answered last."""
+
+        async def work(who: PlayerRef) -> Reply:
+            return Reply(content=render.notice_text(await self.api.flag(who, None, reason or "")))
+
+        await self.run(interaction, "flag", work)
+
+    async def flags(self, interaction: discord.Interaction, clear: str | None) -> None:
+        """`/cnnquiz flags [clear]`: the open reports, or clear one (Manage Server)."""
+
+        async def work(who: PlayerRef) -> Reply:
+            if clear:
+                return Reply(content=render.notice_text(await self.api.flag_clear(who, clear)))
+            return study_render.flags_reply(await self.api.flags(who))
+
+        await self.run(interaction, "flags", work, admin_check=True)
+
     async def leaderboard(
         self, interaction: discord.Interaction, board: Board, period: Period
     ) -> None:
@@ -248,6 +266,12 @@ class DiscordInbound:
             return study_render.hint_reply(await self.api.hint(who, ask_id))
 
         await self.run(interaction, "hint", work)
+
+    async def on_flag(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return Reply(content=render.notice_text(await self.api.flag(who, ask_id)))
+
+        await self.run(interaction, "flag button", work)
 
     async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None:
         """Open the interview modal at once: a modal cannot follow a deferred response."""

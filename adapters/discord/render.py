@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.components import (
     AnswerButton,
+    FlagButton,
     HintButton,
     InterviewButton,
     MoreButton,
@@ -188,21 +189,22 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
     A drop's verdict stands alone: the channel's question is not a personal session.
     """
     embeds = [verdict_embed(verdict)]
+    flag = FlagButton(verdict.ask_id)
     if mode is Mode.DROP:
-        return Reply(embeds)
+        return Reply(embeds, discord.ui.View(timeout=None).add_item(flag))
     more = MoreButton(verdict.ask_id)
     if verdict.rating_choices:
         view = discord.ui.View(timeout=None)
         for choice in verdict.rating_choices:
             view.add_item(RateButton(verdict.ask_id, choice.id, clip(choice.text, 80)))
-        return Reply(embeds, view.add_item(more))
+        return Reply(embeds, view.add_item(more).add_item(flag))
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
-        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(more))
+        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(more).add_item(flag))
     if not (verdict.pending_reveal or verdict.closed):
         view = discord.ui.View(timeout=None).add_item(NextButton())
-        return Reply(embeds, view.add_item(more))
-    return Reply(embeds)
+        return Reply(embeds, view.add_item(more).add_item(flag))
+    return Reply(embeds, discord.ui.View(timeout=None).add_item(flag))
 
 
 def sources_reply(reply: SourceAnswers) -> Reply:

@@ -81,10 +81,12 @@ def test_the_path_picture_is_a_png_with_a_row_per_chain() -> None:
     assert _png_size(render_chains_png(())) > (0, 0)  # a foundation still gets a picture
 
 
-async def test_a_drop_verdict_offers_nothing_more() -> None:
+async def test_a_drop_verdict_offers_nothing_more_than_a_flag() -> None:
     verdict = Verdict("1" * 32, False, "x", "y", pending_reveal=True, next=_card())
     reply = render.verdict_reply(verdict, Mode.DROP)
-    assert reply.view is None and len(reply.embeds) == 1
+    assert reply.view is not None and len(reply.embeds) == 1
+    flag = ids.flag_id("1" * 32)
+    assert [getattr(item, "custom_id", None) for item in reply.view.children] == [flag]
 
 
 @pytest.mark.parametrize("mode", list(Mode))
