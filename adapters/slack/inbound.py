@@ -127,7 +127,7 @@ class SlackInbound:
         command = parse_command(body.get("text") or "")
         logger.info("slack command %s from %s in %s", command.action, who.user_id, who.workspace)
         try:
-            if command.is_drop:
+            if command.is_drop or command.action == cmds.FLAGS:
                 who = replace(who, is_admin=await self.is_admin(client, who.user_id))
             blocks, text = await self._run(who, command, body["channel_id"])
         except QuizError as exc:
@@ -167,6 +167,8 @@ class SlackInbound:
             return render.team_list_blocks(await api.team_list(who)), "Teams"
         if action == cmds.DROP_LIST:
             return render.schedules_blocks(await api.drop_list(who)), "Drops"
+        if action == cmds.FLAGS and not command.arg:
+            return study_render.flags_blocks(await api.flags(who)), "Reported questions"
         notice = await self._notice_command(who, command, channel)
         return render.notice_blocks(notice), notice.text
 
@@ -178,6 +180,10 @@ class SlackInbound:
             return await api.team_create(who, command.arg)
         if action == cmds.TEAM_LEAVE:
             return await api.team_leave(who)
+        if action == cmds.FLAG:
+            return await api.flag(who, None, command.arg)
+        if action == cmds.FLAGS:
+            return await api.flag_clear(who, command.arg)
         if action == cmds.DROP_SET:
             return await api.drop_set(
                 who, channel, command.time, command.timezone, command.weekdays, command.reveal
@@ -283,6 +289,18 @@ class SlackInbound:
     async def _hint(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
         hint = await self._api.hint(who, _decode(action.get("value"))["ask"])
         return study_render.hint_blocks(hint), hint.text
+
+    async def on_flag(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "Flag" under a verdict: report the question, privately."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._flag(who, action))
+
+    async def _flag(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        notice = await self._api.flag(who, _decode(action.get("value"))["ask"])
+        return render.notice_blocks(notice), notice.text
 
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
         await ack()
