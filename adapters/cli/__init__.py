@@ -6,7 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import typer
 
-from adapters.cli import db_cmd, drops_cmd, knowledge_cmd, play_cmd, run_cmd
+from adapters.cli import db_cmd, drops_cmd, flags_cmd, knowledge_cmd, play_cmd, run_cmd
 
 app = typer.Typer(
     name="cnnquiz",
@@ -37,6 +37,7 @@ def _root(
 
 
 app.add_typer(knowledge_cmd.app, name="knowledge")
+flags_cmd.register(knowledge_cmd.app)
 run_cmd.register(app)
 play_cmd.register(app)
 db_cmd.register(app)

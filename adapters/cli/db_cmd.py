@@ -33,7 +33,7 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="db")
 
 
-def _url(url: str | None) -> str:
+def db_url(url: str | None) -> str:
     raw = url or Settings().database_url
     try:
         return db.normalize_url(raw)
@@ -56,7 +56,7 @@ def _unusable(where: str, exc: Exception) -> NoReturn:
     raise typer.Exit(1) from exc
 
 
-def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
+def run_db(work: Callable[[], Awaitable[T]], url: str) -> T:
     async def main() -> T:
         return await work()
 
@@ -69,7 +69,7 @@ def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
         _unusable(f"the database at {_shown(url)}", exc)
 
 
-async def _with_sessions(
+async def with_sessions(
     url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
 ) -> T:
     """Run `work` on a session factory for `url`, disposing of the engine afterwards."""
@@ -83,30 +83,30 @@ async def _with_sessions(
 @app.command()
 def upgrade(url: str | None = UrlOption) -> None:
     """Apply pending migrations (the bot also does this on start)."""
-    target = _url(url)
+    target = db_url(url)
 
     async def work() -> str | None:
         await db.upgrade(target)
         return await db.current_revision(target)
 
-    revision = _run(work, target)
+    revision = run_db(work, target)
     out.print(f"Database {_shown(target)} is at revision [bold]{revision}[/bold].")
 
 
 @app.command()
 def current(url: str | None = UrlOption) -> None:
     """Show the schema revision the database is at."""
-    target = _url(url)
-    revision = _run(lambda: db.current_revision(target), target)
+    target = db_url(url)
+    revision = run_db(lambda: db.current_revision(target), target)
     out.print(revision or "empty (no migrations applied)")
 
 
 @app.command("rebuild-scores")
 def rebuild_scores(url: str | None = UrlOption) -> None:
     """Recompute every leaderboard from the answer log and the points ledger."""
-    target = _url(url)
+    target = db_url(url)
 
-    replayed = _run(lambda: _with_sessions(target, rebuild_all), target)
+    replayed = run_db(lambda: with_sessions(target, rebuild_all), target)
     out.print(f"Boards rebuilt from {replayed} answers.")
 
 
@@ -118,9 +118,9 @@ def questions(
     """Each question's calibrated difficulty (learned from answers) beside its source label."""
     from knowledge.build import load_bank  # heavy; only this command needs the bank
 
-    target = _url(url)
+    target = db_url(url)
 
-    rows = _run(lambda: _with_sessions(target, question_ratings), target)
+    rows = run_db(lambda: with_sessions(target, question_ratings), target)
     bank = load_bank()
     table = Table("question", "source level", "calibrated", "rating", "answers", "right")
     for key, rating, answers, right in rows:

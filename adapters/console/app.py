@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from adapters.console.inbound import (
     Answer,
     Awaiting,
+    Flag,
     Help,
     HintAsked,
     More,
@@ -26,7 +27,7 @@ from adapters.console.inbound import (
 from adapters.console.render import Output
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
-from quizbot.replies import AskKind, PlayerRef, QuestionCard, SourceAnswers, Verdict
+from quizbot.replies import AskKind, Notice, PlayerRef, QuestionCard, SourceAnswers, Verdict
 from quizbot.study.replies import Explanation, Hint
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,8 @@ class PlaySession:
                 self._more()
             elif isinstance(command, HintAsked):
                 self._hint()
+            elif isinstance(command, Flag):
+                self._flag(command.reason)
             elif isinstance(command, Unclear):
                 self.out.error(command.message)
             else:
@@ -192,6 +195,12 @@ class PlaySession:
         hint = self._call(self.service.hint(self.who, self.showing))
         if isinstance(hint, Hint):
             self.out.hint(hint)
+
+    def _flag(self, reason: str) -> None:
+        """Report the question just answered, else the one on screen."""
+        notice = self._call(self.service.flag(self.who, self.answered or self.showing, reason))
+        if isinstance(notice, Notice):
+            self.out.notice(notice)
 
     def _more(self) -> None:
         if self.answered is None:

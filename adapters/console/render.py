@@ -34,6 +34,7 @@ HELP = (
     "yourself 1-4. 'more' explains the last question in full "
     "(model answer, why the other options are wrong, the sources), 'sources' shows only what "
     "the source documents said, '?' gives a hint (a right answer then earns half points), "
+    "'flag [reason]' reports a wrong or unclear question, "
     "'skip' asks something else, 'q' quits."
 )
 PATH_ARROW = " → "
@@ -125,6 +126,8 @@ class Output(Protocol):
 
     def hint(self, hint: Hint) -> None: ...
 
+    def notice(self, notice: Notice) -> None: ...
+
 
 class JsonOutput:
     """JSON lines on stdout: question, verdict, rate (flashcards) and error events."""
@@ -165,6 +168,9 @@ class JsonOutput:
 
     def review(self, reviews: ReviewList) -> None:
         self.emit(review_event(reviews))
+
+    def notice(self, notice: Notice) -> None:
+        self.emit({"type": "notice", "text": notice.text, "details": list(notice.details)})
 
     def hint(self, hint: Hint) -> None:
         self.emit({"type": "hint", "ask_id": hint.ask_id, "text": hint.text, "note": hint.note})
@@ -285,6 +291,9 @@ class RichOutput:
 
     def review(self, reviews: ReviewList) -> None:
         self.console.print(review_panel(reviews))
+
+    def notice(self, notice: Notice) -> None:
+        self.console.print(notice_text(notice))
 
     def hint(self, hint: Hint) -> None:
         note = f" [dim]({escape(hint.note)})[/]" if hint.note else ""

@@ -628,3 +628,34 @@ def test_rich_interview_verdict_ticks_the_covered_key_points() -> None:
     shown = _rich(lambda out: out.verdict(verdict))
     assert "✔ zeroes units" in shown and "· only in training" in shown
     assert "Your answer covered 1 of 2 key points." in shown
+
+
+def test_flag_in_play_then_list_and_clear_from_the_cli(db_env: dict[str, str]) -> None:
+    unmigrated = _cli(db_env, "knowledge", "flags")
+    assert unmigrated.exit_code == 1 and "Cannot use the database" in unmigrated.output
+    assert _cli(db_env, "db", "upgrade").exit_code == 0
+    nothing = _cli(db_env, "knowledge", "flags")
+    assert nothing.exit_code == 0 and "No open reports on questions." in nothing.output
+    played = CliRunner().invoke(
+        app,
+        ["play", "--json", "--user", "hank", "--topic", "pooling"],
+        env=db_env,
+        input="flag two options say the same\nq\n",
+    )
+    assert played.exit_code == 0, played.output
+    question, notice = (json.loads(line) for line in played.output.splitlines()[:2])
+    assert notice["type"] == "notice" and notice["text"].startswith("Thanks, the question is")
+    assert "Reason: two options say the same" in notice["details"]
+
+    listed = _cli(db_env, "knowledge", "flags", "--json")
+    assert listed.exit_code == 0, listed.output
+    (row,) = (json.loads(line) for line in listed.output.splitlines())
+    assert (row["open"], row["total"], row["reasons"]) == (1, 1, ["two options say the same"])
+    assert row["question"] in question["prompt"] or row["id"].startswith("concept:")
+
+    cleared = _cli(db_env, "knowledge", "flags", "--clear", row["id"])
+    assert cleared.exit_code == 0 and "Cleared 1 report" in cleared.output
+    again = _cli(db_env, "knowledge", "flags", "--clear", row["id"])
+    assert again.exit_code == 1 and "No open reports" in again.output
+    history = _cli(db_env, "knowledge", "flags", "--all", "--json")
+    assert [json.loads(line)["open"] for line in history.output.splitlines()] == [0]
