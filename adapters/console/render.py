@@ -355,7 +355,10 @@ def stats_panel(stats: PlayerStats) -> Panel:
         f"({stats.accuracy:.0%})   [bold]Points[/] {stats.points}",
         f"[bold]Streak[/] {stats.streak} day(s), best {stats.best_streak}   "
         f"[bold]Team[/] {escape(stats.team or '—')}   [bold]Due reviews[/] {stats.due_reviews}",
+        f"[bold]Mastered[/] {stats.mastered_text}",
     ]
+    if stats.weeks:
+        lines.append("[bold]Last four weeks[/] " + " · ".join(stats.week_lines()))
     for label, scores, colour in (
         ("Strongest", stats.strongest, "green"),
         ("Weakest", stats.weakest, "red"),
@@ -365,6 +368,9 @@ def stats_panel(stats: PlayerStats) -> Panel:
             lines.append(f"[bold {colour}]{label}:[/] {listing}")
         elif label == "Strongest" and stats.weakest:  # only misses so far
             lines.append(f"[bold {colour}]{label}:[/] none yet (keep playing)")
+    if stats.team_weakest:
+        team = ", ".join(f"{escape(s.name)} {s.mastery:.0%}" for s in stats.team_weakest)
+        lines.append(f"[bold red]Your team's weakest:[/] {team}")
     return Panel("\n".join(lines), title=escape(stats.name), title_align="left")
 
 

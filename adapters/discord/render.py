@@ -259,7 +259,14 @@ def stats_embed(stats: PlayerStats) -> discord.Embed:
     embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})")
     embed.add_field(name="Team", value=stats.team or "—")
     embed.add_field(name="Due reviews", value=str(stats.due_reviews))
-    for title, scores in (("Strongest", stats.strongest), ("Weakest", stats.weakest)):
+    embed.add_field(name="Mastered", value=stats.mastered_text)
+    if stats.weeks:
+        embed.add_field(name="Last four weeks", value="\n".join(stats.week_lines()), inline=False)
+    for title, scores in (
+        ("Strongest", stats.strongest),
+        ("Weakest", stats.weakest),
+        ("Your team's weakest", stats.team_weakest),
+    ):
         if scores:
             value = "\n".join(f"{s.name}: {s.mastery:.0%} ({s.attempts})" for s in scores)
             embed.add_field(name=title, value=clip(value, 1024), inline=False)

@@ -320,6 +320,7 @@ def stats_blocks(stats: PlayerStats) -> list[Block]:
         f"*Streak*\n{stats.streak} (best {stats.best_streak})",
         f"*Team*\n{stats.team or '—'}",
         f"*Due reviews*\n{stats.due_reviews}",
+        f"*Mastered*\n{stats.mastered_text}",
     ]
     blocks: list[Block] = [
         _section(f"*Stats for {stats.name}*" if stats.name else "*Your stats*"),
@@ -329,6 +330,11 @@ def stats_blocks(stats: PlayerStats) -> list[Block]:
         strong = ", ".join(f"{c.name} ({c.mastery:.0%})" for c in stats.strongest)
         blocks.append(_section(f"*Strongest:* {strong}"))
     blocks.append(_section(_weakest_text(stats)))
+    if stats.weeks:
+        blocks.append(_section("*Last four weeks*\n" + "\n".join(stats.week_lines())))
+    if stats.team_weakest:
+        team = ", ".join(f"{c.name} ({c.mastery:.0%})" for c in stats.team_weakest)
+        blocks.append(_section(f"*Your team's weakest:* {team}"))
     return blocks
 
 

@@ -162,6 +162,20 @@ class AnswerRepo(Scoped):
             .limit(1)
         ).scalar_one_or_none()
 
+    def graded_since(self, player_id: int, since: datetime) -> list[tuple[datetime, bool]]:
+        """(answered at, right) of the player's graded answers since `since`, oldest first."""
+        rows = self.session.execute(
+            select(answers.c.answered_at, answers.c.correct)
+            .where(
+                answers.c.workspace_id == self.ws,
+                answers.c.player_id == player_id,
+                answers.c.answered_at >= since,
+                answers.c.correct.is_not(None),
+            )
+            .order_by(answers.c.answered_at)
+        )
+        return [(at, bool(right)) for at, right in rows]
+
     def totals(self, player_id: int) -> tuple[int, int]:
         """(graded answers, correct answers) of a player; self-rated flashcards excluded."""
         graded = answers.c.correct.is_not(None)
