@@ -22,7 +22,7 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
-from quizbot.study.replies import Explanation, FlagList, Hint, ReviewList
+from quizbot.study.replies import Explanation, FlagList, Hint, MasteryMap, ReviewList
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,9 @@ class QuizApi(Protocol):
 
     async def stats(self, who: PlayerRef) -> PlayerStats:
         """Accuracy, streak, strongest and weakest concepts."""
+
+    async def mastery_map(self, who: PlayerRef) -> MasteryMap:
+        """The concepts the caller met and their prerequisites, the weakest marked."""
 
     async def team_create(self, who: PlayerRef, name: str) -> Notice: ...
 

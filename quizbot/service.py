@@ -34,7 +34,8 @@ from quizbot.study.explaining import Explaining
 from quizbot.study.flagging import Flagging
 from quizbot.study.hinting import Hinting
 from quizbot.study.interview import Interview
-from quizbot.study.replies import Explanation, FlagList, Hint, ReviewList
+from quizbot.study.mapping import Mapping
+from quizbot.study.replies import Explanation, FlagList, Hint, MasteryMap, ReviewList
 from quizbot.study.reviewing import Reviewing
 from quizbot.topics import TopicMatcher
 
@@ -77,6 +78,7 @@ class QuizService:
         self._reviewing = Reviewing(deps, self._asking)
         self._hinting = Hinting(deps)
         self._flagging = Flagging(deps)
+        self._mapping = Mapping(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self._drop_service = drops
@@ -137,6 +139,10 @@ class QuizService:
     async def stats(self, who: PlayerRef) -> PlayerStats:
         """Accuracy, streak, strongest and weakest concepts."""
         return await self._boards.stats(who)
+
+    async def mastery_map(self, who: PlayerRef) -> MasteryMap:
+        """The concepts the caller met and their prerequisites, the weakest marked."""
+        return await self._mapping.mastery_map(who)
 
     # --- teams ----------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -145,12 +146,35 @@ def leaderboard(
     _with_service(RichOutput(console), user, job)
 
 
-def stats(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
-    """Your accuracy, streak, strongest and weakest concepts."""
+def stats(
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+    png: Path | None = typer.Option(
+        None, "--png", help="Also draw your mastery over the concept graph to this PNG file."
+    ),
+) -> None:
+    """Your accuracy (overall and by week), streak, concepts mastered, strongest and weakest
+    concepts, your team's weakest; --png FILE draws your mastery map."""
     console = Console(highlight=False)
+    if png is not None and png.suffix.lower() != ".png":
+        console.print(f"[red]{png.name} is not a .png file; name one like map.png.[/]")
+        raise typer.Exit(2)
 
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         console.print(stats_panel(runtime.run(service.stats(who))))
+        if png is None:
+            return 0
+        mastery = runtime.run(service.mastery_map(who))
+        if not mastery.concepts:
+            console.print("No mastery map yet: answer a few questions first.")
+            return 0
+        from adapters.pictures import mastery_png
+
+        try:
+            png.write_bytes(mastery_png(mastery))
+        except OSError as exc:
+            console.print(f"[red]Cannot write {png}: {exc.strerror or exc}.[/]")
+            return 1
+        console.print(f"Wrote your mastery map to {png}")
         return 0
 
     _with_service(RichOutput(console), user, job)

@@ -16,6 +16,7 @@ from adapters.discord import components, ids, render, study_render
 from adapters.discord.ids import Mode
 from adapters.discord.pathimage import render_chains_png
 from adapters.discord.render import Reply
+from adapters.pictures import MASTERY_IMAGE, mastery_png
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError
 from quizbot.replies import Board, Period, PlayerRef
@@ -142,8 +143,16 @@ class DiscordInbound:
         await self.run(interaction, "leaderboard", work)
 
     async def stats(self, interaction: discord.Interaction) -> None:
+        """Stats, with the mastery map as a picture once the player has met a concept."""
+
         async def work(who: PlayerRef) -> Reply:
-            return Reply([render.stats_embed(await self.api.stats(who))])
+            embed = render.stats_embed(await self.api.stats(who))
+            mastery = await self.api.mastery_map(who)
+            if not mastery.concepts:
+                return Reply([embed])
+            png = await asyncio.to_thread(mastery_png, mastery)
+            embed.set_image(url=f"attachment://{MASTERY_IMAGE}")
+            return Reply([embed], files=[discord.File(io.BytesIO(png), filename=MASTERY_IMAGE)])
 
         await self.run(interaction, "stats", work)
 

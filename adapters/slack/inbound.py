@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import commands as cmds
 from adapters.slack import render, study_render
 from adapters.slack.commands import Command, parse_command
+from adapters.slack.pictures import send_mastery_map
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError, UnknownTopic
 from quizbot.replies import Board, Notice, Period, PlayerRef
@@ -136,6 +137,11 @@ class SlackInbound:
             logger.exception("slack command %s failed", command.action)
             blocks, text = _oops()
         await respond(text=text, blocks=blocks, response_type="ephemeral")
+        if command.action == cmds.STATS:
+            try:
+                await send_mastery_map(client, self._api, who)
+            except Exception:
+                logger.exception("slack mastery map failed")
 
     async def _run(self, who: PlayerRef, command: Command, here: str) -> tuple[Blocks, str]:
         api, action, channel = self._api, command.action, command.channel_id or here

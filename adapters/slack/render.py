@@ -335,6 +335,8 @@ def stats_blocks(stats: PlayerStats) -> list[Block]:
     if stats.team_weakest:
         team = ", ".join(f"{c.name} ({c.mastery:.0%})" for c in stats.team_weakest)
         blocks.append(_section(f"*Your team's weakest:* {team}"))
+    if stats.answered:
+        blocks.append(_context("Your mastery map comes as a picture in your DM with the bot."))
     return blocks
 
 

@@ -99,3 +99,28 @@ class FlagList:
     """Questions players reported, most open reports first (those are kept out of drops)."""
 
     questions: tuple[FlaggedQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MapConcept:
+    """A concept on the mastery map: its mastery (None: not met yet, a prerequisite shown for
+    context) and whether it is among the player's weakest."""
+
+    concept_id: str
+    name: str
+    kind: str
+    mastery: float | None
+    weak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MasteryMap:
+    """The part of the concept graph a player has met, with its prerequisites.
+
+    `edges` run from a concept to a prerequisite, both on the map. Empty when the player has
+    answered nothing yet.
+    """
+
+    name: str
+    concepts: tuple[MapConcept, ...]
+    edges: tuple[tuple[str, str], ...]

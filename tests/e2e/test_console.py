@@ -659,3 +659,20 @@ def test_flag_in_play_then_list_and_clear_from_the_cli(db_env: dict[str, str]) -
     assert again.exit_code == 1 and "No open reports" in again.output
     history = _cli(db_env, "knowledge", "flags", "--all", "--json")
     assert [json.loads(line)["open"] for line in history.output.splitlines()] == [0]
+
+
+def test_stats_png_draws_the_mastery_map(db_env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    empty = _cli(db_env, "stats", "--user", "ivy", "--png", str(out))
+    assert empty.exit_code == 0 and "No mastery map yet" in empty.output and not out.exists()
+    played = CliRunner().invoke(
+        app, ["play", "--json", "--user", "ivy", "--topic", "pooling"], env=db_env, input="zzz\nq\n"
+    )
+    assert played.exit_code == 0, played.output
+    drawn = _cli(db_env, "stats", "--user", "ivy", "--png", str(out))
+    assert drawn.exit_code == 0, drawn.output
+    assert "Mastered" in drawn.output and "Last four weeks" in drawn.output
+    assert f"Wrote your mastery map to {out}" in drawn.output.replace("\n", "")
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    wrong = _cli(db_env, "stats", "--user", "ivy", "--png", str(tmp_path / "map.jpg"))
+    assert wrong.exit_code == 2 and "not a .png file" in wrong.output

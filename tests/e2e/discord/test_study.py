@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from adapters.discord.study_render import explanation_reply
+from adapters.pictures import MASTERY_IMAGE
 from quizbot.replies import SourceAnswer
 from quizbot.study.replies import Explanation, WrongOption
 from tests.e2e.discord.conftest import (
@@ -177,3 +178,19 @@ async def test_flag_a_question_then_an_admin_lists_and_clears_it(bot: DiscordDri
     assert cleared["content"].startswith("Cleared 1 report; drops may use it again.")
     empty = await bot.answer(await bot.command(["flags"], user=ADMIN))
     assert empty["content"] == "No open reports on questions. 🎉"
+
+
+async def test_stats_show_progress_and_the_mastery_map_as_a_picture(bot: DiscordDriver) -> None:
+    before = await bot.answer(await bot.command(["stats"]))
+    assert "image" not in before["embeds"][0], "no map before the first answer"
+    card = await _ask(bot, "ResNet")
+    await bot.answer(await bot.click(card, choice_button(card, right=False)))
+    stats = await bot.answer(await bot.command(["stats"]))
+    fields = {f["name"]: f["value"] for f in stats["embeds"][0]["fields"]}
+    assert fields["Mastered"].startswith("0 of ") and fields["Mastered"].endswith("(0%)")
+    weeks = fields["Last four weeks"].splitlines()
+    assert len(weeks) == 4 and weeks[-1].endswith(": 0% of 1")
+    assert stats["embeds"][0]["image"]["url"] == f"attachment://{MASTERY_IMAGE}"
+    upload = bot.fake.calls_to("POST", "/webhooks/")[-1]
+    assert upload.files == (MASTERY_IMAGE,)
+    assert upload.contents[0].startswith(b"\x89PNG\r\n\x1a\n") and len(upload.contents[0]) > 5000

@@ -18,6 +18,7 @@ from tests.e2e.slack.conftest import (
     choice_button,
     load_payload,
 )
+from tests.e2e.slack.fake_slack import FakeSlack
 
 GIST = "Identity shortcuts let very deep nets train"
 
@@ -160,3 +161,22 @@ def test_a_drop_verdict_offers_only_the_flag() -> None:
     verdict = Verdict("1" * 32, True, "x", "y", pending_reveal=True)
     blocks = render.verdict_blocks(verdict, with_next=False)
     assert [b["action_id"] for b in buttons(blocks)] == [render.FLAG]
+
+
+async def test_stats_send_the_mastery_map_to_the_players_dm(
+    slack_http: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    await slack_http.reply(await slack_http.command("stats"))
+    assert fake_slack.shared_files == [], "no map before the first answer"
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    await slack_http.reply(await slack_http.click(choice_button(card["blocks"], right=False)))
+    stats = await slack_http.reply(await slack_http.command("stats"))
+    text = block_texts(stats["blocks"])
+    assert "*Mastered*\n0 of " in text and "*Last four weeks*" in text
+    assert "mastery map comes as a picture in your DM" in text
+    (opened,) = await fake_slack.wait_calls("conversations.open")
+    assert opened.args["users"] == "U0001"
+    await fake_slack.wait_calls("files.completeUploadExternal")
+    ((channel, file_id, comment),) = fake_slack.shared_files
+    assert channel == "DU0001" and "weakest are outlined in red" in comment
+    assert fake_slack.uploads[file_id].startswith(b"\x89PNG\r\n\x1a\n")
