@@ -27,6 +27,8 @@ X_SPACE = 12.0
 Y_SPACE = 40.0
 DUMMY_W = 4.0  # the width a bend of a long edge takes in a layer
 ORDERING_ROUNDS = 4
+LEVEL_W = 60.0  # room for the level labels on the left
+LEGEND_W = 150.0  # a legend column
 MAX_PIXELS = 12_000  # a side; a larger picture is drawn at a lower resolution
 
 
@@ -132,11 +134,13 @@ def draw_layered(
     title: str,
     legend: tuple[Legend, ...] = (),
     edge_colour: Mapping[tuple[str, str], str] | None = None,
+    levels: bool = False,
     dpi: int = 100,
 ) -> bytes:
     """The picture as PNG or SVG bytes (`fmt` "png" or "svg"; SVG keeps text as text).
 
     Arrows run from each concept down to its prerequisites, ending at the box's edge.
+    `levels` labels each layer on the left ("level 1" at the top).
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -144,9 +148,12 @@ def draw_layered(
 
     layout = layered_layout(graph, label)
     x0, x1, y0, y1 = layout.extent
+    if levels:
+        x0 -= LEVEL_W
     margin = 24.0
     top = 40.0 + 16.0 * ((len(legend) + 3) // 4)  # title and legend rows
-    width = max((x1 - x0 + 2 * margin) / 72, 4.0)
+    header = max(7.2 * len(title), LEGEND_W * min(len(legend), 4))  # title and legend fit
+    width = max((max(x1 - x0, header) + 2 * margin) / 72, 4.0)
     height = max((y1 - y0 + margin + top) / 72, 2.0)
     dpi = min(dpi, int(MAX_PIXELS / max(width, height)))
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": FONT_SIZE}):
@@ -158,6 +165,8 @@ def draw_layered(
         ax.axis("off")
         _edges(ax, graph, layout, edge_colour or {})
         _nodes(ax, layout, label, style)
+        if levels:
+            _level_labels(ax, layout, x0)
         ax.text(x0, y0 - top + 14, title, fontsize=12, fontweight="bold", va="top")
         _legend(ax, legend, x0, y0 - top + 32)
         out = io.BytesIO()
@@ -229,9 +238,17 @@ def _nodes(
         )
 
 
+def _level_labels(ax: Any, layout: Layout, x: float) -> None:
+    rows: dict[int, float] = {}
+    for node, rank in layout.ranks.items():
+        rows[rank] = min(rows.get(rank, layout.centres[node][1]), layout.centres[node][1])
+    for n, (_, y) in enumerate(sorted(rows.items()), 1):
+        ax.text(x, y, f"level {n}", va="center", fontsize=8, color="#666666", style="italic")
+
+
 def _legend(ax: Any, legend: tuple[Legend, ...], x: float, y: float) -> None:
     for i, item in enumerate(legend):
-        lx, ly = x + (i % 4) * 150, y + (i // 4) * 16
+        lx, ly = x + (i % 4) * LEGEND_W, y + (i // 4) * 16
         ax.text(
             lx,
             ly,

@@ -203,13 +203,33 @@ def path(concept: Annotated[str, typer.Argument(help="Concept id, name or alias.
 @app.command()
 def graph(
     out: Annotated[Path, typer.Option("--out", "-o", help="map.png, map.svg or map.graphml")],
+    around: Annotated[
+        str | None,
+        typer.Option("--around", help="Only this concept's neighbourhood (id, name or alias)."),
+    ] = None,
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, max=6, help="Steps each way with --around.")
+    ] = 2,
 ) -> None:
-    """Draw the concept map (clustered and coloured by kind) or export it as GraphML."""
-    from knowledge.graph import build_graph, draw
+    """Draw the concept map as a layered graph coloured by kind, or one concept's
+    neighbourhood (--around), or export it as GraphML."""
+    from knowledge.graph import build_graph, draw, neighbourhood
 
     if out.suffix.lower() not in {".png", ".svg", ".graphml"}:
         errors.print(f"[red]error:[/] cannot write {out.name}: use .png, .svg or .graphml")
         raise typer.Exit(2)
     with _friendly():
-        written = draw(build_graph(load_concepts()), out)
+        concepts = load_concepts()
+    whole = build_graph(concepts)
+    centre = None
+    if around is not None:
+        found, suggestions = find_concept(concepts, around)
+        if found is None:
+            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+            errors.print(f"[red]error:[/] no concept called {around!r}.{hint}", highlight=False)
+            raise typer.Exit(2)
+        centre = found.id
+        whole = neighbourhood(whole, centre, depth)
+    with _friendly():
+        written = draw(whole, out, centre=centre)
     console.print(f"Wrote {written}")

@@ -122,3 +122,16 @@ def test_graph_rejects_an_unknown_format(tmp_path: Path) -> None:
     result = _run("graph", "--out", str(tmp_path / "map.pdf"))
     assert result.exit_code == 2
     assert "use .png, .svg or .graphml" in result.output
+
+
+def test_graph_around_a_concept_draws_its_neighbourhood(tmp_path: Path) -> None:
+    out = tmp_path / "alexnet.svg"
+    result = _run("graph", "--around", "alex net", "--depth", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    svg = out.read_text()
+    assert "around AlexNet" in svg and ">LeNet<" in svg and ">VGGNet<" in svg
+    assert ">neuron<" not in svg, "dropout's prerequisite is two steps away"
+    unknown = _run("graph", "--around", "alexnot zzz", "--out", str(out))
+    assert unknown.exit_code == 2 and "no concept called 'alexnot zzz'" in unknown.output
+    too_deep = _run("graph", "--around", "alexnet", "--depth", "9", "--out", str(out))
+    assert too_deep.exit_code == 2
