@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     slack_drop_admins: str = ""  # comma separated Slack user ids allowed to set drops
 
     drop_grace_minutes: int = 120
+    packs_dir: Path | None = None  # your own question packs (*.yaml), beside the shipped ones
 
     @property
     def guild_ids(self) -> list[int]:

@@ -22,7 +22,7 @@ from knowledge.build import CACHE_FILE as _CACHE_FILE
 from knowledge.build import BuildError, build_bank, default_cache_dir, load_bank, write_compiled
 from knowledge.model import Concept
 from knowledge.ontology import OntologyError, load_concepts
-from knowledge.packs import PackError, default_pack_paths
+from knowledge.packs import PackError, configured_pack_paths
 from knowledge.sources import SourceError
 
 app = typer.Typer(
@@ -65,11 +65,14 @@ def _friendly() -> Iterator[None]:
 
 
 def _packs(extra: list[Path] | None) -> list[Path]:
-    return [*default_pack_paths(), *(extra or [])]
+    """The shipped packs, those in PACKS_DIR, and any given with --pack."""
+    from quizbot.settings import Settings
+
+    return [*configured_pack_paths(Settings().packs_dir), *(extra or [])]
 
 
 def _load(cache_dir: Path | None) -> Bank:
-    return load_bank(cache_dir)
+    return load_bank(cache_dir, pack_paths=_packs(None))
 
 
 @app.command()

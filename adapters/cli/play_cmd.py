@@ -21,6 +21,7 @@ from adapters.console.render import (
     stats_panel,
     team_table,
 )
+from knowledge.packs import PackError
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError
 from quizbot.replies import Board, Period, PlayerRef
@@ -51,6 +52,9 @@ def _with_service(output: Output, user: str | None, job: Job) -> None:
         code = 0
     except QuizError as exc:
         output.error(exc.message, exc.suggestions)
+        code = 1
+    except PackError as exc:  # a personal pack in PACKS_DIR does not validate
+        output.error(str(exc))
         code = 1
     except Exception as exc:  # the last line of defence: a message, not a traceback
         logger.debug("unexpected error", exc_info=True)

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from knowledge.packs import PackError
 from quizbot.logs import configure_logging
 from quizbot.settings import Settings
 
@@ -137,4 +138,8 @@ def register(app: typer.Typer) -> None:
             if problem:
                 err.print(f"[red]{problem}[/]")
                 raise typer.Exit(2)
-        asyncio.run(_serve(settings, platforms, http, port))
+        try:
+            asyncio.run(_serve(settings, platforms, http, port))
+        except PackError as exc:  # PACKS_DIR packs are checked at start-up
+            err.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None

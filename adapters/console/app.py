@@ -25,6 +25,7 @@ from adapters.console.inbound import (
     parse_line,
 )
 from adapters.console.render import Output
+from knowledge.packs import PackError
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
 from quizbot.replies import AskKind, Notice, PlayerRef, QuestionCard, SourceAnswers, Verdict
@@ -260,7 +261,7 @@ class ConsoleRuntime:
             raise QuizError(f"Invalid settings: {first}") from exc
         try:
             self._runtime = self.run(bootstrap(settings))
-        except QuizError:
+        except (QuizError, PackError):  # a pack's own message names file:line
             raise
         except Exception as exc:
             logger.debug("bootstrap failed", exc_info=True)

@@ -676,3 +676,18 @@ def test_stats_png_draws_the_mastery_map(db_env: dict[str, str], tmp_path: Path)
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     wrong = _cli(db_env, "stats", "--user", "ivy", "--png", str(tmp_path / "map.jpg"))
     assert wrong.exit_code == 2 and "not a .png file" in wrong.output
+
+
+def test_play_refuses_to_start_on_a_broken_personal_pack(
+    db_env: dict[str, str], tmp_path: Path
+) -> None:
+    gone = _cli({**db_env, "PACKS_DIR": str(tmp_path / "nowhere")}, "play", "--json")
+    assert gone.exit_code == 1
+    (event,) = (json.loads(line) for line in gone.output.splitlines() if line.startswith("{"))
+    assert event["type"] == "error" and "nowhere: PACKS_DIR is not a folder" in event["message"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "two.yaml").write_text("questions:\n  - text: What is ReLU?\n    difficulty: 7\n")
+    env = {**db_env, "PACKS_DIR": str(mine), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    broken = _cli(env, "play", "--json")
+    assert broken.exit_code == 1 and "two.yaml:3" in broken.output, broken.output
