@@ -84,11 +84,10 @@ async def bootstrap(
         if migrate:
             await upgrade(engine)
         if bank is None:
-            from knowledge.build import load_bank  # heavy (scikit-learn); only when needed
-            from knowledge.packs import configured_pack_paths
+            from knowledge.build import load_configured_bank  # heavy; only when needed
 
             # Personal packs are validated here, at start-up (PackError: file:line problems).
-            bank = load_bank(pack_paths=configured_pack_paths(settings.packs_dir))
+            bank = load_configured_bank(settings.packs_dir)
     except (OperationalError, InterfaceError, OSError) as exc:
         await engine.dispose()
         logger.error("database unavailable at start: %s", type(exc).__name__)

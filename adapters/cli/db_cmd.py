@@ -116,12 +116,17 @@ def questions(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Each question's calibrated difficulty (learned from answers) beside its source label."""
-    from knowledge.build import load_bank  # heavy; only this command needs the bank
+    from knowledge.build import load_configured_bank  # heavy; only this command needs it
+    from knowledge.packs import PackError
 
     target = db_url(url)
 
     rows = run_db(lambda: with_sessions(target, question_ratings), target)
-    bank = load_bank()
+    try:
+        bank = load_configured_bank(Settings().packs_dir)
+    except PackError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
     table = Table("question", "source level", "calibrated", "rating", "answers", "right")
     for key, rating, answers, right in rows:
         question = bank.question(key)

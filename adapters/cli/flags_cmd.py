@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.cli.db_cmd import UrlOption, db_url, run_db, with_sessions
+from quizbot.settings import Settings
 from quizbot.storage.uow import clear_question_flags, question_flags
 
 out = Console()
@@ -42,13 +43,18 @@ def flags(
             raise typer.Exit(1)
         out.print(f"Cleared {n} report{'s' if n > 1 else ''} on {key}: drops may use it again.")
         return
-    from knowledge.build import load_bank  # heavy; only the listing needs the bank
+    from knowledge.build import load_configured_bank  # heavy; only the listing needs it
+    from knowledge.packs import PackError
     from quizbot.study.flagging import label_of
 
     rows = run_db(
         lambda: with_sessions(target, lambda s: question_flags(s, open_only=not show_all)), target
     )
-    bank = load_bank()
+    try:
+        bank = load_configured_bank(Settings().packs_dir)
+    except PackError as exc:
+        out.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
     table = Table("id", "open", "all", "last", "question", "reasons")
     for row in rows:
         label = label_of(bank, row.key)
