@@ -90,14 +90,14 @@ def layered_layout(graph: nx.DiGraph, label: Callable[[str], str]) -> Layout:
     from grandalf.graphs import Edge, Graph, Vertex
     from grandalf.layouts import SugiyamaLayout
 
-    vertices = {n: Vertex(n) for n in graph}
+    vertices = {n: Vertex(n) for n in sorted(graph)}  # sorted: the same picture every run
     sizes: dict[str, tuple[float, float]] = {}
     for node, vertex in vertices.items():
         lines = wrapped(label(node)).splitlines()
         sizes[node] = (CHAR_W * max(map(len, lines)) + PAD_W, LINE_H * len(lines) + PAD_H)
         vertex.view = _View(*sizes[node])
     edges = {}
-    for a, b in graph.edges():
+    for a, b in sorted(graph.edges()):
         edge = Edge(vertices[a], vertices[b])
         edge.view = _EdgeView()
         edges[a, b] = edge
@@ -156,7 +156,8 @@ def draw_layered(
     width = max((max(x1 - x0, header) + 2 * margin) / 72, 4.0)
     height = max((y1 - y0 + margin + top) / 72, 2.0)
     dpi = min(dpi, int(MAX_PIXELS / max(width, height)))
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": FONT_SIZE}):
+    # rcParams are global: only an SVG needs one changed (pictures render in worker threads).
+    with matplotlib.rc_context({"svg.fonttype": "none"} if fmt == "svg" else {}):
         fig = Figure(figsize=(width, height), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -177,7 +178,7 @@ def draw_layered(
 def _edges(
     ax: Any, graph: nx.DiGraph, layout: Layout, colours: Mapping[tuple[str, str], str]
 ) -> None:
-    for a, b in graph.edges():
+    for a, b in sorted(graph.edges()):
         points = layout.paths.get((a, b)) or [layout.centres[a], layout.centres[b]]
         (sx, sy), (ex, ey) = points[0], points[-1]
         _, ha = layout.sizes[a]
@@ -234,6 +235,7 @@ def _nodes(
             color=s.text,
             zorder=4,
             fontweight=weight,
+            fontsize=FONT_SIZE,
             linespacing=1.0,
         )
 
