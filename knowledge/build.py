@@ -215,6 +215,14 @@ def read_compiled(path: Path, expected_fingerprint: str) -> Bank | None:
         return None
 
 
+def load_configured_bank(packs_dir: Path | None) -> Bank:
+    """The bank with the shipped packs and those in `packs_dir` (PACKS_DIR), as the bot loads
+    it, so a command that only reads it does not rebuild the cache without them."""
+    from knowledge.packs import configured_pack_paths
+
+    return load_bank(pack_paths=configured_pack_paths(packs_dir))
+
+
 def load_bank(
     cache_dir: Path | None = None,
     *,

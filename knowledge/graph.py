@@ -23,8 +23,6 @@ KIND_COLOURS = {
     "concept": "#bab0ac",
 }
 _FALLBACK_COLOUR = "#dddddd"
-_COLUMN_WIDTH = 2.0
-_BAND_GAP = 0.4
 
 
 def build_graph(concepts: Iterable[Concept]) -> nx.DiGraph:
@@ -82,12 +80,32 @@ def _levels(graph: nx.DiGraph) -> dict[str, int]:
     return levels
 
 
-def draw(graph: nx.DiGraph, out: Path) -> Path:
+def neighbourhood(graph: nx.DiGraph, concept_id: str, depth: int = 2) -> nx.DiGraph:
+    """The concept, what it builds on and what builds on it, up to `depth` steps each way.
+
+    Raises:
+        KeyError: an unknown concept.
+        ValueError: a depth below 1.
+    """
+    if concept_id not in graph:
+        raise KeyError(concept_id)
+    if depth < 1:
+        raise ValueError("the depth is at least 1")
+    down = nx.single_source_shortest_path_length(graph, concept_id, cutoff=depth)
+    up = nx.single_source_shortest_path_length(graph.reverse(copy=False), concept_id, cutoff=depth)
+    return graph.subgraph(set(down) | set(up)).copy()
+
+
+def draw(graph: nx.DiGraph, out: Path, *, centre: str | None = None) -> Path:
     """Write the graph to `out`: .png or .svg (a layered picture) or .graphml.
 
-    The picture puts foundations on the left and each further prerequisite level in the next
-    column; within a column concepts are grouped by kind and coloured by kind, with a legend.
+    The picture is a layered (Sugiyama) drawing: the most advanced concepts at the top, each
+    prerequisite below what needs it, arrows pointing down to prerequisites, boxes coloured by
+    kind with a legend. `centre` (a neighbourhood's concept) is drawn bold. SVG keeps its text
+    as text, so it can be searched.
     """
+    from knowledge.picture import Legend, NodeStyle, draw_layered, text_colour
+
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".graphml":
@@ -95,107 +113,33 @@ def draw(graph: nx.DiGraph, out: Path) -> Path:
         return out
     if suffix not in {".png", ".svg"}:
         raise ValueError(f"unsupported graph format {suffix!r}: use .png, .svg or .graphml")
-    _draw_picture(graph, out)
-    return out
 
+    def style(node: str) -> NodeStyle:
+        fill = KIND_COLOURS.get(str(graph.nodes[node].get("kind")), _FALLBACK_COLOUR)
+        if node == centre:
+            return NodeStyle(
+                fill=fill, edge="#000000", text=text_colour(fill), width=2.6, bold=True
+            )
+        return NodeStyle(fill=fill, text=text_colour(fill))
 
-def _layout(
-    graph: nx.DiGraph,
-) -> tuple[dict[str, tuple[float, float]], list[tuple[str, float, float]]]:
-    """Positions: x = prerequisite level, y = a horizontal band per kind.
-
-    Returns node positions and the bands as (kind, top, bottom) in plot coordinates.
-    """
-    levels = _levels(graph)
-    kinds = [k for k in KIND_COLOURS if any(graph.nodes[n].get("kind") == k for n in graph)]
-    kinds += sorted({str(graph.nodes[n].get("kind")) for n in graph} - set(kinds))
-    cells: dict[tuple[str, int], list[str]] = {}
-    for node in graph:
-        cells.setdefault((str(graph.nodes[node].get("kind")), levels[node]), []).append(node)
-    pos: dict[str, tuple[float, float]] = {}
-    bands: list[tuple[str, float, float]] = []
-    top = 0.0
-    for kind in kinds:
-        rows = max(len(v) for (k, _), v in cells.items() if k == kind)
-        for (k, level), nodes in cells.items():
-            if k != kind:
-                continue
-            for row, node in enumerate(sorted(nodes, key=lambda n: _label(graph, n).lower())):
-                pos[node] = (level * _COLUMN_WIDTH, top - row - 0.5)
-        bands.append((kind, top, top - rows))
-        top -= rows + _BAND_GAP
-    return pos, bands
-
-
-def _draw_picture(graph: nx.DiGraph, out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    pos, bands = _layout(graph)
-    max_level = max((x for x, _ in pos.values()), default=0.0) / _COLUMN_WIDTH
-    bottom = bands[-1][2] if bands else -1.0
-    fig, ax = plt.subplots(figsize=(2.3 * (max_level + 1) + 2.5, 0.3 * -bottom + 1.5))
-    for i, (kind, top, low) in enumerate(bands):
-        colour = KIND_COLOURS.get(kind, _FALLBACK_COLOUR)
-        ax.axhspan(low - 0.1, top + 0.1, color=colour, alpha=0.10 if i % 2 else 0.16, lw=0)
-        ax.text(
-            -0.62 * _COLUMN_WIDTH,
-            (top + low) / 2,
-            kind,
-            ha="right",
-            va="center",
-            fontsize=13,
-            fontweight="bold",
-            color="#333333",
-        )
-    nx.draw_networkx_edges(
+    kinds = {str(graph.nodes[n].get("kind")) for n in graph}
+    legend = tuple(Legend(c, k) for k, c in KIND_COLOURS.items() if k in kinds)
+    what = f"around {_label(graph, centre)}" if centre else "CNN concept map"
+    title = (
+        f"{what}: {graph.number_of_nodes()} concepts, the most advanced at the top; "
+        "arrows point to prerequisites"
+    )
+    data = draw_layered(
         graph,
-        pos,
-        ax=ax,
-        edge_color="#6f6f6f",
-        alpha=0.22,
-        width=0.6,
-        arrows=True,
-        arrowsize=5,
-        node_size=0,
-        connectionstyle="arc3,rad=0.06",
+        suffix[1:],
+        label=lambda n: _label(graph, n),
+        style=style,
+        title=title,
+        legend=legend,
+        levels=True,
     )
-    for node, (x, y) in pos.items():
-        colour = KIND_COLOURS.get(graph.nodes[node].get("kind"), _FALLBACK_COLOUR)
-        ax.text(
-            x,
-            y,
-            _label(graph, node),
-            ha="center",
-            va="center",
-            fontsize=9,
-            color=_text_colour(colour),
-            bbox={"boxstyle": "round,pad=0.22", "fc": colour, "ec": "#333333", "lw": 0.4},
-            zorder=3,
-        )
-    for level in range(int(max_level) + 1):
-        title = "foundations" if level == 0 else f"level {level}"
-        ax.text(level * _COLUMN_WIDTH, 0.9, title, ha="center", fontsize=12, fontweight="bold")
-    ax.set_title(
-        "CNN concept map: one band per kind, left to right from foundations to advanced; "
-        "arrows point to prerequisites",
-        fontsize=15,
-        pad=24,
-    )
-    ax.set_xlim(-1.3 * _COLUMN_WIDTH, (max_level + 0.6) * _COLUMN_WIDTH)
-    ax.set_ylim(bottom - 0.3, 1.6)
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-
-
-def _text_colour(fill: str) -> str:
-    """White text on dark boxes, black on light ones."""
-    r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else "black"
+    out.write_bytes(data)
+    return out
 
 
 def _label(graph: nx.DiGraph, node: str) -> str:

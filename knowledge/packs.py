@@ -38,6 +38,20 @@ def default_pack_paths(directory: Path | None = None) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
+def configured_pack_paths(packs_dir: Path | None) -> list[Path]:
+    """The shipped packs, then those in `packs_dir` (the PACKS_DIR setting) when one is set.
+
+    Raises:
+        PackError: `packs_dir` is not a folder.
+    """
+    if packs_dir is None:
+        return default_pack_paths()
+    folder = packs_dir.expanduser()
+    if not folder.is_dir():
+        raise PackError([f"{folder}: PACKS_DIR is not a folder (set it to your packs' folder)"])
+    return [*default_pack_paths(), *default_pack_paths(folder)]
+
+
 def load_packs(
     paths: list[Path],
     concept_ids: Collection[str] | None = None,

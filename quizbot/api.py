@@ -22,7 +22,7 @@ from quizbot.replies import (
     TeamList,
     Verdict,
 )
-from quizbot.study.replies import Explanation, Hint, ReviewList
+from quizbot.study.replies import Explanation, FlagList, Hint, MasteryMap, ReviewList
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +68,23 @@ class QuizApi(Protocol):
     async def review(self, who: PlayerRef) -> ReviewList:
         """Due and upcoming review cards with dates; the most overdue one is asked at once."""
 
+    async def flag(self, who: PlayerRef, ask_id: str | None, reason: str = "") -> Notice:
+        """Report a question (`ask_id`, or the one answered last); drops skip it until cleared."""
+
+    async def flags(self, who: PlayerRef) -> FlagList:
+        """The workspace's open reports on questions (admins only)."""
+
+    async def flag_clear(self, who: PlayerRef, key: str) -> Notice:
+        """Clear the open reports on a question, by the key `flags` lists (admins only)."""
+
     async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
         """Players or teams for the week / month / all time, in the workspace's timezone."""
 
     async def stats(self, who: PlayerRef) -> PlayerStats:
         """Accuracy, streak, strongest and weakest concepts."""
+
+    async def mastery_map(self, who: PlayerRef) -> MasteryMap:
+        """The concepts the caller met and their prerequisites, the weakest marked."""
 
     async def team_create(self, who: PlayerRef, name: str) -> Notice: ...
 

@@ -96,10 +96,11 @@ async def bootstrap(
         await engine.dispose()
         raise
     if bank is None:
-        from knowledge.build import load_bank  # heavy (scikit-learn); only when needed
+        from knowledge.build import load_configured_bank  # heavy (scikit-learn); only when needed
 
         try:
-            bank = load_bank()
+            # Personal packs are validated here, at start-up (PackError: file:line problems).
+            bank = load_configured_bank(settings.packs_dir)
         except BaseException:
             await engine.dispose()
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -169,6 +170,19 @@ class ConceptScore:
 
 
 @dataclass(frozen=True, slots=True)
+class WeekAccuracy:
+    """Graded answers in one local week (Monday to Sunday), `start` being its Monday."""
+
+    start: date
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True, slots=True)
 class PlayerStats:
     name: str
     answered: int
@@ -180,10 +194,30 @@ class PlayerStats:
     strongest: tuple[ConceptScore, ...] = ()
     weakest: tuple[ConceptScore, ...] = ()
     due_reviews: int = 0
+    weeks: tuple[WeekAccuracy, ...] = ()  # the last four weeks, oldest first
+    mastered: int = 0  # concepts at or above `quizbot.mastery.KNOWN`
+    concepts: int = 0  # concepts in the bank (mastered / concepts is the share)
+    team_weakest: tuple[ConceptScore, ...] = ()  # the team's, averaged over its members
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+    @property
+    def mastered_share(self) -> float:
+        return self.mastered / self.concepts if self.concepts else 0.0
+
+    def week_lines(self) -> tuple[str, ...]:
+        """ "Week of 16 Nov: 50% of 2" per week, oldest first ("no answers" for an empty one)."""
+        return tuple(
+            f"Week of {w.start.day} {w.start:%b}: "
+            + (f"{w.accuracy:.0%} of {w.answered}" if w.accuracy is not None else "no answers")
+            for w in self.weeks
+        )
+
+    @property
+    def mastered_text(self) -> str:
+        return f"{self.mastered} of {self.concepts} concepts ({self.mastered_share:.0%})"
 
 
 @dataclass(frozen=True, slots=True)

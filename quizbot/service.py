@@ -32,9 +32,11 @@ from quizbot.services.sourcing import Sourcing
 from quizbot.services.teams import Teams, validate_team_name
 from quizbot.storage.uow import Store
 from quizbot.study.explaining import Explaining
+from quizbot.study.flagging import Flagging
 from quizbot.study.hinting import Hinting
 from quizbot.study.interview import Interview
-from quizbot.study.replies import Explanation, Hint, ReviewList
+from quizbot.study.mapping import Mapping
+from quizbot.study.replies import Explanation, FlagList, Hint, MasteryMap, ReviewList
 from quizbot.study.reviewing import Reviewing
 from quizbot.topics import TopicMatcher
 
@@ -76,6 +78,8 @@ class QuizService:
         self._explaining = Explaining(deps)
         self._reviewing = Reviewing(deps, self._asking)
         self._hinting = Hinting(deps)
+        self._flagging = Flagging(deps)
+        self._mapping = Mapping(deps)
         self._boards = Boards(deps)
         self._teams = Teams(deps)
         self._drop_admins = DropAdmins(deps)
@@ -116,6 +120,18 @@ class QuizService:
         """Due and upcoming review cards with dates; the most overdue one is asked at once."""
         return await self._reviewing.review(who)
 
+    async def flag(self, who: PlayerRef, ask_id: str | None, reason: str = "") -> Notice:
+        """Report a question (`ask_id`, or the one answered last); drops skip it until cleared."""
+        return await self._flagging.flag(who, ask_id, reason)
+
+    async def flags(self, who: PlayerRef) -> FlagList:
+        """The workspace's open reports on questions (admins only)."""
+        return await self._flagging.flags(who)
+
+    async def flag_clear(self, who: PlayerRef, key: str) -> Notice:
+        """Clear the open reports on a question, by the key `flags` lists (admins only)."""
+        return await self._flagging.clear(who, key)
+
     # --- boards and stats -----------------------------------------------------------------
 
     async def leaderboard(self, who: PlayerRef, board: Board, period: Period) -> Leaderboard:
@@ -125,6 +141,10 @@ class QuizService:
     async def stats(self, who: PlayerRef) -> PlayerStats:
         """Accuracy, streak, strongest and weakest concepts."""
         return await self._boards.stats(who)
+
+    async def mastery_map(self, who: PlayerRef) -> MasteryMap:
+        """The concepts the caller met and their prerequisites, the weakest marked."""
+        return await self._mapping.mastery_map(who)
 
     # --- teams ----------------------------------------------------------------------------
 

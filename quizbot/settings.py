@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     slack_redirect_uri: str | None = None  # only when Slack must be told it explicitly
 
     drop_grace_minutes: int = 120
+    packs_dir: Path | None = None  # your own question packs (*.yaml), beside the shipped ones
 
     @property
     def guild_ids(self) -> list[int]:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from typer.core import TyperOption
 
-from adapters.cli import db_cmd, drops_cmd, knowledge_cmd, play_cmd, run_cmd
+from adapters.cli import db_cmd, drops_cmd, flags_cmd, knowledge_cmd, play_cmd, run_cmd
 
 _display_type = TyperOption.display_type_rich
 
@@ -49,6 +49,7 @@ def _root(
 
 
 app.add_typer(knowledge_cmd.app, name="knowledge")
+flags_cmd.register(knowledge_cmd.app)
 run_cmd.register(app)
 play_cmd.register(app)
 db_cmd.register(app)

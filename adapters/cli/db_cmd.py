@@ -34,7 +34,7 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="db")
 
 
-def _url(url: str | None) -> str:
+def db_url(url: str | None) -> str:
     return db.normalize_url(url or Settings().database_url)
 
 
@@ -46,7 +46,7 @@ def _shown(url: str) -> str:
         return "the configured database URL"
 
 
-def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
+def run_db(work: Callable[[], Awaitable[T]], url: str) -> T:
     async def main() -> T:
         return await work()
 
@@ -58,7 +58,13 @@ def _run(work: Callable[[], Awaitable[T]], url: str) -> T:
         fail(explain(exc, url).message)
 
 
-async def _with_sessions(
+def require_schema(url: str) -> None:
+    """Stop with one line when the database has not been migrated (its tables are missing)."""
+    if run_db(lambda: db.current_revision(url), url) is None:
+        fail("The database has no cnnquiz tables yet: run `cnnquiz db upgrade` (or start the bot).")
+
+
+async def with_sessions(
     url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
 ) -> T:
     """Run `work` on a session factory for `url`, disposing of the engine afterwards."""
@@ -72,30 +78,30 @@ async def _with_sessions(
 @app.command()
 def upgrade(url: str | None = UrlOption) -> None:
     """Apply pending migrations (the bot also does this on start)."""
-    target = _url(url)
+    target = db_url(url)
 
     async def work() -> str | None:
         await db.upgrade(target)
         return await db.current_revision(target)
 
-    revision = _run(work, target)
+    revision = run_db(work, target)
     out.print(f"Database {_shown(target)} is at revision [bold]{revision}[/bold].")
 
 
 @app.command()
 def current(url: str | None = UrlOption) -> None:
     """Show the schema revision the database is at."""
-    target = _url(url)
-    revision = _run(lambda: db.current_revision(target), target)
+    target = db_url(url)
+    revision = run_db(lambda: db.current_revision(target), target)
     out.print(revision or "empty (no migrations applied)")
 
 
 @app.command("rebuild-scores")
 def rebuild_scores(url: str | None = UrlOption) -> None:
     """Recompute every leaderboard from the answer log and the points ledger."""
-    target = _url(url)
+    target = db_url(url)
 
-    replayed = _run(lambda: _with_sessions(target, rebuild_all), target)
+    replayed = run_db(lambda: with_sessions(target, rebuild_all), target)
     out.print(f"Boards rebuilt from {replayed} answers.")
 
 
@@ -105,12 +111,16 @@ def questions(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Each question's calibrated difficulty (learned from answers) beside its source label."""
-    from knowledge.build import load_bank  # heavy; only this command needs the bank
+    from knowledge.build import load_configured_bank  # heavy; only this command needs it
+    from knowledge.packs import PackError
 
-    target = _url(url)
+    target = db_url(url)
 
-    rows = _run(lambda: _with_sessions(target, question_ratings), target)
-    bank = load_bank()
+    rows = run_db(lambda: with_sessions(target, question_ratings), target)
+    try:
+        bank = load_configured_bank(Settings().packs_dir)
+    except PackError as exc:
+        fail(f"error: {exc}")
     table = Table("question", "source level", "calibrated", "rating", "answers", "right")
     for key, rating, answers, right in rows:
         question = bank.question(key)

@@ -24,7 +24,7 @@ from knowledge.build import CACHE_FILE as _CACHE_FILE
 from knowledge.build import BuildError, build_bank, default_cache_dir, load_bank, write_compiled
 from knowledge.model import Concept
 from knowledge.ontology import OntologyError, load_concepts
-from knowledge.packs import PackError, default_pack_paths
+from knowledge.packs import PackError, configured_pack_paths
 from knowledge.sources import SourceError
 
 app = typer.Typer(
@@ -68,11 +68,14 @@ def _friendly() -> Iterator[None]:
 
 
 def _packs(extra: list[Path] | None) -> list[Path]:
-    return [*default_pack_paths(), *(extra or [])]
+    """The shipped packs, those in PACKS_DIR, and any given with --pack."""
+    from quizbot.settings import Settings
+
+    return [*configured_pack_paths(Settings().packs_dir), *(extra or [])]
 
 
 def _load(cache_dir: Path | None) -> Bank:
-    return load_bank(cache_dir)
+    return load_bank(cache_dir, pack_paths=_packs(None))
 
 
 @app.command()
@@ -215,9 +218,17 @@ def path(concept: Annotated[str, typer.Argument(help="Concept id, name or alias.
 @app.command()
 def graph(
     out: Annotated[Path, typer.Option("--out", "-o", help="map.png, map.svg or map.graphml")],
+    around: Annotated[
+        str | None,
+        typer.Option("--around", help="Only this concept's neighbourhood (id, name or alias)."),
+    ] = None,
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, max=6, help="Steps each way with --around.")
+    ] = 2,
 ) -> None:
-    """Draw the concept map (clustered and coloured by kind) or export it as GraphML."""
-    from knowledge.graph import build_graph, draw
+    """Draw the concept map as a layered graph coloured by kind, or one concept's
+    neighbourhood (--around), or export it as GraphML."""
+    from knowledge.graph import build_graph, draw, neighbourhood
 
     if out.suffix.lower() not in {".png", ".svg", ".graphml"}:
         errors.print(f"[red]error:[/] cannot write {out.name}: use .png, .svg or .graphml")
@@ -225,5 +236,17 @@ def graph(
     if problem := output_problem(out):
         fail(f"error: {problem}", 2)
     with _friendly():
-        written = draw(build_graph(load_concepts()), out)
+        concepts = load_concepts()
+    whole = build_graph(concepts)
+    centre = None
+    if around is not None:
+        found, suggestions = find_concept(concepts, around)
+        if found is None:
+            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+            errors.print(f"[red]error:[/] no concept called {around!r}.{hint}", highlight=False)
+            raise typer.Exit(2)
+        centre = found.id
+        whole = neighbourhood(whole, centre, depth)
+    with _friendly():
+        written = draw(whole, out, centre=centre)
     console.print(f"Wrote {written}")

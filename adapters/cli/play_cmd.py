@@ -6,6 +6,7 @@ import io
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -23,6 +24,7 @@ from adapters.console.render import (
     stats_panel,
     team_table,
 )
+from knowledge.packs import PackError
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError
 from quizbot.replies import Board, Period, PlayerRef
@@ -53,6 +55,9 @@ def _with_service(output: Output, user: str | None, job: Job) -> None:
         code = 0
     except QuizError as exc:
         output.error(exc.message, exc.suggestions)
+        code = 1
+    except PackError as exc:  # a personal pack in PACKS_DIR does not validate
+        output.error(str(exc))
         code = 1
     except Exception as exc:  # the last line of defence: a message, not a traceback
         logger.debug("unexpected error", exc_info=True)
@@ -179,12 +184,35 @@ def leaderboard(
     _with_service(RichOutput(console), user, job)
 
 
-def stats(user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP)) -> None:
-    """Your accuracy, streak, strongest and weakest concepts."""
+def stats(
+    user: str | None = typer.Option(None, "--user", "-u", help=USER_HELP),
+    png: Path | None = typer.Option(
+        None, "--png", help="Also draw your mastery over the concept graph to this PNG file."
+    ),
+) -> None:
+    """Your accuracy (overall and by week), streak, concepts mastered, strongest and weakest
+    concepts, your team's weakest; --png FILE draws your mastery map."""
     console = Console(highlight=False)
+    if png is not None and png.suffix.lower() != ".png":
+        console.print(f"[red]{png.name} is not a .png file; name one like map.png.[/]")
+        raise typer.Exit(2)
 
     def job(runtime: ConsoleRuntime, service: QuizApi, who: PlayerRef) -> int:
         console.print(stats_panel(runtime.run(service.stats(who))))
+        if png is None:
+            return 0
+        mastery = runtime.run(service.mastery_map(who))
+        if not mastery.concepts:
+            console.print("No mastery map yet: answer a few questions first.")
+            return 0
+        from adapters.pictures import mastery_png
+
+        try:
+            png.write_bytes(mastery_png(mastery))
+        except OSError as exc:
+            console.print(f"[red]Cannot write {png}: {exc.strerror or exc}.[/]")
+            return 1
+        console.print(f"Wrote your mastery map to {png}")
         return 0
 
     _with_service(RichOutput(console), user, job)

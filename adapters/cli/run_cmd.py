@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from adapters.cli.fail import fail
+from knowledge.packs import PackError
 from quizbot.errors import QuizError
 from quizbot.logs import RedactSecrets, configure_logging, secret_values
 from quizbot.settings import Settings
@@ -177,6 +178,8 @@ def register(app: typer.Typer) -> None:
             asyncio.run(_serve(settings, platforms, http, port, host))
         except QuizError as exc:  # the database cannot be used: say what to fix, no traceback
             fail(exc.message)
+        except PackError as exc:  # PACKS_DIR packs are checked at start-up
+            fail(f"error: {exc}")
         except PlatformFailed as exc:
             fail(str(exc))
         except KeyboardInterrupt:  # where signal handlers cannot be installed

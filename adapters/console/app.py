@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from adapters.console.inbound import (
     Answer,
     Awaiting,
+    Flag,
     Help,
     HintAsked,
     More,
@@ -24,9 +25,10 @@ from adapters.console.inbound import (
     parse_line,
 )
 from adapters.console.render import Output
+from knowledge.packs import PackError
 from quizbot.api import QuizApi
 from quizbot.errors import InvalidInput, QuizError, StorageUnavailable, UnknownAsk, UnknownTopic
-from quizbot.replies import AskKind, PlayerRef, QuestionCard, SourceAnswers, Verdict
+from quizbot.replies import AskKind, Notice, PlayerRef, QuestionCard, SourceAnswers, Verdict
 from quizbot.study.replies import Explanation, Hint
 
 logger = logging.getLogger(__name__)
@@ -174,6 +176,8 @@ class PlaySession:
                 self._more()
             elif isinstance(command, HintAsked):
                 self._hint()
+            elif isinstance(command, Flag):
+                self._flag(command.reason)
             elif isinstance(command, Unclear):
                 self.out.error(command.message)
             else:
@@ -194,6 +198,12 @@ class PlaySession:
         hint = self._call(self.service.hint(self.who, self.showing))
         if isinstance(hint, Hint):
             self.out.hint(hint)
+
+    def _flag(self, reason: str) -> None:
+        """Report the question just answered, else the one on screen."""
+        notice = self._call(self.service.flag(self.who, self.answered or self.showing, reason))
+        if isinstance(notice, Notice):
+            self.out.notice(notice)
 
     def _more(self) -> None:
         if self.answered is None:
@@ -254,7 +264,7 @@ class ConsoleRuntime:
             raise QuizError(f"Invalid settings: {first}") from exc
         try:
             self._runtime = self.run(bootstrap(settings))
-        except QuizError:
+        except (QuizError, PackError):  # a pack's own message names file:line
             raise
         except Exception as exc:
             logger.debug("bootstrap failed", exc_info=True)

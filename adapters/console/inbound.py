@@ -13,6 +13,7 @@ HELP_WORDS = frozenset({"help"})
 HINT_WORDS = frozenset({"?", "hint"})
 SOURCES_WORDS = frozenset({"sources", "src"})
 MORE_WORDS = frozenset({"more"})
+FLAG_WORD = "flag"
 REVEAL_WORDS = frozenset({"", "reveal"})  # on an open question: show the answer untyped
 
 
@@ -70,13 +71,20 @@ class HintAsked:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """Report the question just answered (or on screen) as wrong or unclear."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Unclear:
     """A line the session cannot use in its current state; `message` says what would work."""
 
     message: str
 
 
-Command = Answer | Reveal | Rate | Skip | Help | HintAsked | Quit | Sources | More | Unclear
+Command = Answer | Reveal | Rate | Skip | Help | HintAsked | Quit | Sources | More | Flag | Unclear
 
 
 def rating_from(text: str, choices: tuple[Choice, ...]) -> str | None:
@@ -120,6 +128,9 @@ def parse_line(line: str, awaiting: Awaiting, rating_choices: tuple[Choice, ...]
         return Sources()
     if word in MORE_WORDS:
         return More()
+    head, _, rest = text.partition(" ")
+    if head.lower() == FLAG_WORD:
+        return Flag(rest.strip())
     if awaiting is Awaiting.RATING:
         rating = rating_from(text, rating_choices)
         if rating is None:

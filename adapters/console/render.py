@@ -34,6 +34,7 @@ HELP = (
     "yourself 1-4. 'more' explains the last question in full "
     "(model answer, why the other options are wrong, the sources), 'sources' shows only what "
     "the source documents said, '?' gives a hint (a right answer then earns half points), "
+    "'flag [reason]' reports a wrong or unclear question, "
     "'skip' asks something else, 'q' quits."
 )
 PATH_ARROW = " → "
@@ -125,6 +126,8 @@ class Output(Protocol):
 
     def hint(self, hint: Hint) -> None: ...
 
+    def notice(self, notice: Notice) -> None: ...
+
 
 class JsonOutput:
     """JSON lines on stdout: question, verdict, rate (flashcards) and error events."""
@@ -165,6 +168,9 @@ class JsonOutput:
 
     def review(self, reviews: ReviewList) -> None:
         self.emit(review_event(reviews))
+
+    def notice(self, notice: Notice) -> None:
+        self.emit({"type": "notice", "text": notice.text, "details": list(notice.details)})
 
     def hint(self, hint: Hint) -> None:
         self.emit({"type": "hint", "ask_id": hint.ask_id, "text": hint.text, "note": hint.note})
@@ -287,6 +293,9 @@ class RichOutput:
     def review(self, reviews: ReviewList) -> None:
         self.console.print(review_panel(reviews))
 
+    def notice(self, notice: Notice) -> None:
+        self.console.print(notice_text(notice))
+
     def hint(self, hint: Hint) -> None:
         note = f" [dim]({escape(hint.note)})[/]" if hint.note else ""
         self.console.print(f"[yellow]💡 {escape(hint.text)}[/]{note}")
@@ -347,7 +356,10 @@ def stats_panel(stats: PlayerStats) -> Panel:
         f"({stats.accuracy:.0%})   [bold]Points[/] {stats.points}",
         f"[bold]Streak[/] {stats.streak} day(s), best {stats.best_streak}   "
         f"[bold]Team[/] {escape(stats.team or '—')}   [bold]Due reviews[/] {stats.due_reviews}",
+        f"[bold]Mastered[/] {stats.mastered_text}",
     ]
+    if stats.weeks:
+        lines.append("[bold]Last four weeks[/] " + " · ".join(stats.week_lines()))
     for label, scores, colour in (
         ("Strongest", stats.strongest, "green"),
         ("Weakest", stats.weakest, "red"),
@@ -357,6 +369,9 @@ def stats_panel(stats: PlayerStats) -> Panel:
             lines.append(f"[bold {colour}]{label}:[/] {listing}")
         elif label == "Strongest" and stats.weakest:  # only misses so far
             lines.append(f"[bold {colour}]{label}:[/] none yet (keep playing)")
+    if stats.team_weakest:
+        team = ", ".join(f"{escape(s.name)} {s.mastery:.0%}" for s in stats.team_weakest)
+        lines.append(f"[bold red]Your team's weakest:[/] {team}")
     return Panel("\n".join(lines), title=escape(stats.name), title_align="left")
 
 

@@ -61,6 +61,16 @@ class QuizCommands(app_commands.Group):
     async def review(self, interaction: discord.Interaction) -> None:
         await self.inbound.review(interaction)
 
+    @app_commands.command(description="Report the question you answered last as wrong or unclear")
+    @app_commands.describe(reason="What is wrong with it (optional)")
+    async def flag(self, interaction: discord.Interaction, reason: str | None = None) -> None:
+        await self.inbound.flag(interaction, reason)
+
+    @app_commands.command(description="Reported questions; clear one by its id (Manage Server)")
+    @app_commands.describe(clear="The id of a reported question to clear")
+    async def flags(self, interaction: discord.Interaction, clear: str | None = None) -> None:
+        await self.inbound.flags(interaction, clear)
+
     @app_commands.command(description="Who leads this week, this month or all time")
     @app_commands.describe(board="Players or teams", period="week, month or all time")
     async def leaderboard(

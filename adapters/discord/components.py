@@ -34,6 +34,8 @@ class ComponentHandler(Protocol):
 
     async def on_hint(self, interaction: discord.Interaction, ask_id: str) -> None: ...
 
+    async def on_flag(self, interaction: discord.Interaction, ask_id: str) -> None: ...
+
 
 def handler_of(interaction: discord.Interaction) -> ComponentHandler:
     """The inbound controller the client carries (see app.QuizClient.inbound)."""
@@ -239,6 +241,30 @@ class HintButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.HI
         await handler_of(interaction).on_hint(interaction, self.ask_id)
 
 
+class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.FLAG_TEMPLATE):
+    """Reports the question as wrong or unclear; drops leave it out until an admin clears it."""
+
+    def __init__(self, ask_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Flag",
+                emoji="🚩",
+                style=discord.ButtonStyle.secondary,
+                custom_id=ids.flag_id(ask_id),
+            )
+        )
+        self.ask_id = ask_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> FlagButton:
+        return cls(match["ask"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_flag(interaction, self.ask_id)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     RateButton,
@@ -248,6 +274,7 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     MoreButton,
     InterviewButton,
     HintButton,
+    FlagButton,
 )
 _TEMPLATES: tuple[re.Pattern[str], ...] = tuple(
     item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS

@@ -24,6 +24,7 @@ SOURCES_TEMPLATE = rf"{PREFIX}:s:(?P<ask>{_PART})"
 MORE_TEMPLATE = rf"{PREFIX}:x:(?P<ask>{_PART})"
 INTERVIEW_TEMPLATE = rf"{PREFIX}:t:(?P<ask>{_PART})"
 HINT_TEMPLATE = rf"{PREFIX}:h:(?P<ask>{_PART})"
+FLAG_TEMPLATE = rf"{PREFIX}:f:(?P<ask>{_PART})"
 MODAL_RE = re.compile(rf"{PREFIX}:m:(?P<mode>[pd]):(?P<ask>{_PART})")
 
 
@@ -72,6 +73,10 @@ def interview_id(ask_id: str) -> str:
 
 def hint_id(ask_id: str) -> str:
     return _checked(f"{PREFIX}:h:{ask_id}", HINT_TEMPLATE)
+
+
+def flag_id(ask_id: str) -> str:
+    return _checked(f"{PREFIX}:f:{ask_id}", FLAG_TEMPLATE)
 
 
 def modal_id(mode: Mode, ask_id: str) -> str:

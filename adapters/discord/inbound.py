@@ -16,6 +16,7 @@ from adapters.discord import components, ids, render, study_render
 from adapters.discord.ids import Mode
 from adapters.discord.pathimage import render_chains_png
 from adapters.discord.render import Reply
+from adapters.pictures import MASTERY_IMAGE, mastery_png
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError
 from quizbot.replies import Board, Period, PlayerRef
@@ -114,6 +115,24 @@ class DiscordInbound:
 
         await self.run(interaction, "review", work)
 
+    async def flag(self, interaction: discord.Interaction, reason: str | None) -> None:
+        """`/cnnquiz flag [reason]`: report the question answered last."""
+
+        async def work(who: PlayerRef) -> Reply:
+            return Reply(content=render.notice_text(await self.api.flag(who, None, reason or "")))
+
+        await self.run(interaction, "flag", work)
+
+    async def flags(self, interaction: discord.Interaction, clear: str | None) -> None:
+        """`/cnnquiz flags [clear]`: the open reports, or clear one (Manage Server)."""
+
+        async def work(who: PlayerRef) -> Reply:
+            if clear:
+                return Reply(content=render.notice_text(await self.api.flag_clear(who, clear)))
+            return study_render.flags_reply(await self.api.flags(who))
+
+        await self.run(interaction, "flags", work, admin_check=True)
+
     async def leaderboard(
         self, interaction: discord.Interaction, board: Board, period: Period
     ) -> None:
@@ -124,8 +143,16 @@ class DiscordInbound:
         await self.run(interaction, "leaderboard", work)
 
     async def stats(self, interaction: discord.Interaction) -> None:
+        """Stats, with the mastery map as a picture once the player has met a concept."""
+
         async def work(who: PlayerRef) -> Reply:
-            return Reply([render.stats_embed(await self.api.stats(who))])
+            embed = render.stats_embed(await self.api.stats(who))
+            mastery = await self.api.mastery_map(who)
+            if not mastery.concepts:
+                return Reply([embed])
+            png = await asyncio.to_thread(mastery_png, mastery)
+            embed.set_image(url=f"attachment://{MASTERY_IMAGE}")
+            return Reply([embed], files=[discord.File(io.BytesIO(png), filename=MASTERY_IMAGE)])
 
         await self.run(interaction, "stats", work)
 
@@ -248,6 +275,12 @@ class DiscordInbound:
             return study_render.hint_reply(await self.api.hint(who, ask_id))
 
         await self.run(interaction, "hint", work)
+
+    async def on_flag(self, interaction: discord.Interaction, ask_id: str) -> None:
+        async def work(who: PlayerRef) -> Reply:
+            return Reply(content=render.notice_text(await self.api.flag(who, ask_id)))
+
+        await self.run(interaction, "flag button", work)
 
     async def on_interview_button(self, interaction: discord.Interaction, ask_id: str) -> None:
         """Open the interview modal at once: a modal cannot follow a deferred response."""

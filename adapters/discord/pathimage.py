@@ -1,43 +1,35 @@
-"""A small PNG of a concept's prerequisite chains (matplotlib, Agg, no pyplot state).
+"""A PNG of a concept's prerequisite chains, drawn as one layered graph (`knowledge.picture`).
 
-matplotlib (and numpy with it) is imported on the first picture, not at start-up, so an
-idle bot does not carry it.
+matplotlib, numpy and the layout library are imported on the first picture, not at start-up,
+so an idle bot does not carry them.
 """
 
 from __future__ import annotations
 
-import io
-import textwrap
+from itertools import pairwise
 
-MAX_CHAINS = 6
-MAX_STEPS = 6
+import networkx as nx
+
+from knowledge.picture import NodeStyle, draw_layered
+
+MAX_CHAINS = 12
+CONCEPT = NodeStyle(fill="#5865f2", edge="#1e1f22", text="white", width=2.2, bold=True)
+STEP = NodeStyle(fill="#eef1ff", edge="#5865f2")
 
 
 def render_chains_png(chains: tuple[tuple[str, ...], ...]) -> bytes:
-    """One row per chain, concept boxes joined by arrows, the concept itself on the left."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    rows = [c[:MAX_STEPS] for c in chains[:MAX_CHAINS] if c] or [("?",)]
-    width = max(len(r) for r in rows)
-    fig = Figure(figsize=(1.0 + 2.1 * width, 0.35 + 0.85 * len(rows)), dpi=90)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.set_xlim(-0.6, width - 0.4)
-    ax.set_ylim(len(rows) - 0.4, -0.6)
-    ax.axis("off")
-    box = {"boxstyle": "round,pad=0.4", "fc": "#eef1ff", "ec": "#5865f2"}
-    for y, row in enumerate(rows):
-        for x, name in enumerate(row):
-            label = textwrap.fill(name, 16, max_lines=2, placeholder="…")
-            ax.text(x, y, label, ha="center", va="center", fontsize=9, bbox=box)
-            if x:
-                ax.annotate(
-                    "",
-                    xy=(x - 0.32, y),
-                    xytext=(x - 0.68, y),
-                    arrowprops={"arrowstyle": "->", "color": "#555"},
-                )
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    """The chains merged into one graph: the concept at the top, each prerequisite below what
+    needs it, arrows pointing to prerequisites (shared steps drawn once)."""
+    rows = [c for c in chains[:MAX_CHAINS] if c] or [("?",)]
+    graph = nx.DiGraph()
+    for row in rows:
+        graph.add_nodes_from(row)
+        graph.add_edges_from(pairwise(row))
+    top = rows[0][0]
+    return draw_layered(
+        graph,
+        "png",
+        label=str,
+        style=lambda n: CONCEPT if n == top else STEP,
+        title=f"What {top} builds on (arrows point to prerequisites)",
+    )

@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.components import (
     AnswerButton,
+    FlagButton,
     HintButton,
     InterviewButton,
     MoreButton,
@@ -188,21 +189,22 @@ def verdict_reply(verdict: Verdict, mode: Mode) -> Reply:
     A drop's verdict stands alone: the channel's question is not a personal session.
     """
     embeds = [verdict_embed(verdict)]
+    flag = FlagButton(verdict.ask_id)
     if mode is Mode.DROP:
-        return Reply(embeds)
+        return Reply(embeds, discord.ui.View(timeout=None).add_item(flag))
     more = MoreButton(verdict.ask_id)
     if verdict.rating_choices:
         view = discord.ui.View(timeout=None)
         for choice in verdict.rating_choices:
             view.add_item(RateButton(verdict.ask_id, choice.id, clip(choice.text, 80)))
-        return Reply(embeds, view.add_item(more))
+        return Reply(embeds, view.add_item(more).add_item(flag))
     if verdict.next is not None:
         embeds.append(card_embed(verdict.next))
-        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(more))
+        return Reply(fit(embeds), card_view(verdict.next, mode).add_item(more).add_item(flag))
     if not (verdict.pending_reveal or verdict.closed):
         view = discord.ui.View(timeout=None).add_item(NextButton())
-        return Reply(embeds, view.add_item(more))
-    return Reply(embeds)
+        return Reply(embeds, view.add_item(more).add_item(flag))
+    return Reply(embeds, discord.ui.View(timeout=None).add_item(flag))
 
 
 def sources_reply(reply: SourceAnswers) -> Reply:
@@ -257,7 +259,14 @@ def stats_embed(stats: PlayerStats) -> discord.Embed:
     embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})")
     embed.add_field(name="Team", value=stats.team or "—")
     embed.add_field(name="Due reviews", value=str(stats.due_reviews))
-    for title, scores in (("Strongest", stats.strongest), ("Weakest", stats.weakest)):
+    embed.add_field(name="Mastered", value=stats.mastered_text)
+    if stats.weeks:
+        embed.add_field(name="Last four weeks", value="\n".join(stats.week_lines()), inline=False)
+    for title, scores in (
+        ("Strongest", stats.strongest),
+        ("Weakest", stats.weakest),
+        ("Your team's weakest", stats.team_weakest),
+    ):
         if scores:
             value = "\n".join(f"{s.name}: {s.mastery:.0%} ({s.attempts})" for s in scores)
             embed.add_field(name=title, value=clip(value, 1024), inline=False)

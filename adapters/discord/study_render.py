@@ -17,10 +17,11 @@ from adapters.discord.render import (
     path_text,
     source_embed,
 )
-from quizbot.study.replies import Explanation, Hint, ReviewItem, ReviewList
+from quizbot.study.replies import Explanation, FlagList, Hint, ReviewItem, ReviewList
 
 MAX_EMBEDS = 10  # per message
 MAX_OPTIONS = 10  # field names are never shortened by fit(), so they are kept few and short
+MAX_FIELDS = 20  # reported questions listed (an embed holds 25 fields)
 
 
 def explanation_reply(reply: Explanation) -> Reply:
@@ -92,4 +93,25 @@ def hint_reply(hint: Hint) -> Reply:
     embed = discord.Embed(title="💡 Hint", description=clip(hint.text, 2000), colour=BLUE)
     if hint.note:
         embed.set_footer(text=clip(hint.note, 300))
+    return Reply([embed])
+
+
+def flags_reply(flags: FlagList) -> Reply:
+    """Reported questions, most open reports first; each names the id that clears it."""
+    if not flags.questions:
+        return Reply(content="No open reports on questions. 🎉")
+    embed = discord.Embed(
+        title="🚩 Reported questions",
+        description="Kept out of drops until cleared: `/cnnquiz flags clear:<id>`.",
+        colour=BLUE,
+    )
+    for q in flags.questions[:MAX_FIELDS]:
+        reasons = "\n".join(f"• {r}" for r in q.reasons) or "(no reason given)"
+        embed.add_field(
+            name=clip(f"{q.open} open · {q.total} in all · {q.key}", 256),
+            value=clip(f"{q.label}\n{reasons}", 1024),
+            inline=False,
+        )
+    if len(flags.questions) > MAX_FIELDS:
+        embed.set_footer(text=f"and {len(flags.questions) - MAX_FIELDS} more")
     return Reply([embed])

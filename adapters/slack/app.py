@@ -112,6 +112,7 @@ def build_app(
     app.action(render.SOURCES)(inbound.on_sources)
     app.action(render.MORE)(inbound.on_more)
     app.action(render.HINT)(inbound.on_hint)
+    app.action(render.FLAG)(inbound.on_flag)
     app.view(render.ANSWER_MODAL)(inbound.on_view)
     app.event("app_home_opened")(inbound.on_home)
     return app

@@ -9,6 +9,8 @@ from quizbot.replies import Board, Period
 
 ASK = "ask"
 REVIEW = "review"
+FLAG = "flag"
+FLAGS = "flags"
 HELP = "help"
 LEADERBOARD = "leaderboard"
 STATS = "stats"
@@ -29,7 +31,9 @@ DROP_ACTIONS = frozenset(
     {DROP_SET, DROP_OFF, DROP_NOW, DROP_LIST, DROP_ADMINS, DROP_ADMIN_ADD, DROP_ADMIN_REMOVE}
 )
 DROP_SET_USAGE = "drop set <HH:MM> <timezone> [#channel] [days=mon-fri] [reveal=4h]"
-SUBCOMMANDS = frozenset({"help", "review", "leaderboard", "lb", "stats", "path", "team", "drop"})
+SUBCOMMANDS = frozenset(
+    {"help", "review", "flag", "flags", "leaderboard", "lb", "stats", "path", "team", "drop"}
+)
 
 # Slack escapes channel mentions as <#C0123|general> (or <#C0123> without a name).
 _CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -45,6 +49,8 @@ HELP_TEXT = "\n".join(
         "• `/cnnquiz leaderboard [players|teams] [week|month|all]`",
         "• `/cnnquiz team join|leave|list|create <name>`",
         "• `/cnnquiz stats` — accuracy, streak, strongest and weakest concepts",
+        "• `/cnnquiz flag [reason]` — report the question you answered last as wrong or unclear",
+        "• `/cnnquiz flags` · `flags clear <id>` — reported questions (admins)",
         "• `/cnnquiz path <concept>` — the prerequisite chains of a concept",
         f"• `/cnnquiz {DROP_SET_USAGE}` — daily drop (admins)",
         "• `/cnnquiz drop off [#channel]` (no channel: all) · `drop now` · `drop list` (admins)",
@@ -96,6 +102,14 @@ def parse_command(text: str) -> Command:
         return Command(STATS)
     if head == "review":
         return Command(REVIEW) if not rest else _help("`review` takes no arguments.")
+    if head == "flag":
+        return Command(FLAG, arg=" ".join(rest))
+    if head == "flags":
+        if not rest:
+            return Command(FLAGS)
+        if rest[0].lower() == "clear" and len(rest) == 2:
+            return Command(FLAGS, arg=rest[1])
+        return _help("Usage: `/cnnquiz flags` or `/cnnquiz flags clear <id>`.")
     if head == "path":
         if not rest:
             return _help("Name a concept: `/cnnquiz path <concept>`.")

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import commands as cmds
 from adapters.slack import render, study_render
 from adapters.slack.commands import Command, parse_command
+from adapters.slack.pictures import send_mastery_map
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError, UnknownTopic
 from quizbot.replies import Board, Notice, Period, PlayerRef
@@ -130,7 +131,7 @@ class SlackInbound:
         command = parse_command(body.get("text") or "")
         logger.info("slack command %s from %s in %s", command.action, who.user_id, who.workspace)
         try:
-            if command.is_drop:
+            if command.is_drop or command.action == cmds.FLAGS:
                 who = replace(who, is_admin=await self.is_admin(client, who.user_id))
             blocks, text = await self._run(who, command, body["channel_id"])
         except QuizError as exc:
@@ -139,6 +140,11 @@ class SlackInbound:
             logger.exception("slack command %s failed", command.action)
             blocks, text = _oops()
         await respond(text=text, blocks=blocks, response_type="ephemeral")
+        if command.action == cmds.STATS:
+            try:
+                await send_mastery_map(client, self._api, who)
+            except Exception:
+                logger.exception("slack mastery map failed")
 
     async def _run(self, who: PlayerRef, command: Command, here: str) -> tuple[Blocks, str]:
         api, action, channel = self._api, command.action, command.channel_id or here
@@ -173,6 +179,8 @@ class SlackInbound:
         if action == cmds.DROP_ADMINS:
             listed = _drop_admins_notice(await api.drop_admins(who))
             return render.notice_blocks(listed), listed.text
+        if action == cmds.FLAGS and not command.arg:
+            return study_render.flags_blocks(await api.flags(who)), "Reported questions"
         notice = await self._notice_command(who, command, channel)
         return render.notice_blocks(notice), notice.text
 
@@ -184,6 +192,10 @@ class SlackInbound:
             return await api.team_create(who, command.arg)
         if action == cmds.TEAM_LEAVE:
             return await api.team_leave(who)
+        if action == cmds.FLAG:
+            return await api.flag(who, None, command.arg)
+        if action == cmds.FLAGS:
+            return await api.flag_clear(who, command.arg)
         if action == cmds.DROP_SET:
             return await api.drop_set(
                 who, channel, command.time, command.timezone, command.weekdays, command.reveal
@@ -293,6 +305,18 @@ class SlackInbound:
     async def _hint(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
         hint = await self._api.hint(who, _decode(action.get("value"))["ask"])
         return study_render.hint_blocks(hint), hint.text
+
+    async def on_flag(
+        self, ack: Ack, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """ "Flag" under a verdict: report the question, privately."""
+        await ack()
+        who = player_from_interaction(body)
+        await self._reply(respond, lambda: self._flag(who, action))
+
+    async def _flag(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
+        notice = await self._api.flag(who, _decode(action.get("value"))["ask"])
+        return render.notice_blocks(notice), notice.text
 
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
         await ack()

@@ -22,7 +22,15 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_TTL_S = 600
 # The bot scopes an install asks for; the manifest declares the same list (a test checks).
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read")
+# The mastery map goes to the player's DM as a file upload (files:write, im:write).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "files:write",
+    "im:write",
+)
 
 
 class NotInstalled(RuntimeError):

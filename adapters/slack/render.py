@@ -36,6 +36,7 @@ NEXT = "cnnquiz.next"
 SOURCES = "cnnquiz.sources"
 MORE = "cnnquiz.more"
 HINT = "cnnquiz.hint"
+FLAG = "cnnquiz.flag"
 ANSWER_MODAL = "cnnquiz.answer_modal"
 ANSWER_BLOCK = "answer"
 ANSWER_INPUT = "value"
@@ -177,6 +178,7 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
     if extra:
         blocks.append(_context(*extra))
     more = _button(":book: More", MORE, action_value(verdict.ask_id))
+    flag = _button(":triangular_flag_on_post: Flag", FLAG, action_value(verdict.ask_id))
     if verdict.rating_choices:
         blocks.append(
             {
@@ -188,6 +190,7 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
                         for c in verdict.rating_choices
                     ),
                     more,
+                    flag,
                 ],
             }
         )
@@ -196,8 +199,14 @@ def verdict_blocks(verdict: Verdict, *, with_next: bool = True) -> list[Block]:
             [more] if verdict.next is not None else [_button("Next question", NEXT, "next"), more]
         )
         blocks.append(
-            {"type": "actions", "block_id": f"after:{verdict.ask_id}", "elements": elements}
+            {
+                "type": "actions",
+                "block_id": f"after:{verdict.ask_id}",
+                "elements": [*elements, flag],
+            }
         )
+    else:  # a drop's verdict, or a closed one: the question can still be reported
+        blocks.append({"type": "actions", "block_id": f"flag:{verdict.ask_id}", "elements": [flag]})
     if with_next and verdict.next is not None:
         blocks.append({"type": "divider"})
         blocks.extend(card_blocks(verdict.next))
@@ -311,6 +320,7 @@ def stats_blocks(stats: PlayerStats) -> list[Block]:
         f"*Streak*\n{stats.streak} (best {stats.best_streak})",
         f"*Team*\n{stats.team or '—'}",
         f"*Due reviews*\n{stats.due_reviews}",
+        f"*Mastered*\n{stats.mastered_text}",
     ]
     blocks: list[Block] = [
         _section(f"*Stats for {stats.name}*" if stats.name else "*Your stats*"),
@@ -320,6 +330,13 @@ def stats_blocks(stats: PlayerStats) -> list[Block]:
         strong = ", ".join(f"{c.name} ({c.mastery:.0%})" for c in stats.strongest)
         blocks.append(_section(f"*Strongest:* {strong}"))
     blocks.append(_section(_weakest_text(stats)))
+    if stats.weeks:
+        blocks.append(_section("*Last four weeks*\n" + "\n".join(stats.week_lines())))
+    if stats.team_weakest:
+        team = ", ".join(f"{c.name} ({c.mastery:.0%})" for c in stats.team_weakest)
+        blocks.append(_section(f"*Your team's weakest:* {team}"))
+    if stats.answered:
+        blocks.append(_context("Your mastery map comes as a picture in your DM with the bot."))
     return blocks
 
 

@@ -10,7 +10,7 @@ from adapters.slack.render import (
     path_text,
     source_blocks,
 )
-from quizbot.study.replies import Explanation, Hint, ReviewItem, ReviewList
+from quizbot.study.replies import Explanation, FlagList, Hint, ReviewItem, ReviewList
 
 MAX_BLOCKS = 50  # per message
 
@@ -82,4 +82,19 @@ def hint_blocks(hint: Hint) -> list[Block]:
     blocks = [_section(f":bulb: *Hint:* {hint.text}")]
     if hint.note:
         blocks.append(_context(hint.note))
+    return blocks
+
+
+def flags_blocks(flags: FlagList) -> list[Block]:
+    """Reported questions, most open reports first; each names the id that clears it."""
+    if not flags.questions:
+        return [_section("No open reports on questions. :tada:")]
+    blocks = [
+        _section(":triangular_flag_on_post: *Reported questions*"),
+        _context("Kept out of drops until cleared: `/cnnquiz flags clear <id>`."),
+    ]
+    for q in flags.questions[: MAX_BLOCKS - len(blocks)]:
+        reasons = "\n".join(f"• {r}" for r in q.reasons) or "_(no reason given)_"
+        head = f"*{q.open} open* · {q.total} in all · `{q.key}`"
+        blocks.append(_section(f"{head}\n{q.label}\n{reasons}"[:3000]))
     return blocks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,6 +52,7 @@ def choose_drop(
     weekday: int,
     rng: random.Random,
     default_mastery: float = DEFAULT_BKT.p_init,
+    flagged: Collection[str] = (),
 ) -> DropPick:
     """The next drop for a channel.
 
@@ -62,6 +63,7 @@ def choose_drop(
         weekday: the drop's local weekday (0 = Monday), which sets the target difficulty.
         rng: breaks ties.
         default_mastery: mastery assumed for a concept no player has met.
+        flagged: keys with open reports from players, left out (unless nothing else is left).
 
     Returns:
         A pick on one of the weakest concepts, not dropped in the window while others remain
@@ -70,6 +72,7 @@ def choose_drop(
     candidates = _candidates(bank)
     if not candidates:
         raise ValueError("the question bank is empty")
+    candidates = [p for p in candidates if p.key not in flagged] or candidates
     fresh = [p for p in candidates if p.key not in recent]
     if not fresh:
         oldest = min(recent[p.key] for p in candidates)

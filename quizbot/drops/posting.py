@@ -32,7 +32,8 @@ CLAIM_CHUNK = 50  # drops claimed per transaction; posting starts after the firs
 
 Key = tuple[int, str, date]
 # Per channel: question keys dropped lately (with their day), and mastery sums.
-Inputs = tuple[dict[Channel, dict[str, date]], dict[Channel, MasterySums]]
+# Recent keys and mastery per channel, and the keys with open reports per workspace.
+Inputs = tuple[dict[Channel, dict[str, date]], dict[Channel, MasterySums], dict[int, set[str]]]
 
 
 class ClaimLost(Exception):
@@ -139,7 +140,7 @@ class DropPoster:
             await self._skip(late, served, now, report)
         deps.rng.shuffle(fresh)  # racing workers then mostly contend on different rows
         tasks = [asyncio.create_task(self._retake(row, now, report)) for row in stale.values()]
-        inputs: Inputs = ({}, {})
+        inputs: Inputs = ({}, {}, {})
         if fresh:
             # What every channel's question is chosen from: grouped reads, once per sweep.
             since = min(d.due_at for d in fresh) - timedelta(days=REPEAT_WINDOW_DAYS)
@@ -216,20 +217,24 @@ class DropPoster:
             return (
                 tx.drop_inputs.recent_keys_many(channels, since),
                 tx.drop_inputs.channel_mastery_many(channels, since),
+                tx.flags.open_keys_many(ws for ws, _ in channels),
             )
 
         return await self.deps.store.run(read, write=False)
 
     async def _claim(self, chunk: list[Due], now: datetime, inputs: Inputs) -> list[Claimed]:
         """Claim a chunk in one transaction, each with its question and ask already chosen."""
-        recent, sums = inputs
+        recent, sums, flagged = inputs
         rows, made = [], {}
         for d in chunk:
             channel = d.channel
             row = self._row(uuid.uuid4().hex, d, now, DropStatus.CLAIMED)
             row["ask_id"] = uuid.uuid4().hex
             mastery = sums[channel].average(DEFAULT_BKT.p_init)
-            spec, key = self._choose(mastery, recent[channel], d.local_date, str(row["ask_id"]))
+            excluded = flagged.get(channel[0], set())
+            spec, key = self._choose(
+                mastery, recent[channel], d.local_date, str(row["ask_id"]), excluded
+            )
             row["question_key"] = key
             rows.append(row)
             made[row["id"]] = (d, row, spec)
@@ -249,11 +254,22 @@ class DropPoster:
         return await self.deps.store.run(write)
 
     def _choose(
-        self, mastery: dict[str, float], recent: dict[str, date], day: date, ask_id: str
+        self,
+        mastery: dict[str, float],
+        recent: dict[str, date],
+        day: date,
+        ask_id: str,
+        flagged: set[str],
     ) -> tuple[AskSpec, str]:
         deps = self.deps
-        weekday = day.weekday()
-        pick = choose_drop(deps.bank, mastery=mastery, recent=recent, weekday=weekday, rng=deps.rng)
+        pick = choose_drop(
+            deps.bank,
+            mastery=mastery,
+            recent=recent,
+            weekday=day.weekday(),
+            rng=deps.rng,
+            flagged=flagged,
+        )
         return build_drop_ask(deps.bank, pick, deps.rng).shuffled(ask_id), pick.key
 
     def _add_ask(
@@ -293,9 +309,10 @@ class DropPoster:
             spec, key = None, ""
             if status == DropStatus.CLAIMED and row.ask_id is None:
                 since = row.due_at - timedelta(days=REPEAT_WINDOW_DAYS)
-                recent, sums = await self._inputs([channel], since)
+                recent, sums, flagged = await self._inputs([channel], since)
                 mastery = sums[channel].average(DEFAULT_BKT.p_init)
-                spec, key = self._choose(mastery, recent[channel], row.local_date, ask_id)
+                excluded = flagged.get(row.workspace_id, set())
+                spec, key = self._choose(mastery, recent[channel], row.local_date, ask_id, excluded)
 
             def write(tx: Tx) -> tuple[bool, Claimed | None]:
                 if not tx.drops.retake(row, worker, now, status=status):

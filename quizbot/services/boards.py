@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from quizbot.mastery import KNOWN
 from quizbot.replies import (
     Board,
     ConceptScore,
@@ -17,6 +18,7 @@ from quizbot.services.callers import Ctx
 from quizbot.services.deps import ServiceDeps
 from quizbot.storage.periods import ALL, local_day, period_keys
 from quizbot.storage.records import BoardRow
+from quizbot.study.progress import team_weakest, weekly_accuracy, weeks_since
 
 BOARD_SIZE = 10
 PERIODS = (Period.ALL, Period.WEEK, Period.MONTH)  # the order of `period_keys`
@@ -55,7 +57,8 @@ class Boards:
         return await self.deps.read(who, work)
 
     async def stats(self, who: PlayerRef) -> PlayerStats:
-        """Accuracy, streak, strongest and weakest concepts."""
+        """Accuracy (overall and per week), streak, concepts mastered, strongest and weakest
+        concepts, and the team's weakest."""
 
         def work(ctx: Ctx) -> PlayerStats:
             repos, pid, now = ctx.repos, ctx.player_id, ctx.now
@@ -80,6 +83,9 @@ class Boards:
             # has only missed so far has weak spots and no strongest concepts yet.
             strongest = tuple(s for s in scored if s.mastery >= STRONG)[:3]
             weakest = tuple(s for s in reversed(scored) if s not in strongest)[:3]
+            tz = ctx.ws.timezone
+            graded = repos.answers.graded_since(pid, weeks_since(now, tz))
+            team_rows = repos.mastery.team_average(team.id) if team else []
             return PlayerStats(
                 name=name,
                 answered=answered,
@@ -91,6 +97,10 @@ class Boards:
                 strongest=strongest,
                 weakest=weakest,
                 due_reviews=due,
+                weeks=weekly_accuracy(graded, now, tz),
+                mastered=sum(1 for m in masteries.values() if m.p_known >= KNOWN),
+                concepts=len(self.deps.bank.concepts),
+                team_weakest=team_weakest(team_rows, self.deps.name),
             )
 
         return await self.deps.read(who, work)

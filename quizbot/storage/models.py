@@ -313,3 +313,29 @@ class AskHint(Base):
     )
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     hinted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuestionFlag(Base):
+    """A player's report of a bad question; open until an admin clears it.
+
+    `question_key` is the question's id (or "concept:<id>" for an ask without one), the key
+    drops avoid while a report on it is open. One report per player and ask: flagging again
+    updates the reason (and reopens a cleared report).
+    """
+
+    __tablename__ = "question_flags"
+    __table_args__ = (
+        UniqueConstraint("ask_id", "player_id"),
+        Index("ix_question_flags_open", "workspace_id", "question_key", "cleared_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    ask_id: Mapped[str] = mapped_column(
+        String(ASK_ID_LEN), ForeignKey("asks.id", ondelete="CASCADE")
+    )
+    question_key: Mapped[str] = mapped_column(String(160))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from quizbot.storage.repos.drop_inputs import DropInputRepo
 from quizbot.storage.repos.drop_posts import DropPostRepo
 from quizbot.storage.repos.drop_schedules import ScheduleRepo
 from quizbot.storage.repos.drops import DropRepo
+from quizbot.storage.repos.flags import FlagAdmin, FlagRepo, FlagSummary
 from quizbot.storage.repos.installations import InstallationRepo, OAuthStateRepo
 from quizbot.storage.repos.learning import MasteryRepo, ReviewRepo, StreakRepo
 from quizbot.storage.repos.ratings import RatingRepo, question_report
@@ -68,6 +70,7 @@ class WorkspaceRepos:
         self.typed = TypedAnswerRepo(session, workspace_id)
         self.hints = HintRepo(session, workspace_id)
         self.drop_admins = DropAdminRepo(session, workspace_id)
+        self.flags = FlagRepo(session, workspace_id)
 
 
 class Tx:
@@ -82,6 +85,7 @@ class Tx:
         self.drop_posts = DropPostRepo(session)
         self.installations = InstallationRepo(session)
         self.oauth_states = OAuthStateRepo(session)
+        self.flags = FlagAdmin(session)
 
     def scoped(self, workspace_id: int) -> WorkspaceRepos:
         return WorkspaceRepos(self.session, workspace_id)
@@ -196,5 +200,27 @@ async def question_ratings(
     store = Store.from_sessions(sessions)
     try:
         return await store.run(lambda tx: question_report(tx.session), write=False)
+    finally:
+        await store.aclose()
+
+
+async def question_flags(
+    sessions: async_sessionmaker[AsyncSession], *, open_only: bool = True
+) -> list[FlagSummary]:
+    """Players' reports per question over all workspaces, most open reports first."""
+    store = Store.from_sessions(sessions)
+    try:
+        return await store.run(lambda tx: tx.flags.summary(open_only), write=False)
+    finally:
+        await store.aclose()
+
+
+async def clear_question_flags(
+    sessions: async_sessionmaker[AsyncSession], key: str, at: datetime
+) -> int:
+    """Close the open reports on a question in every workspace; how many were open."""
+    store = Store.from_sessions(sessions)
+    try:
+        return await store.run(lambda tx: tx.flags.clear(key, at))
     finally:
         await store.aclose()

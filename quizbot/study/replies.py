@@ -80,3 +80,47 @@ class Hint:
     ask_id: str
     text: str
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedQuestion:
+    """The reports on one question: `key` is what an admin clears it by."""
+
+    key: str
+    label: str  # the question's prompt, or the concept's name for a concept ask
+    open: int
+    total: int
+    last_at: datetime
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlagList:
+    """Questions players reported, most open reports first (those are kept out of drops)."""
+
+    questions: tuple[FlaggedQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MapConcept:
+    """A concept on the mastery map: its mastery (None: not met yet, a prerequisite shown for
+    context) and whether it is among the player's weakest."""
+
+    concept_id: str
+    name: str
+    kind: str
+    mastery: float | None
+    weak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MasteryMap:
+    """The part of the concept graph a player has met, with its prerequisites.
+
+    `edges` run from a concept to a prerequisite, both on the map. Empty when the player has
+    answered nothing yet.
+    """
+
+    name: str
+    concepts: tuple[MapConcept, ...]
+    edges: tuple[tuple[str, str], ...]

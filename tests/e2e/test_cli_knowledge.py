@@ -122,3 +122,32 @@ def test_graph_rejects_an_unknown_format(tmp_path: Path) -> None:
     result = _run("graph", "--out", str(tmp_path / "map.pdf"))
     assert result.exit_code == 2
     assert "use .png, .svg or .graphml" in result.output
+
+
+def test_graph_around_a_concept_draws_its_neighbourhood(tmp_path: Path) -> None:
+    out = tmp_path / "alexnet.svg"
+    result = _run("graph", "--around", "alex net", "--depth", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    svg = out.read_text()
+    assert "around AlexNet" in svg and ">LeNet<" in svg and ">VGGNet<" in svg
+    assert ">neuron<" not in svg, "dropout's prerequisite is two steps away"
+    unknown = _run("graph", "--around", "alexnot zzz", "--out", str(out))
+    assert unknown.exit_code == 2 and "no concept called 'alexnot zzz'" in unknown.output
+    too_deep = _run("graph", "--around", "alexnet", "--depth", "9", "--out", str(out))
+    assert too_deep.exit_code == 2
+
+
+def test_packs_dir_packs_are_checked_with_file_and_line(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "bad.yaml").write_text("questions:\n  - text: What is ReLU?\n    anwser: max(0, x)\n")
+    env = {"PACKS_DIR": str(mine)}
+    built = runner.invoke(
+        app, ["knowledge", "build", "--cache-dir", str(tmp_path / "cache")], env=env
+    )
+    assert built.exit_code == 1 and "bad.yaml:3" in built.output and "anwser" in built.output
+    missing = runner.invoke(app, ["knowledge", "check"], env={"PACKS_DIR": str(tmp_path / "no")})
+    assert missing.exit_code == 1 and "PACKS_DIR is not a folder" in " ".join(
+        missing.output.split()
+    )
+    assert "Traceback" not in built.output + missing.output

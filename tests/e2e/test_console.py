@@ -662,3 +662,66 @@ def test_terminal_paper_cuts(db_env: dict[str, str]) -> None:
     assert bogus.exit_code == 2 and '"yearly" is not a board or a period' in bogus.output
     nameless = _cli(db_env, "stats", "--user", "")
     assert nameless.exit_code == 1 and "--user needs a name" in nameless.output
+
+
+def test_flag_in_play_then_list_and_clear_from_the_cli(db_env: dict[str, str]) -> None:
+    unmigrated = _cli(db_env, "knowledge", "flags")
+    assert unmigrated.exit_code == 1 and "run `cnnquiz db upgrade`" in unmigrated.output
+    assert _cli(db_env, "db", "upgrade").exit_code == 0
+    nothing = _cli(db_env, "knowledge", "flags")
+    assert nothing.exit_code == 0 and "No open reports on questions." in nothing.output
+    played = CliRunner().invoke(
+        app,
+        ["play", "--json", "--user", "hank", "--topic", "pooling"],
+        env=db_env,
+        input="flag two options say the same\nq\n",
+    )
+    assert played.exit_code == 0, played.output
+    question, notice = (json.loads(line) for line in played.output.splitlines()[:2])
+    assert notice["type"] == "notice" and notice["text"].startswith("Thanks, the question is")
+    assert "Reason: two options say the same" in notice["details"]
+
+    listed = _cli(db_env, "knowledge", "flags", "--json")
+    assert listed.exit_code == 0, listed.output
+    (row,) = (json.loads(line) for line in listed.output.splitlines())
+    assert (row["open"], row["total"], row["reasons"]) == (1, 1, ["two options say the same"])
+    assert row["question"] in question["prompt"] or row["id"].startswith("concept:")
+
+    cleared = _cli(db_env, "knowledge", "flags", "--clear", row["id"])
+    assert cleared.exit_code == 0 and "Cleared 1 report" in cleared.output
+    again = _cli(db_env, "knowledge", "flags", "--clear", row["id"])
+    assert again.exit_code == 1 and "No open reports" in again.output
+    history = _cli(db_env, "knowledge", "flags", "--all", "--json")
+    assert [json.loads(line)["open"] for line in history.output.splitlines()] == [0]
+
+
+def test_stats_png_draws_the_mastery_map(db_env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    empty = _cli(db_env, "stats", "--user", "ivy", "--png", str(out))
+    assert empty.exit_code == 0 and "No mastery map yet" in empty.output and not out.exists()
+    played = CliRunner().invoke(
+        app, ["play", "--json", "--user", "ivy", "--topic", "pooling"], env=db_env, input="zzz\nq\n"
+    )
+    assert played.exit_code == 0, played.output
+    drawn = _cli(db_env, "stats", "--user", "ivy", "--png", str(out))
+    assert drawn.exit_code == 0, drawn.output
+    assert "Mastered" in drawn.output and "Last four weeks" in drawn.output
+    assert f"Wrote your mastery map to {out}" in drawn.output.replace("\n", "")
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    wrong = _cli(db_env, "stats", "--user", "ivy", "--png", str(tmp_path / "map.jpg"))
+    assert wrong.exit_code == 2 and "not a .png file" in wrong.output
+
+
+def test_play_refuses_to_start_on_a_broken_personal_pack(
+    db_env: dict[str, str], tmp_path: Path
+) -> None:
+    gone = _cli({**db_env, "PACKS_DIR": str(tmp_path / "nowhere")}, "play", "--json")
+    assert gone.exit_code == 1
+    (event,) = (json.loads(line) for line in gone.output.splitlines() if line.startswith("{"))
+    assert event["type"] == "error" and "nowhere: PACKS_DIR is not a folder" in event["message"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "two.yaml").write_text("questions:\n  - text: What is ReLU?\n    difficulty: 7\n")
+    env = {**db_env, "PACKS_DIR": str(mine), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    broken = _cli(env, "play", "--json")
+    assert broken.exit_code == 1 and "two.yaml:3" in broken.output, broken.output

@@ -153,6 +153,29 @@ class AnswerRepo(Scoped):
             answered_at=row.answered_at,
         )
 
+    def last_ask(self, player_id: int) -> str | None:
+        """The ask the player answered last (served by ix_answers_player)."""
+        return self.session.execute(
+            select(answers.c.ask_id)
+            .where(answers.c.workspace_id == self.ws, answers.c.player_id == player_id)
+            .order_by(answers.c.answered_at.desc(), answers.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+
+    def graded_since(self, player_id: int, since: datetime) -> list[tuple[datetime, bool]]:
+        """(answered at, right) of the player's graded answers since `since`, oldest first."""
+        rows = self.session.execute(
+            select(answers.c.answered_at, answers.c.correct)
+            .where(
+                answers.c.workspace_id == self.ws,
+                answers.c.player_id == player_id,
+                answers.c.answered_at >= since,
+                answers.c.correct.is_not(None),
+            )
+            .order_by(answers.c.answered_at)
+        )
+        return [(at, bool(right)) for at, right in rows]
+
     def totals(self, player_id: int) -> tuple[int, int]:
         """(graded answers, correct answers) of a player; self-rated flashcards excluded."""
         graded = answers.c.correct.is_not(None)

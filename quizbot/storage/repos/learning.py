@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 
-from quizbot.storage.models import Mastery, PlayerStreak, ReviewCard
+from quizbot.storage.models import Mastery, PlayerStreak, ReviewCard, TeamMember
 from quizbot.storage.records import MasteryRec, StreakRec
 from quizbot.storage.repos._sql import (
     Scoped,
@@ -130,6 +130,22 @@ class MasteryRepo(Scoped):
         """The player's p_known per concept (what selection needs, without the counts)."""
         rows = self.session.execute(_P_KNOWN, {"ws": self.ws, "player": player_id}).all()
         return dict(rows)  # type: ignore[arg-type]
+
+    def team_average(self, team_id: int) -> list[tuple[str, float, int]]:
+        """(concept, mean p_known, members with a row) over a team's members' met concepts."""
+        members = select(TeamMember.player_id).where(
+            TeamMember.workspace_id == self.ws, TeamMember.team_id == team_id
+        )
+        rows = self.session.execute(
+            select(mastery.c.concept_id, func.avg(mastery.c.p_known), func.count())
+            .where(
+                mastery.c.workspace_id == self.ws,
+                mastery.c.attempts > 0,
+                mastery.c.player_id.in_(members.scalar_subquery()),
+            )
+            .group_by(mastery.c.concept_id)
+        )
+        return [(c, float(avg), int(n)) for c, avg, n in rows]
 
     def get(self, player_id: int, concept_id: str) -> MasteryRec | None:
         r = self.session.execute(

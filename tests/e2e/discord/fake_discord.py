@@ -44,6 +44,7 @@ class Call:
     query: dict[str, str]
     body: Any
     files: tuple[str, ...] = ()
+    contents: tuple[bytes, ...] = ()  # beside `files`: what each uploaded file held
 
 
 @dataclass
@@ -208,8 +209,8 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body, files = await _read_body(request)
-        self.calls.append(Call(request.method, path, dict(request.query), body, files))
+        body, files, contents = await _read_body(request)
+        self.calls.append(Call(request.method, path, dict(request.query), body, files, contents))
         await self._notify()
         for key, statuses in self.failures.items():
             method, prefix = key.split(" ", 1)
@@ -313,20 +314,21 @@ class FakeDiscord:
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
 
-async def _read_body(request: web.Request) -> tuple[Any, tuple[str, ...]]:
+async def _read_body(request: web.Request) -> tuple[Any, tuple[str, ...], tuple[bytes, ...]]:
     """JSON bodies, and multipart ones (payload_json plus files) as discord.py sends files."""
     if not request.can_read_body:
-        return None, ()
+        return None, (), ()
     if request.content_type.startswith("multipart/"):
         payload: Any = None
         files: list[str] = []
+        contents: list[bytes] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if part.name == "payload_json":  # type: ignore[union-attr]
                 payload = json.loads(await part.text())  # type: ignore[union-attr]
             else:
                 files.append(part.filename or "")  # type: ignore[union-attr]
-                await part.read()  # type: ignore[union-attr]
-        return payload, tuple(files)
+                contents.append(bytes(await part.read()))  # type: ignore[union-attr]
+        return payload, tuple(files), tuple(contents)
     text = await request.text()
-    return (json.loads(text) if text else None), ()
+    return (json.loads(text) if text else None), (), ()

@@ -75,6 +75,7 @@ async def test_admin_drop_now_posts_a_public_card_and_clicks_get_private_verdict
     right = choice_button(drop, right=True)
     verdict = await bot.answer(await bot.click(drop, right, BOB))
     assert verdict["embeds"][0]["title"] == "📨 Answer received"
+    assert [b["label"] for b in buttons(verdict)] == ["Flag"], "a drop can be reported too"
     again = await bot.answer(await bot.click(drop, right, BOB))
     assert "already answered" in again["embeds"][0]["title"]
     assert right["label"].split(". ", 1)[1] not in embed_text(again), "no spoiler"

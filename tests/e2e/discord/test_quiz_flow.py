@@ -216,9 +216,9 @@ async def test_flashcard_reveal_then_self_rating_then_next(bot: DiscordDriver) -
     assert {"again", "good", "more"} <= set(ratings)
 
     rated = await bot.answer(await bot.click(shown, ratings["good"]))
-    next_button, more = buttons(rated)
+    next_button, more, flag = buttons(rated)
     assert next_button["label"] == "Next question"
-    assert more["label"] == "More"
+    assert (more["label"], flag["label"]) == ("More", "Flag")
     said = await bot.answer(await bot.click(rated, more))
     assert said["embeds"][0]["title"] == "📖 More"
     assert "Key points: • first point" in embed_text(said)

@@ -70,21 +70,22 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def test_the_path_picture_is_a_png_with_a_row_per_chain() -> None:
-    one = _png_size(render_chains_png((("ResNet", "skip connection", "vanishing gradient"),)))
-    two = _png_size(
-        render_chains_png(
-            (("ResNet", "skip connection", "vanishing gradient"), ("ResNet", "convolution"))
-        )
-    )
-    assert two[0] == one[0] and two[1] > one[1]
+def test_the_path_picture_is_a_png_a_layer_per_step() -> None:
+    short = ("ResNet", "skip connection", "vanishing gradient")
+    one = _png_size(render_chains_png((short,)))
+    longer = _png_size(render_chains_png(((*short, "backpropagation", "chain rule"),)))
+    assert longer[1] > one[1], "each further prerequisite is one layer lower"
+    branch = render_chains_png((short, ("ResNet", "convolution")))
+    assert branch != render_chains_png((short,)) and _png_size(branch)[1] == one[1]
     assert _png_size(render_chains_png(())) > (0, 0)  # a foundation still gets a picture
 
 
-async def test_a_drop_verdict_offers_nothing_more() -> None:
+async def test_a_drop_verdict_offers_nothing_more_than_a_flag() -> None:
     verdict = Verdict("1" * 32, False, "x", "y", pending_reveal=True, next=_card())
     reply = render.verdict_reply(verdict, Mode.DROP)
-    assert reply.view is None and len(reply.embeds) == 1
+    assert reply.view is not None and len(reply.embeds) == 1
+    flag = ids.flag_id("1" * 32)
+    assert [getattr(item, "custom_id", None) for item in reply.view.children] == [flag]
 
 
 @pytest.mark.parametrize("mode", list(Mode))

@@ -60,6 +60,8 @@ async def test_commands_are_synced_globally_by_default(
     assert set(subcommands) == {
         "ask",
         "review",
+        "flag",
+        "flags",
         "leaderboard",
         "stats",
         "path",

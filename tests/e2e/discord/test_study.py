@@ -6,9 +6,11 @@ import re
 from datetime import timedelta
 
 from adapters.discord.study_render import explanation_reply
+from adapters.pictures import MASTERY_IMAGE
 from quizbot.replies import SourceAnswer
 from quizbot.study.replies import Explanation, WrongOption
 from tests.e2e.discord.conftest import (
+    ADMIN,
     DiscordDriver,
     FixedClock,
     buttons,
@@ -154,3 +156,41 @@ async def test_a_hint_then_a_right_answer_scores_half(bot: DiscordDriver) -> Non
     verdict = await bot.answer(await bot.click(card, choice_button(card, right=True)))
     assert verdict["embeds"][0]["title"] == "✅ Correct! +10 points", "half of 20"
     assert "💡 Hint: You took a hint: half points." in embed_text(verdict)
+
+
+async def test_flag_a_question_then_an_admin_lists_and_clears_it(bot: DiscordDriver) -> None:
+    card = await _ask(bot, "ResNet")
+    verdict = await bot.answer(await bot.click(card, choice_button(card, right=True)))
+    flag = next(b for b in buttons(verdict) if b["label"] == "Flag")
+    flagged = await bot.answer(await bot.click(verdict, flag))
+    assert flagged["content"].startswith("Thanks, the question is reported")
+    assert "Say what is wrong with `flag <reason>`" in flagged["content"]
+    reason = await bot.answer(await bot.command(["flag"], {"reason": "two options fit"}))
+    assert "• Reason: two options fit" in reason["content"]
+
+    refused = await bot.answer(await bot.command(["flags"]))
+    assert refused["content"].startswith("⚠️ Sorry, only workspace admins")
+    listed = await bot.answer(await bot.command(["flags"], user=ADMIN))
+    (field,) = listed["embeds"][0]["fields"]
+    assert field["name"] == "1 open · 1 in all · q-resnet"
+    assert field["value"] == "Question q-resnet?\n• two options fit"
+    cleared = await bot.answer(await bot.command(["flags"], {"clear": "q-resnet"}, ADMIN))
+    assert cleared["content"].startswith("Cleared 1 report; drops may use it again.")
+    empty = await bot.answer(await bot.command(["flags"], user=ADMIN))
+    assert empty["content"] == "No open reports on questions. 🎉"
+
+
+async def test_stats_show_progress_and_the_mastery_map_as_a_picture(bot: DiscordDriver) -> None:
+    before = await bot.answer(await bot.command(["stats"]))
+    assert "image" not in before["embeds"][0], "no map before the first answer"
+    card = await _ask(bot, "ResNet")
+    await bot.answer(await bot.click(card, choice_button(card, right=False)))
+    stats = await bot.answer(await bot.command(["stats"]))
+    fields = {f["name"]: f["value"] for f in stats["embeds"][0]["fields"]}
+    assert fields["Mastered"].startswith("0 of ") and fields["Mastered"].endswith("(0%)")
+    weeks = fields["Last four weeks"].splitlines()
+    assert len(weeks) == 4 and weeks[-1].endswith(": 0% of 1")
+    assert stats["embeds"][0]["image"]["url"] == f"attachment://{MASTERY_IMAGE}"
+    upload = bot.fake.calls_to("POST", "/webhooks/")[-1]
+    assert upload.files == (MASTERY_IMAGE,)
+    assert upload.contents[0].startswith(b"\x89PNG\r\n\x1a\n") and len(upload.contents[0]) > 5000

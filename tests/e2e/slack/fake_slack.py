@@ -59,6 +59,9 @@ class FakeSlack:
     client_secret: str = "e2e-client-secret"
     codes: dict[str, str] = field(default_factory=dict)  # code -> team id
     tokens: dict[str, str] = field(default_factory=dict)  # bot token -> team id
+    # file id -> bytes uploaded to its upload URL; shared files: (channel, file id, comment)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_files: list[tuple[str, str, str]] = field(default_factory=list)
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -73,6 +76,7 @@ class FakeSlack:
             [
                 web.route("*", "/api/{method}", self._api),
                 web.post("/respond/{key}", self._respond),
+                web.post("/upload/{file_id}", self._upload),
                 web.get("/socket", self._ws),
             ]
         )
@@ -229,6 +233,21 @@ class FakeSlack:
             with_metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
             shown = [m if with_metadata else _without_metadata(m) for m in reversed(found)]
             return {"ok": True, "messages": shown[: int(args.get("limit") or 100)]}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{args.get('users')}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):04d}"
+            url = f"http://127.0.0.1:{self.port}/upload/{file_id}"
+            return {"ok": True, "upload_url": url, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files
+            for f in files or []:
+                if f["id"] not in self.uploads:
+                    return {"ok": False, "error": "file_not_found"}
+                comment = str(args.get("initial_comment") or "")
+                self.shared_files.append((str(args.get("channel_id")), f["id"], comment))
+            return {"ok": True, "files": [{"id": f["id"]} for f in files or []]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method in ("views.publish", "views.open"):
@@ -241,6 +260,12 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        file_id = request.match_info["file_id"]
+        await self._record(lambda: self.uploads.__setitem__(file_id, data))
+        return web.Response(text="OK - " + str(len(data)))
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()

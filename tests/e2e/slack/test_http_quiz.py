@@ -128,13 +128,14 @@ async def test_flashcard_reveal_then_self_rating_then_next(slack_http: SlackDriv
     assert "How well did you know it?" in block_texts(revealed["blocks"])
     assert "Key points" in block_texts(revealed["blocks"])
     ratings = {b["text"]["text"]: b for b in buttons(revealed["blocks"])}
-    assert set(ratings) == {"Again", "Hard", "Good", "Easy", ":book: More"}
+    flag = ":triangular_flag_on_post: Flag"
+    assert set(ratings) == {"Again", "Hard", "Good", "Easy", ":book: More", flag}
 
     rated = await slack_http.reply(await slack_http.click(ratings["Good"]))
     assert "comes back when it is due" in block_texts(rated["blocks"])
-    next_button, more = buttons(rated["blocks"])
+    next_button, more, flag_button = buttons(rated["blocks"])
     assert next_button["action_id"] == render.NEXT
-    assert more["action_id"] == render.MORE
+    assert (more["action_id"], flag_button["action_id"]) == (render.MORE, render.FLAG)
 
     shown = block_texts((await slack_http.reply(await slack_http.click(more)))["blocks"])
     assert "*Model answer*\nAttention re-weights features" in shown

@@ -185,11 +185,16 @@ async def test_uninstall_pauses_that_workspaces_drops_until_reinstall(
     fake_slack.uninstall(alpha)
     status, _ = await driver.event(_uninstalled(alpha))
     assert status == 200
-    for _ in range(500):  # Bolt runs event listeners after acknowledging
-        if await installs.find("slack", alpha) is None:
+
+    def logged() -> bool:
+        return any("app uninstalled" in r.getMessage() for r in caplog.records)
+
+    for _ in range(500):  # Bolt runs event listeners after acknowledging (the log line last)
+        if await installs.find("slack", alpha) is None and logged():
             break
         await asyncio.sleep(0.01)
-    assert any("app uninstalled" in r.getMessage() for r in caplog.records)
+    assert await installs.find("slack", alpha) is None
+    assert logged()
 
     # Beta's reveal and next drop go out; alpha's wait (no errors, no calls with its token).
     clock.now += timedelta(hours=4)

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from adapters.slack import render
 from adapters.slack.study_render import explanation_blocks
-from quizbot.replies import SourceAnswer
+from quizbot.replies import SourceAnswer, Verdict
 from quizbot.study.replies import Explanation, WrongOption
 from tests.e2e.slack.conftest import (
+    ADMIN_ID,
     FixedClock,
     SlackDriver,
     block_texts,
@@ -17,6 +18,7 @@ from tests.e2e.slack.conftest import (
     choice_button,
     load_payload,
 )
+from tests.e2e.slack.fake_slack import FakeSlack
 
 GIST = "Identity shortcuts let very deep nets train"
 
@@ -125,3 +127,56 @@ async def test_a_hint_then_a_right_answer_scores_half(slack_http: SlackDriver) -
         await slack_http.click(choice_button(card["blocks"], right=True))
     )
     assert "*Correct!* +10 pts · hint taken: half points" in block_texts(verdict["blocks"])
+
+
+async def test_flag_a_question_then_an_admin_lists_and_clears_it(slack_http: SlackDriver) -> None:
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    verdict = await slack_http.reply(
+        await slack_http.click(choice_button(card["blocks"], right=True))
+    )
+    flag = next(b for b in buttons(verdict["blocks"]) if b["action_id"] == render.FLAG)
+    flagged = await slack_http.reply(await slack_http.click(flag))
+    assert flagged["text"].startswith("Thanks, the question is reported")
+    reason = await slack_http.reply(await slack_http.command("flag two options fit"))
+    assert "Reason: two options fit" in block_texts(reason["blocks"])
+
+    refused = await slack_http.reply(await slack_http.command("flags"))
+    assert refused["text"].startswith("Sorry, only workspace admins")
+    listed = await slack_http.reply(await slack_http.command("flags", ADMIN_ID, "admin"))
+    text = block_texts(listed["blocks"])
+    assert "*1 open* · 1 in all · `q-resnet`\nQuestion q-resnet?\n• two options fit" in text
+    cleared = await slack_http.reply(
+        await slack_http.command("flags clear q-resnet", ADMIN_ID, "admin")
+    )
+    assert cleared["text"] == "Cleared 1 report; drops may use it again."
+    empty = await slack_http.reply(await slack_http.command("flags", ADMIN_ID, "admin"))
+    assert block_texts(empty["blocks"]) == "No open reports on questions. :tada:"
+    usage = await slack_http.reply(await slack_http.command("flags clear", ADMIN_ID, "admin"))
+    assert "Usage: `/cnnquiz flags` or `/cnnquiz flags clear <id>`." in usage["text"] + str(
+        usage["blocks"]
+    )
+
+
+def test_a_drop_verdict_offers_only_the_flag() -> None:
+    verdict = Verdict("1" * 32, True, "x", "y", pending_reveal=True)
+    blocks = render.verdict_blocks(verdict, with_next=False)
+    assert [b["action_id"] for b in buttons(blocks)] == [render.FLAG]
+
+
+async def test_stats_send_the_mastery_map_to_the_players_dm(
+    slack_http: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    await slack_http.reply(await slack_http.command("stats"))
+    assert fake_slack.shared_files == [], "no map before the first answer"
+    card = await slack_http.reply(await slack_http.command("resnet"))
+    await slack_http.reply(await slack_http.click(choice_button(card["blocks"], right=False)))
+    stats = await slack_http.reply(await slack_http.command("stats"))
+    text = block_texts(stats["blocks"])
+    assert "*Mastered*\n0 of " in text and "*Last four weeks*" in text
+    assert "mastery map comes as a picture in your DM" in text
+    (opened,) = await fake_slack.wait_calls("conversations.open")
+    assert opened.args["users"] == "U0001"
+    await fake_slack.wait_calls("files.completeUploadExternal")
+    ((channel, file_id, comment),) = fake_slack.shared_files
+    assert channel == "DU0001" and "weakest are outlined in red" in comment
+    assert fake_slack.uploads[file_id].startswith(b"\x89PNG\r\n\x1a\n")

@@ -51,6 +51,20 @@ def test_no_repeat_in_the_window_until_the_bank_runs_out() -> None:
     assert again.key == keys[0]
 
 
+def test_reported_questions_are_left_out_unless_nothing_else_is_left() -> None:
+    bank = small_bank()
+    mastery = _strong_except("pooling")
+    weakest = choose_drop(bank, mastery=mastery, recent={}, weekday=MONDAY, rng=random.Random(5))
+    flagged = {weakest.key}
+    other = choose_drop(
+        bank, mastery=mastery, recent={}, weekday=MONDAY, rng=random.Random(5), flagged=flagged
+    )
+    assert other.key != weakest.key
+    every = {q.id for q in bank.questions}
+    last = choose_drop(bank, mastery={}, recent={}, weekday=0, rng=random.Random(5), flagged=every)
+    assert last.key in every  # a channel still gets its drop when everything is reported
+
+
 def test_mastery_sums_count_players_without_a_row_at_the_prior() -> None:
     # Two players: both met pooling (0.9 and 0.5), one met kernel (0.8).
     sums = MasterySums(2, {"pooling": (1.4, 2), "kernel": (0.8, 1)})
