@@ -54,6 +54,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--worker-timeout", type=float, default=400.0)
     parser.add_argument("--pg-fanout", action="store_true", help="also fan out on PostgreSQL")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--profile", help="cProfile the event loop during each fan-out to FILE")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded databases")
     return parser.parse_args()
 
@@ -152,6 +153,7 @@ def main() -> None:
                     players=args.players,
                     rate=args.rate,
                     fail_rate=args.fail_rate,
+                    profile=args.profile,
                 )
             )
             runs.append(emit("fanout-sqlite", got, before))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -83,10 +84,21 @@ async def timed(coro: Awaitable[Any]) -> tuple[float, Any]:
 
 
 async def fan_out(
-    url: str, bank: Bank, *, channels: int, players: int, rate: float, fail_rate: float
+    url: str,
+    bank: Bank,
+    *,
+    channels: int,
+    players: int,
+    rate: float,
+    fail_rate: float,
+    profile: str | None = None,
 ) -> dict[str, Any]:
     """Set `channels` schedules due this minute, answer `rate`/s alone (baseline), then post
-    every drop and reveal the big drop while answering; check nothing was lost or doubled."""
+    every drop and reveal the big drop while answering; check nothing was lost or doubled.
+
+    `profile`: a file for cProfile stats of the event-loop thread during the fan-out (what
+    blocks the loop; the Store's worker threads are not in it).
+    """
     api = FakeDiscord(fail_rate)
     runner, port = await api.serve()
     clock = ShiftedClock()
@@ -110,12 +122,18 @@ async def fan_out(
             out["answer_alone"] = await answer_stream(svc, cards[:base_n], rate)
             stop = asyncio.Event()
             answering = asyncio.create_task(answer_stream(svc, cards[base_n:], rate, stop))
+            profiler = cProfile.Profile() if profile else None
+            if profiler is not None:
+                profiler.enable()
             started = time.monotonic()
             revealing = asyncio.create_task(timed(drops.reveal_due()))
             post_s, report = await timed(drops.post_due())
             reveal_s, revealed = await revealing
             stop.set()
             out["answer_during"] = await answering
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(str(profile))
             again = await drops.post_due()
             out["post_s"] = round(post_s, 2)
             out["ratio"] = round(post_s / out["floor_s"], 3)
