@@ -128,7 +128,7 @@ async def seed_drops_workspace(
                         next_answer += 1
             if len(log) >= BATCH:
                 await _flush(engine, drops, asks, log)
-        # The big reveal: posted an hour ago, its reveal time just passed.
+        # The big reveal: posted four hours ago, its reveal time a minute past.
         day = now - timedelta(hours=4)
         pick = choose_drop(bank, mastery={}, recent={}, weekday=day.weekday(), rng=rng)
         spec = build_drop_ask(bank, pick, rng)
