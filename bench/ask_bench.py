@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event
 
 from bench.answers.common import PLATFORM, WORKSPACE
-from bench.answers.seeding import _analyze, _bulk, _seed_tenancy, answer_row, ask_row
+from bench.answers.seeding import _bulk, _seed_tenancy, analyze, answer_row, ask_row
 from bench.answers.stats import pct
 from knowledge.bank import Bank
 from knowledge.model import ChoiceItem, Difficulty, Distractor, Question
@@ -186,7 +186,7 @@ async def seed(url: str, bank: Bank, args: argparse.Namespace) -> dict[str, floa
                 for p in range(1, args.players + 1)
             ],
         )
-        await _analyze(engine)
+        await analyze(engine)
     finally:
         await engine.dispose()
     return {"seed_s": round(time.perf_counter() - t0, 1)}

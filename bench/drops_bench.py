@@ -1,223 +1,207 @@
-"""Benchmark: 1,000 channels due the same minute against a fake Discord API limited to 50 req/s.
+"""Drops benchmark: fan-out against Discord's pacing floor, answers meanwhile, many workers.
 
-    /work/venv/bin/python bench/drops_bench.py [--channels 1000] [--url DATABASE_URL]
-        [--fail-rate 0.01] [--window 1.02]
+Run by hand (never in CI); see bench/README.md for what it measures and the last numbers.
 
-The fake API (aiohttp on 127.0.0.1) answers 429 with retry_after when more than 50 requests
-arrive within any 1-second window, or more than 5 messages in 5 s in one channel, and injects
-random 5xx errors at --fail-rate. Reports the time to post every drop against the 20-second
-floor (channels / 50) and checks that no drop was lost or posted twice.
+    python bench/drops_bench.py                      # seed SQLite, 3 fan-out runs
+    python bench/drops_bench.py --reuse              # keep bench/out/drops_seed.db
+    python bench/drops_bench.py --skip-sqlite --pg postgresql://postgres@127.0.0.1:5432/postgres
+
+The workspace: 10k players with mastery on every concept, 1M answers, 20 days of past drops in
+the first 1,000 channels, one posted drop due for reveal with 4,000 answers; ANALYZE after
+seeding. Each run starts from a copy of the seeded database. With --pg the seeded database
+`cnnquiz_drops_seed` is kept for --reuse; each run copies it as a template.
+Prints one JSON line per run, then min / median per measure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import random
+import json
+import os
+import shutil
+import statistics
 import sys
-import tempfile
-import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-import aiohttp
-from aiohttp import web
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.answers.common import load_bank
+from bench.drops.fanout import fan_out
+from bench.drops.seeding import seed_drops_workspace
+from bench.drops.workers import many_workers
+from quizbot.storage.db import normalize_url
 
-from knowledge.bank import Bank
-from knowledge.model import Concept, Difficulty, Question
-from quizbot.api import ChannelRef, DropPublisher
-from quizbot.drops import pacing
-from quizbot.drops.publishing import PublishRetryable
-from quizbot.drops.service import DropService
-from quizbot.drops.tables import Drop
-from quizbot.replies import DropReveal, PlayerRef, QuestionCard
-from quizbot.storage.db import make_engine, make_sessions, upgrade
-
-GLOBAL_LIMIT = 50
-CHANNEL_LIMIT, CHANNEL_WINDOW = 5, 5.0
+OUT = Path(__file__).resolve().parent / "out"
+SEED_DB, RUN_DB = "cnnquiz_drops_seed", "cnnquiz_drops_run"
 
 
-@dataclass
-class FakeDiscord:
-    """Counts messages per channel and enforces Discord's limits with 429 + retry_after."""
-
-    fail_rate: float
-    rng: random.Random = field(default_factory=lambda: random.Random(1))
-    recent: deque[float] = field(default_factory=deque)
-    per_channel: dict[str, deque[float]] = field(default_factory=dict)
-    messages: Counter[str] = field(default_factory=Counter)
-    status: Counter[int] = field(default_factory=Counter)
-    max_in_window: int = 0
-    accepted: list[float] = field(default_factory=list)
-
-    async def post(self, request: web.Request) -> web.Response:
-        now = time.monotonic()
-        channel = request.match_info["channel"]
-        while self.recent and self.recent[0] <= now - 1.0:
-            self.recent.popleft()
-        if len(self.recent) >= GLOBAL_LIMIT:
-            self.status[429] += 1
-            wait = self.recent[0] + 1.0 - now
-            return web.json_response({"retry_after": wait, "global": True}, status=429)
-        self.recent.append(now)
-        self.max_in_window = max(self.max_in_window, len(self.recent))
-        mine = self.per_channel.setdefault(channel, deque())
-        while mine and mine[0] <= now - CHANNEL_WINDOW:
-            mine.popleft()
-        if len(mine) >= CHANNEL_LIMIT:
-            self.status[429] += 1
-            wait = mine[0] + CHANNEL_WINDOW - now
-            return web.json_response({"retry_after": wait, "global": False}, status=429)
-        if self.rng.random() < self.fail_rate:
-            self.status[502] += 1
-            return web.json_response({"message": "bad gateway"}, status=502)
-        mine.append(now)
-        await request.read()
-        self.messages[channel] += 1
-        self.accepted.append(now)
-        self.status[200] += 1
-        return web.json_response({"id": f"{channel}-{self.messages[channel]}"})
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--players", type=int, default=10_000)
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--channels", type=int, default=1_000, help="fan-out channels")
+    parser.add_argument("--past-days", type=int, default=20)
+    parser.add_argument("--reveal-answerers", type=int, default=4_000)
+    parser.add_argument("--rate", type=float, default=20.0, help="answers/s during the fan-out")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fail-rate", type=float, default=0.01, help="share of injected 5xx")
+    parser.add_argument("--pg", help="admin URL of a PostgreSQL server (workers stage)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-channels", type=int, default=4_000)
+    parser.add_argument("--worker-timeout", type=float, default=400.0)
+    parser.add_argument("--pg-fanout", action="store_true", help="also fan out on PostgreSQL")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--profile", help="cProfile the event loop during each fan-out to FILE")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded databases")
+    return parser.parse_args()
 
 
-class HttpPublisher:
-    """A DropPublisher over the fake API, mapping 429 / 5xx to PublishRetryable."""
-
-    platform = "discord"
-
-    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
-        self.session = session
-        self.base = base
-
-    def owns(self, workspace: str) -> bool:
-        return True
-
-    async def post_drop(self, channel: ChannelRef, card: QuestionCard, resume: bool = False) -> str:
-        url = f"{self.base}/channels/{channel.channel_id}/messages"
-        async with self.session.post(url, json={"content": card.prompt}) as resp:
-            body = await resp.json()
-            if resp.status == 429:
-                raise PublishRetryable(body["retry_after"], global_limit=body["global"])
-            if resp.status >= 500:
-                raise PublishRetryable(None)
-            resp.raise_for_status()
-            return str(body["id"])
-
-    async def post_reveal(
-        self, channel: ChannelRef, message_ref: str, reveal: DropReveal, resume: bool = False
-    ) -> None:
-        raise NotImplementedError
+def seed_args(args: argparse.Namespace) -> dict[str, int]:
+    return {
+        "players": args.players,
+        "teams": args.teams,
+        "answers": args.answers,
+        "channels": args.channels,
+        "past_days": args.past_days,
+        "reveal_answerers": args.reveal_answerers,
+    }
 
 
-def synthetic_bank(concepts: int = 120) -> Bank:
-    levels = (Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)
-    cs = [
-        Concept(f"c{i}", f"concept {i}", "technique", f"Definition {i}.") for i in range(concepts)
-    ]
-    qs = [
-        Question(f"q{i}-{j}", f"Question {i}-{j}?", f"Gist {i}-{j}.", f"Gist {i}-{j}", lvl, (c.id,))
-        for i, c in enumerate(cs)
-        for j, lvl in enumerate(levels)
-    ]
-    return Bank.from_parts(cs, qs)
+def emit(stage: str, got: dict[str, Any], before: tuple[float, ...]) -> dict[str, Any]:
+    got = {"stage": stage, "load_before": before, "load_after": os.getloadavg(), **got}
+    print(json.dumps(got), flush=True)
+    return got
 
 
-class ShiftedClock:
-    """Real UTC time, optionally shifted (schedules are created 'before' the drop minute)."""
-
-    def __init__(self) -> None:
-        self.shift = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.shift
+def sqlite_copy(seed: Path, run: Path) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{run}{suffix}").unlink(missing_ok=True)
+        if Path(f"{seed}{suffix}").exists():
+            shutil.copyfile(f"{seed}{suffix}", f"{run}{suffix}")
+    return f"sqlite+aiosqlite:///{run}"
 
 
-async def run(channels: int, url: str, fail_rate: float, window: float | None) -> int:
-    if window is not None:
-        pacing.PLATFORM_LIMITS["discord"] = pacing.PlatformLimits(
-            pacing.Limit(GLOBAL_LIMIT, window), pacing.Limit(CHANNEL_LIMIT, CHANNEL_WINDOW)
-        )
-    pace = pacing.PLATFORM_LIMITS["discord"].global_limit
-    api = FakeDiscord(fail_rate)
-    app = web.Application()
-    app.router.add_post("/channels/{channel}/messages", api.post)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+async def pg_database(admin_url: str, name: str, template: str | None, drop_only: bool) -> str:
+    import asyncpg
 
-    engine = make_engine(url)
-    await upgrade(engine)
-    sessions = make_sessions(engine)
-    clock = ShiftedClock()
-    due = datetime.now(UTC).replace(second=0, microsecond=0)
-    limits = aiohttp.TCPConnector(limit=100)
-    async with aiohttp.ClientSession(f"http://127.0.0.1:{port}", connector=limits) as http:
-        publishers: dict[str, DropPublisher] = {"discord": HttpPublisher(http, "")}
-        service = DropService(sessions, synthetic_bank(), publishers, clock, concurrency=100)
-        admin = PlayerRef("discord", "bench-guild", "admin", "Admin", is_admin=True)
-        clock.shift = (due - timedelta(minutes=5)) - datetime.now(UTC)
-        t_setup = time.perf_counter()
-        for i in range(channels):
-            await service.drop_set(admin, f"ch{i:04d}", f"{due:%H:%M}", "UTC", "daily")
-        setup_s = time.perf_counter() - t_setup
-        clock.shift = timedelta(0)
-        started, mono_start = time.perf_counter(), time.monotonic()
-        report = await service.post_due()
-        elapsed = time.perf_counter() - started
-        again = await service.post_due()  # a second sweep must post nothing
-    async with sessions() as session:
-        from sqlalchemy import func, select
+    dsn = "postgresql://" + admin_url.split("://", 1)[1]
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            tail = f' TEMPLATE "{template}"' if template else ""
+            await conn.execute(f'CREATE DATABASE "{name}"{tail}')
+    finally:
+        await conn.close()
+    return normalize_url(dsn.rsplit("/", 1)[0] + f"/{name}")
 
-        statuses = dict(
-            (await session.execute(select(Drop.status, func.count()).group_by(Drop.status))).all()
-        )
-    await engine.dispose()
-    await runner.cleanup()
 
-    floor = channels / GLOBAL_LIMIT
-    lost = [f"ch{i:04d}" for i in range(channels) if api.messages[f"ch{i:04d}"] == 0]
-    dupes = [c for c, n in api.messages.items() if n > 1]
-    print(f"database            {engine.dialect.name}")
-    print(f"channels            {channels}")
-    print(f"setup (drop set)    {setup_s:.1f} s")
-    print(
-        f"post all drops      {elapsed:.2f} s   (floor {floor:.1f} s at {GLOBAL_LIMIT} req/s;"
-        f" {elapsed / floor:.2f}x)"
-    )
-    first, last = api.accepted[0] - mono_start, api.accepted[-1] - mono_start
-    print(
-        f"first / last post   {first:.2f} s / {last:.2f} s"
-        f"   ({(len(api.accepted) - 1) / (last - first):.1f} posts/s in between)"
-    )
-    print(f"pacer               {pace}")
-    print(f"API responses       {dict(api.status)}")
-    print(f"max in 1 s window   {api.max_in_window}")
-    print(
-        f"posted / failed     {len(report.posted)} / {len(report.failed)}"
-        f"   second sweep posted {len(again.posted)}"
-    )
-    print(f"drop rows           {statuses}")
-    print(f"lost / duplicated   {len(lost)} / {len(dupes)}")
-    return 0 if not lost and not dupes and not again.posted else 1
+def summarise(stage: str, runs: list[dict[str, Any]], keys: dict[str, Any]) -> None:
+    for label, get in keys.items():
+        values = [v for r in runs if (v := get(r)) is not None]
+        if values:
+            print(
+                f"{stage:10} {label:28} min {min(values):8.3f}   median"
+                f" {statistics.median(values):8.3f}   n={len(values)}/{len(runs)}"
+            )
+
+
+FANOUT_KEYS = {
+    "fan-out / floor": lambda r: r["ratio"],
+    "answer p99 alone (ms)": lambda r: r["answer_alone"]["p99"],
+    "answer p99 during (ms)": lambda r: r["answer_during"]["p99"],
+    "answer max during (ms)": lambda r: r["answer_during"]["max"],
+    "reveal 4k (s)": lambda r: r["reveal_s"],
+    "answers/s closed loop": lambda r: statistics.median(r["throughput"]["answers"]),
+    "bare store inserts/s": lambda r: statistics.median(r["throughput"]["bare_store"]),
+    "bare async inserts/s": lambda r: statistics.median(r["throughput"]["bare_async"]),
+    "lost + duplicated": lambda r: r["lost"] + r["duplicated"],
+}
+WORKER_KEYS = {
+    "all posted / floor": lambda r: r["ratio"],
+    "duplicated": lambda r: r["duplicated"],
+    "lost": lambda r: r["lost"],
+    "429 responses": lambda r: r["api"].get("429", 0),
+}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--channels", type=int, default=1000)
-    parser.add_argument("--url", default=None, help="database URL (default: a temp SQLite file)")
-    parser.add_argument("--fail-rate", type=float, default=0.01, help="share of injected 5xx")
-    parser.add_argument("--window", type=float, default=None, help="pacer: 50 posts per this")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        sys.exit(asyncio.run(run(args.channels, url, args.fail_rate, args.window)))
+    args = parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    bank = load_bank()
+    if not args.skip_sqlite:
+        seed = OUT / "drops_seed.db"
+        if not (args.reuse and seed.exists()):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{seed}{suffix}").unlink(missing_ok=True)
+            got = asyncio.run(
+                seed_drops_workspace(f"sqlite+aiosqlite:///{seed}", **seed_args(args))
+            )
+            emit("seed-sqlite", got, os.getloadavg())
+        runs = []
+        for _ in range(args.runs):
+            url = sqlite_copy(seed, OUT / "drops_run.db")
+            before = os.getloadavg()
+            got = asyncio.run(
+                fan_out(
+                    url,
+                    bank,
+                    channels=args.channels,
+                    players=args.players,
+                    rate=args.rate,
+                    fail_rate=args.fail_rate,
+                    profile=args.profile,
+                )
+            )
+            runs.append(emit("fanout-sqlite", got, before))
+        summarise("sqlite", runs, FANOUT_KEYS)
+    if args.pg:
+        if not args.reuse:
+            url = asyncio.run(pg_database(args.pg, SEED_DB, None, False))
+            got = asyncio.run(seed_drops_workspace(url, **seed_args(args)))
+            emit("seed-pg", got, os.getloadavg())
+        try:
+            stages: list[tuple[str, Any, dict[str, Any]]] = []
+            if args.pg_fanout:
+                stages.append(
+                    (
+                        "fanout-pg",
+                        lambda u: fan_out(
+                            u,
+                            bank,
+                            channels=args.channels,
+                            players=args.players,
+                            rate=args.rate,
+                            fail_rate=args.fail_rate,
+                        ),
+                        FANOUT_KEYS,
+                    )
+                )
+            stages.append(
+                (
+                    "workers-pg",
+                    lambda u: many_workers(
+                        u,
+                        channels=args.worker_channels,
+                        procs=args.workers,
+                        fail_rate=args.fail_rate,
+                        timeout_s=args.worker_timeout,
+                    ),
+                    WORKER_KEYS,
+                )
+            )
+            for stage, run, keys in stages:
+                runs = []
+                for _ in range(args.runs):
+                    url = asyncio.run(pg_database(args.pg, RUN_DB, SEED_DB, False))
+                    before = os.getloadavg()
+                    runs.append(emit(stage, asyncio.run(run(url)), before))
+                summarise(stage, runs, keys)
+        finally:
+            asyncio.run(pg_database(args.pg, RUN_DB, None, True))
 
 
 if __name__ == "__main__":

@@ -77,8 +77,20 @@ async def _bulk(engine: AsyncEngine, model: type, rows: list[dict[str, Any]]) ->
             await conn.execute(insert(table), rows[i : i + BATCH])
 
 
-async def seed(url: str, players: int, teams: int, answers: int) -> dict[str, float]:
-    """Bulk-load a workspace with Core executemany, then rebuild its boards from the logs."""
+async def seed(
+    url: str,
+    players: int,
+    teams: int,
+    answers: int,
+    *,
+    mastery_concepts: int | None = 20,
+    analyze: bool = True,
+) -> dict[str, float]:
+    """Bulk-load a workspace with Core executemany, then rebuild its boards from the logs.
+
+    `mastery_concepts`: concepts of the bank each player has mastery on (None: all of them).
+    `analyze`: refresh planner statistics at the end (callers adding more rows do it later).
+    """
     rng = random.Random(1)
     now = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -94,12 +106,13 @@ async def seed(url: str, players: int, teams: int, answers: int) -> dict[str, fl
         await _seed_answers(engine, rng, now, players, answers, team_of, spec_json)
         timings["seed_answers_s"] = round(time.perf_counter() - t1, 1)
         t2 = time.perf_counter()
-        await _seed_learning(engine, rng, now, players, card_json, due)
+        await _seed_learning(engine, rng, now, players, card_json, due, mastery_concepts)
         timings["seed_learning_s"] = round(time.perf_counter() - t2, 1)
         t3 = time.perf_counter()
         await rebuild_scores(make_sessions(engine))
         timings["rebuild_scores_s"] = round(time.perf_counter() - t3, 1)
-        await _analyze(engine)
+        if analyze:
+            await analyze(engine)
     finally:
         await engine.dispose()
     return timings
@@ -205,26 +218,33 @@ async def _seed_learning(
     players: int,
     card_json: str,
     due: datetime,
+    mastery_concepts: int | None = 20,
 ) -> None:
-    """Mastery and a review card for every player on 20 concepts of the real bank."""
-    concepts = sorted(load_bank().concepts)[:20]
-    await _bulk(
-        engine,
-        m.Mastery,
-        [
-            {
-                "player_id": p,
-                "concept_id": c,
-                "workspace_id": 1,
-                "p_known": rng.random(),
-                "attempts": 3,
-                "correct": 2,
-                "updated_at": now,
-            }
-            for p in range(1, players + 1)
-            for c in concepts
-        ],
-    )
+    """Mastery for every player on `mastery_concepts` concepts of the real bank (None: all) and
+    a review card on the first 20, built a block of players at a time."""
+    everything = sorted(load_bank().concepts)
+    known = everything[:mastery_concepts] if mastery_concepts is not None else everything
+    carded = everything[:20]
+    block = max(1, BATCH // len(known))
+    for first in range(1, players + 1, block):
+        people = range(first, min(players, first + block - 1) + 1)
+        await _bulk(
+            engine,
+            m.Mastery,
+            [
+                {
+                    "player_id": p,
+                    "concept_id": c,
+                    "workspace_id": 1,
+                    "p_known": rng.random(),
+                    "attempts": 3,
+                    "correct": 2,
+                    "updated_at": now,
+                }
+                for p in people
+                for c in known
+            ],
+        )
     await _bulk(
         engine,
         m.ReviewCard,
@@ -237,12 +257,12 @@ async def _seed_learning(
                 "due_at": due,
             }
             for p in range(1, players + 1)
-            for c in concepts
+            for c in carded
         ],
     )
 
 
-async def _analyze(engine: AsyncEngine) -> None:
+async def analyze(engine: AsyncEngine) -> None:
     """Refresh planner statistics after the bulk load (and fix the PostgreSQL id sequence)."""
     if engine.dialect.name == "postgresql":
         async with engine.connect() as conn:

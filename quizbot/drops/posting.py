@@ -238,6 +238,11 @@ class DropPoster:
             row["question_key"] = key
             rows.append(row)
             made[row["id"]] = (d, row, spec)
+        # The lease starts at the claim, not when the sweep began: after a long read of the
+        # channels' history, other workers would otherwise see the claim as stale at once.
+        leased = self.deps.clock()
+        for row in rows:
+            row["claimed_at"] = leased
 
         def write(tx: Tx) -> list[Claimed]:
             won = tx.drops.insert_drops(rows)

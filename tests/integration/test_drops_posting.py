@@ -307,3 +307,38 @@ async def test_a_live_workers_lease_is_renewed_so_its_drop_is_never_taken_over(
         await other.aclose()
     assert len(first.posted) == 1 and len(env.publisher.drops) == 1
     assert elsewhere.drops == []
+
+
+async def test_a_claim_made_after_a_slow_history_read_is_not_taken_over_at_once(
+    migrated_database_url: str,
+) -> None:
+    monday = date(2026, 11, 23)
+    async with drop_env(migrated_database_url, berlin(monday, 8, 0)) as env:
+        await env.service.drop_set(ADMIN, "general", "09:00", "Europe/Berlin")
+        env.clock.now = berlin(monday, 9, 0)
+        elsewhere = FakePublisher()  # worker B's own connection to the platform
+        other = DropService(env.service.store, env.service.bank, {"discord": elsewhere}, env.clock)
+        poster = env.service._poster
+        read = poster._inputs
+
+        async def slow_read(channels, since):  # type: ignore[no-untyped-def]
+            env.clock.advance(minutes=2)  # thousands of channels' history take a while
+            return await read(channels, since)
+
+        poster._inputs = slow_read  # type: ignore[method-assign]
+        # Worker A's claim waits for a task slot (a long queue of posts) when B sweeps.
+        slots, size = env.service.deps.tasks, env.service.deps.concurrency
+        for _ in range(size):
+            await slots.acquire()
+        sweep = asyncio.create_task(env.service.post_due())
+        for _ in range(1000):
+            if await drop_rows(env):
+                break
+            await asyncio.sleep(0.001)
+        taken = await other.post_due()
+        for _ in range(size):
+            slots.release()
+        first = await sweep
+        await other.aclose()
+    assert taken.posted == [] and elsewhere.drops == []
+    assert len(first.posted) == 1 and len(env.publisher.drops) == 1

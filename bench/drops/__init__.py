@@ -1,0 +1,1 @@
+"""Drop benchmark stages: fake Discord API, seeding, fan-out in one process, many workers."""
