@@ -84,12 +84,12 @@ async def seed(
     answers: int,
     *,
     mastery_concepts: int | None = 20,
-    analyze: bool = True,
+    statistics: bool = True,
 ) -> dict[str, float]:
     """Bulk-load a workspace with Core executemany, then rebuild its boards from the logs.
 
     `mastery_concepts`: concepts of the bank each player has mastery on (None: all of them).
-    `analyze`: refresh planner statistics at the end (callers adding more rows do it later).
+    `statistics`: run ANALYZE at the end (callers adding more rows do it later).
     """
     rng = random.Random(1)
     now = datetime.now(UTC)
@@ -111,7 +111,7 @@ async def seed(
         t3 = time.perf_counter()
         await rebuild_scores(make_sessions(engine))
         timings["rebuild_scores_s"] = round(time.perf_counter() - t3, 1)
-        if analyze:
+        if statistics:
             await analyze(engine)
     finally:
         await engine.dispose()

@@ -97,7 +97,7 @@ async def seed_drops_workspace(
     one revealed drop a day for `past_days` days answered by the channel's players, and one
     posted drop in REVEAL_CHANNEL, due for reveal, with `reveal_answerers` answers. ANALYZE last.
     """
-    timings = await seed(url, players, teams, answers, mastery_concepts=None, analyze=False)
+    timings = await seed(url, players, teams, answers, mastery_concepts=None, statistics=False)
     t0 = time.perf_counter()
     rng = random.Random(3)
     bank = load_bank()
