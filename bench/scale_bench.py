@@ -32,7 +32,7 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from drops_bench import GLOBAL_LIMIT, FakeDiscord, HttpPublisher, ShiftedClock, synthetic_bank
+from scale_fakes import GLOBAL_LIMIT, FakeDiscord, HttpPublisher, ShiftedClock, synthetic_bank
 
 from adapters.discord.shards import ShardPlan
 from quizbot.api import ChannelRef, DropPublisher
