@@ -30,11 +30,11 @@ import aiohttp
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from scale_fakes import GLOBAL_LIMIT, FakeDiscord, HttpPublisher, ShiftedClock, synthetic_bank
 
 from adapters.discord.shards import ShardPlan
+from bench.drops.fakeapi import GLOBAL_LIMIT, FakeDiscord, HttpPublisher
+from bench.drops.fanout import ShiftedClock
+from bench.scale_bank import synthetic_bank
 from quizbot.api import ChannelRef, DropPublisher
 from quizbot.drops.service import DropService
 from quizbot.installs import InstallationRec, Installations
@@ -94,7 +94,7 @@ async def discord_worker(
     async with aiohttp.ClientSession(api, connector=aiohttp.TCPConnector(limit=100)) as http:
         plan = ShardPlan(shards, (shard,))
         publishers: dict[str, DropPublisher] = {
-            "discord": ShardPublisher(HttpPublisher(http, ""), plan)
+            "discord": ShardPublisher(HttpPublisher(http), plan)
         }
         service = DropService(store, synthetic_bank(), publishers, clock, concurrency=100)
         service.set_rate_share("discord", plan.share)
@@ -171,8 +171,8 @@ async def discord_bench(url: str, guilds: int, workers: int) -> int:
     await runner.cleanup()
 
     channels = [f"ch-{g}" for g in ids]
-    lost = [c for c in channels if api.messages[c] == 0]
-    dupes = [c for c, n in api.messages.items() if n > 1]
+    lost = [c for c in channels if api.cards[c] == 0]
+    dupes = [c for c, n in api.cards.items() if n > 1]
     floor = guilds / GLOBAL_LIMIT
     wall = max(r["seconds"] for r in results)
     last = api.accepted[-1] - api.accepted[0] if api.accepted else 0.0
