@@ -23,8 +23,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.gate import Rejection, read_signed
-from adapters.slack.inbound import SlackInbound, payload_problem
+from adapters.slack.inbound import SlackInbound
 from adapters.slack.oauth import SlackClients, oauth_routes, oauth_settings
+from adapters.slack.payloads import payload_problem
 from adapters.slack.publisher import SlackPublisher
 from quizbot.api import DropPublishers, QuizApi
 from quizbot.installs import Installations

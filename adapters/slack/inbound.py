@@ -15,6 +15,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import commands as cmds
 from adapters.slack import render, study_render
 from adapters.slack.commands import Command, parse_command
+from adapters.slack.payloads import (
+    PLATFORM,
+    Payload,
+    channel_of,
+    decode,
+    player_from_command,
+    player_from_interaction,
+)
 from adapters.slack.pictures import send_mastery_map
 from quizbot.api import QuizApi
 from quizbot.errors import QuizError, UnknownTopic
@@ -22,81 +30,8 @@ from quizbot.replies import Board, Notice, Period, PlayerRef
 
 logger = logging.getLogger(__name__)
 
-PLATFORM = "slack"
 Ack = Callable[..., Awaitable[Any]]
 Blocks = list[render.Block]
-Payload = dict[str, Any]
-
-
-def payload_problem(body: Any) -> str | None:
-    """Why a (signature-checked) HTTP payload cannot be handled, or None if it looks sound."""
-    if not isinstance(body, dict):
-        return "payload is not an object"
-    if "ssl_check" in body or body.get("type") == "url_verification":
-        return None
-    if "command" in body:
-        keys = ("user_id", "team_id", "channel_id", "response_url")
-        if not all(isinstance(body.get(k), str) and body[k] for k in keys):
-            return "slash command without user_id, team_id, channel_id or response_url"
-        return None
-    kind = body.get("type")
-    if not isinstance(kind, str) or not kind:
-        return "payload without a type or command"
-    if kind in ("block_actions", "view_submission"):
-        user, team = body.get("user"), body.get("team")
-        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-            return f"{kind} without user.id"
-        if not isinstance(team, dict) or not isinstance(team.get("id"), str):
-            return f"{kind} without team.id"
-        if kind == "block_actions":
-            actions = body.get("actions")
-            if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-                return "block_actions without actions"
-            if not isinstance(actions[0].get("action_id"), str):
-                return "block_actions without action_id"
-        else:
-            view = body.get("view")
-            if not isinstance(view, dict) or not all(
-                isinstance(view.get(k), str) for k in ("type", "callback_id")
-            ):
-                return "view_submission without a view type and callback_id"
-        return None
-    if kind == "event_callback":
-        event = body.get("event")
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            return "event_callback without event.type"
-        return None
-    return None  # anything else is Bolt's to accept or ignore (404 when unhandled)
-
-
-def _decode(value: Any) -> dict[str, Any]:
-    """A button value written by render.action_value; QuizError if it is not one."""
-    try:
-        data = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("ask"), str):
-        raise QuizError("This button is no longer valid. Try `/cnnquiz` for a new question.")
-    return data
-
-
-def _display_name(user: dict[str, Any]) -> str:
-    return str(user.get("username") or user.get("name") or "")
-
-
-def player_from_command(body: Payload) -> PlayerRef:
-    return PlayerRef(PLATFORM, body["team_id"], body["user_id"], body.get("user_name", ""))
-
-
-def player_from_interaction(body: Payload) -> PlayerRef:
-    user = body["user"]
-    return PlayerRef(PLATFORM, body["team"]["id"], user["id"], _display_name(user))
-
-
-def _channel_of(body: Payload) -> str | None:
-    channel = body.get("channel") or {}
-    container = body.get("container") or {}
-    return channel.get("id") or container.get("channel_id")
 
 
 class SlackInbound:
@@ -223,7 +158,7 @@ class SlackInbound:
         who = player_from_interaction(body)
         drop = False
         try:
-            data = _decode(action.get("value"))
+            data = decode(action.get("value"))
             drop = bool(data.get("drop"))
             verdict = await self._api.answer(who, data["ask"], str(data.get("r", "")))
             blocks, text = (
@@ -236,7 +171,7 @@ class SlackInbound:
             logger.exception("slack answer failed")
             blocks, text = _oops()
         logger.info("slack answer from %s (drop=%s)", who.user_id, drop)
-        channel = _channel_of(body)
+        channel = channel_of(body)
         if drop and channel:
             await client.chat_postEphemeral(
                 channel=channel, user=who.user_id, blocks=blocks, text=text
@@ -255,7 +190,7 @@ class SlackInbound:
         await self._reply(respond, lambda: self._reveal(who, action))
 
     async def _reveal(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
-        verdict = await self._api.answer(who, _decode(action.get("value"))["ask"], "")
+        verdict = await self._api.answer(who, decode(action.get("value"))["ask"], "")
         return render.verdict_blocks(verdict), render.verdict_text(verdict)
 
     async def on_rate(
@@ -266,7 +201,7 @@ class SlackInbound:
         await self._reply(respond, lambda: self._rate(who, action))
 
     async def _rate(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
-        data = _decode(action.get("value"))
+        data = decode(action.get("value"))
         verdict = await self._api.rate(who, data["ask"], str(data.get("r", "")))
         return render.verdict_blocks(verdict), render.verdict_text(verdict)
 
@@ -279,7 +214,7 @@ class SlackInbound:
         await self._reply(respond, lambda: self._sources(who, action))
 
     async def _sources(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
-        reply = await self._api.sources(who, _decode(action.get("value"))["ask"])
+        reply = await self._api.sources(who, decode(action.get("value"))["ask"])
         return render.sources_blocks(reply), "From the sources"
 
     async def on_more(
@@ -291,7 +226,7 @@ class SlackInbound:
         await self._reply(respond, lambda: self._more(who, action))
 
     async def _more(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
-        reply = await self._api.more(who, _decode(action.get("value"))["ask"])
+        reply = await self._api.more(who, decode(action.get("value"))["ask"])
         return study_render.explanation_blocks(reply), "More about this question"
 
     async def on_hint(
@@ -303,7 +238,7 @@ class SlackInbound:
         await self._reply(respond, lambda: self._hint(who, action))
 
     async def _hint(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
-        hint = await self._api.hint(who, _decode(action.get("value"))["ask"])
+        hint = await self._api.hint(who, decode(action.get("value"))["ask"])
         return study_render.hint_blocks(hint), hint.text
 
     async def on_flag(
@@ -315,7 +250,7 @@ class SlackInbound:
         await self._reply(respond, lambda: self._flag(who, action))
 
     async def _flag(self, who: PlayerRef, action: Payload) -> tuple[Blocks, str]:
-        notice = await self._api.flag(who, _decode(action.get("value"))["ask"])
+        notice = await self._api.flag(who, decode(action.get("value"))["ask"])
         return render.notice_blocks(notice), notice.text
 
     async def on_next(self, ack: Ack, body: Payload, respond: AsyncRespond) -> None:
@@ -352,13 +287,13 @@ class SlackInbound:
         """ "Type your answer": open the modal (the trigger id is only valid for 3 seconds)."""
         await ack()
         try:
-            data = _decode(action.get("value"))
+            data = decode(action.get("value"))
         except QuizError as exc:
             await respond(
                 text=exc.message, blocks=render.error_blocks(exc.message), replace_original=False
             )
             return
-        metadata = {"url": body.get("response_url") or "", "ch": _channel_of(body) or ""}
+        metadata = {"url": body.get("response_url") or "", "ch": channel_of(body) or ""}
         if data.get("drop"):
             metadata["drop"] = "1"
         view = render.answer_modal(
