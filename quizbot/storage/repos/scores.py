@@ -126,7 +126,7 @@ class ScoreRepo(Scoped):
         for key in period_keys(at, tz):
             period = literal(key)
             self.session.execute(
-                _player_upsert_from(
+                _player_upsert(
                     dialect,
                     select(ws, period, answers.c.player_id, earned, literal(0)).where(right),
                 )
@@ -138,7 +138,7 @@ class ScoreRepo(Scoped):
                 activity.c.player_id == answers.c.player_id,
             )
             self.session.execute(
-                _team_upsert_from(
+                _team_upsert(
                     dialect,
                     select(
                         ws,
@@ -271,42 +271,17 @@ def _ledger_stmt(dialect: str) -> Any:
     )
 
 
-def _player_upsert(dialect: str) -> Any:
+def _player_upsert(dialect: str, rows: Any = None) -> Any:
+    """Add to a player's period row; from `rows` (a SELECT) when given, else from VALUES."""
     ins = dialect_insert(dialect, player_scores)
+    if rows is not None:
+        ins = ins.from_select(["workspace_id", "period", "player_id", "points", "answers"], rows)
     c = player_scores.c
     return ins.on_conflict_do_update(
         index_elements=[c.workspace_id, c.period, c.player_id],
         set_={
             "points": c.points + ins.excluded.points,
             "answers": c.answers + ins.excluded.answers,
-        },
-    )
-
-
-def _player_upsert_from(dialect: str, rows: Any) -> Any:
-    ins = dialect_insert(dialect, player_scores).from_select(
-        ["workspace_id", "period", "player_id", "points", "answers"], rows
-    )
-    c = player_scores.c
-    return ins.on_conflict_do_update(
-        index_elements=[c.workspace_id, c.period, c.player_id],
-        set_={
-            "points": c.points + ins.excluded.points,
-            "answers": c.answers + ins.excluded.answers,
-        },
-    )
-
-
-def _team_upsert_from(dialect: str, rows: Any) -> Any:
-    ins = dialect_insert(dialect, team_scores).from_select(
-        ["workspace_id", "period", "team_id", "points", "members"], rows
-    )
-    c = team_scores.c
-    return ins.on_conflict_do_update(
-        index_elements=[c.workspace_id, c.period, c.team_id],
-        set_={
-            "points": c.points + ins.excluded.points,
-            "members": c.members + ins.excluded.members,
         },
     )
 
@@ -315,8 +290,11 @@ def _activity_insert(dialect: str) -> Any:
     return dialect_insert(dialect, activity).on_conflict_do_nothing()
 
 
-def _team_upsert(dialect: str) -> Any:
+def _team_upsert(dialect: str, rows: Any = None) -> Any:
+    """Add to a team's period row; from `rows` (a SELECT) when given, else from VALUES."""
     ins = dialect_insert(dialect, team_scores)
+    if rows is not None:
+        ins = ins.from_select(["workspace_id", "period", "team_id", "points", "members"], rows)
     c = team_scores.c
     return ins.on_conflict_do_update(
         index_elements=[c.workspace_id, c.period, c.team_id],
