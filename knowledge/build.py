@@ -6,6 +6,8 @@ import hashlib
 import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -220,7 +222,51 @@ def load_configured_bank(packs_dir: Path | None) -> Bank:
     it, so a command that only reads it does not rebuild the cache without them."""
     from knowledge.packs import configured_pack_paths
 
-    return load_bank(pack_paths=configured_pack_paths(packs_dir))
+    return load_bank(pack_paths=configured_pack_paths(packs_dir), isolate=True)
+
+
+_CHILD = """
+import json, sys
+from pathlib import Path
+from knowledge.build import build_bank, write_compiled
+args = json.load(sys.stdin)
+paths = [Path(p) for p in args["packs"]] if args["packs"] is not None else None
+sources = Path(args["sources"]) if args["sources"] else None
+concepts = Path(args["concepts"]) if args["concepts"] else None
+write_compiled(build_bank(sources, concepts, paths), Path(args["out"]))
+"""
+
+
+def _rebuild_elsewhere(
+    sources_dir: Path | None,
+    concepts_path: Path | None,
+    pack_paths: Sequence[Path] | None,
+    path: Path,
+) -> bool:
+    """Build and cache the bank in a child interpreter, so the libraries the build needs
+    (scikit-learn, scipy) never load into this long-running one. False if that failed: the
+    caller then builds here, which also reports any content error in full."""
+    args = {
+        "sources": str(sources_dir) if sources_dir else None,
+        "concepts": str(concepts_path) if concepts_path else None,
+        "packs": [str(p) for p in pack_paths] if pack_paths is not None else None,
+        "out": str(path),
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD],
+            input=json.dumps(args),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.info("could not rebuild the bank in a child process (%s); rebuilding here", exc)
+        return False
+    if done.returncode != 0:
+        logger.info("rebuilding the bank in a child process failed; rebuilding here")
+        return False
+    return True
 
 
 def load_bank(
@@ -230,8 +276,13 @@ def load_bank(
     concepts_path: Path | None = None,
     pack_paths: Sequence[Path] | None = None,
     progress: Progress | None = None,
+    isolate: bool = False,
 ) -> Bank:
-    """The compiled bank if its fingerprint matches the inputs, else rebuild and cache it."""
+    """The compiled bank if its fingerprint matches the inputs, else rebuild and cache it.
+
+    `isolate`: rebuild in a child process (a bot keeps its memory small: the build's
+    libraries stay out of it); progress reports need the build in this process.
+    """
     inputs = Inputs.resolve(sources_dir, concepts_path, pack_paths)
     path = (cache_dir or default_cache_dir()) / CACHE_FILE
     current = fingerprint(inputs)
@@ -239,6 +290,11 @@ def load_bank(
     if cached is not None:
         return cached
     logger.info("compiled bank missing or stale at %s; rebuilding", path)
+    if isolate and progress is None:
+        if _rebuild_elsewhere(sources_dir, concepts_path, pack_paths, path):
+            rebuilt = read_compiled(path, current)
+            if rebuilt is not None:
+                return rebuilt
     bank = build_bank(sources_dir, concepts_path, pack_paths, progress)
     try:
         write_compiled(bank, path)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +164,29 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     bank = load_bank(tmp_path, pack_paths=[])
     assert bank.questions
     assert json.loads((tmp_path / build.CACHE_FILE).read_text())["fingerprint"] == bank.fingerprint
+
+
+_COLD_START = """
+import sys
+from knowledge.build import load_configured_bank
+bank = load_configured_bank(None)
+print(len(bank.questions), sorted(m for m in ("sklearn", "scipy") if m in sys.modules))
+"""
+
+
+def test_a_cold_cache_is_rebuilt_without_loading_the_build_libraries(tmp_path: Path) -> None:
+    # The bot's first start rebuilds the bank in a child process: scikit-learn and scipy
+    # (~90 MB) must not stay loaded in the long-running one.
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for _ in range(2):  # cold, then from the cache the child wrote
+        done = subprocess.run(
+            [sys.executable, "-c", _COLD_START],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        count, loaded = done.stdout.split(" ", 1)
+        assert int(count) > 100 and loaded.strip() == "[]", done.stdout + done.stderr
+    assert list((tmp_path / "cache").rglob("*.json")), "the child wrote the compiled bank"
