@@ -12,8 +12,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import board_render, render, study_render
 from adapters.slack import commands as cmds
-from adapters.slack import render, study_render
 from adapters.slack.commands import Command, parse_command
 from adapters.slack.payloads import (
     PLATFORM,
@@ -101,14 +101,14 @@ class SlackInbound:
             return study_render.review_blocks(reviews), study_render.review_text(reviews)
         if action == cmds.LEADERBOARD:
             board = await api.leaderboard(who, command.board, command.period)
-            return render.leaderboard_blocks(board), board.title
+            return board_render.leaderboard_blocks(board), board.title
         if action == cmds.STATS:
-            return render.stats_blocks(await api.stats(who)), "Your stats"
+            return board_render.stats_blocks(await api.stats(who)), "Your stats"
         if action == cmds.PATH:
             path = api.concept_path(command.arg)
             return render.concept_path_blocks(path), path.name
         if action == cmds.TEAM_LIST:
-            return render.team_list_blocks(await api.team_list(who)), "Teams"
+            return board_render.team_list_blocks(await api.team_list(who)), "Teams"
         if action == cmds.DROP_LIST:
             return render.schedules_blocks(await api.drop_list(who)), "Drops"
         if action == cmds.DROP_ADMINS:
@@ -375,7 +375,7 @@ class SlackInbound:
         except QuizError as exc:
             logger.warning("slack home for %s: %s", who.user_id, exc.message)
             return
-        await client.views_publish(user_id=who.user_id, view=render.home_view(stats, teams))
+        await client.views_publish(user_id=who.user_id, view=board_render.home_view(stats, teams))
 
 
 def _drop_admins_notice(admins: tuple[str, ...]) -> Notice:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack import render
+from adapters.slack import board_render, render
 from quizbot.replies import (
     AskKind,
     Board,
@@ -87,5 +87,5 @@ def test_modal_and_home_fit() -> None:
     board = Leaderboard(Board.TEAMS, Period.WEEK, "Teams", rows, rows[7])
     scores = tuple(ConceptScore(f"c{i}", LONG[:60], 0.1, 3) for i in range(20))
     stats = PlayerStats("alice", 10, 5, 50, 1, 3, "Gradients", scores, scores, 2)
-    _check(render.home_view(stats, board)["blocks"])
-    _check(render.leaderboard_blocks(board))
+    _check(board_render.home_view(stats, board)["blocks"])
+    _check(board_render.leaderboard_blocks(board))
