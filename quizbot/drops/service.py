@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from knowledge.bank import Bank
 from quizbot.api import DropPublisher, ScheduleInfo
 from quizbot.drops.deps import Clock, DropDeps
+from quizbot.drops.due import SweepReport
 from quizbot.drops.pacing import Monotonic, Sleep
-from quizbot.drops.posting import DropPoster, SweepReport
+from quizbot.drops.posting import DropPoster
 from quizbot.drops.revealing import DropRevealer
 from quizbot.drops.schedule import (
     format_weekdays,
