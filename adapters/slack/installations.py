@@ -42,35 +42,10 @@ class SlackInstallationStore(AsyncInstallationStore):
     async def async_save(self, installation: Installation) -> None:
         if not installation.bot_token:
             raise ValueError("an installation without a bot token")
-        await self._installs.save(
-            InstallationRec(
-                platform=PLATFORM,
-                workspace=workspace_key(installation.enterprise_id, installation.team_id),
-                bot_token=installation.bot_token,
-                installed_at=datetime.fromtimestamp(installation.installed_at, UTC),
-                enterprise_id=installation.enterprise_id,
-                app_id=installation.app_id,
-                bot_id=installation.bot_id,
-                bot_user_id=installation.bot_user_id,
-                bot_scopes=_scopes(installation.bot_scopes),
-                installer_id=installation.user_id,
-            )
-        )
+        await self._installs.save(_record(installation.to_bot(), installation.user_id))
 
     async def async_save_bot(self, bot: Bot) -> None:
-        await self._installs.save(
-            InstallationRec(
-                platform=PLATFORM,
-                workspace=workspace_key(bot.enterprise_id, bot.team_id),
-                bot_token=bot.bot_token,
-                installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
-                enterprise_id=bot.enterprise_id,
-                app_id=bot.app_id,
-                bot_id=bot.bot_id,
-                bot_user_id=bot.bot_user_id,
-                bot_scopes=_scopes(bot.bot_scopes),
-            )
-        )
+        await self._installs.save(_record(bot))
 
     async def async_find_bot(
         self,
@@ -151,3 +126,19 @@ class SlackStateStore(AsyncOAuthStateStore):
         if not ok:
             logger.warning("slack install refused: unknown, expired or reused OAuth state")
         return ok
+
+
+def _record(bot: Bot, installer_id: str | None = None) -> InstallationRec:
+    """A bot installation as we store it (bot-only: user tokens are never kept)."""
+    return InstallationRec(
+        platform=PLATFORM,
+        workspace=workspace_key(bot.enterprise_id, bot.team_id),
+        bot_token=bot.bot_token,
+        installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
+        enterprise_id=bot.enterprise_id,
+        app_id=bot.app_id,
+        bot_id=bot.bot_id,
+        bot_user_id=bot.bot_user_id,
+        bot_scopes=_scopes(bot.bot_scopes),
+        installer_id=installer_id,
+    )

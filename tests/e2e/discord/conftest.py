@@ -236,23 +236,30 @@ async def start_bot(
 ) -> AsyncIterator[Starter]:
     """Start (or restart) the real bot on the real engine; everything is closed at the end."""
     started: list[tuple[Runtime, RunningDiscord]] = []
-
-    async def start() -> tuple[Runtime, RunningDiscord]:
-        runtime = await bootstrap(settings, bank=e2e_bank(), clock=clock)
-        try:
-            running = await start_discord(runtime, settings, guild_ready_timeout=0.05)
-        except BaseException:
-            await runtime.aclose()
-            raise
-        started.append((runtime, running))
-        return runtime, running
-
     try:
-        yield start
+        yield lambda: launch(settings, clock, started)
     finally:
-        for runtime, running in reversed(started):
-            await running.aclose()
-            await runtime.aclose()
+        await close_all(started)
+
+
+async def launch(
+    settings: Settings, clock: FixedClock, started: list[tuple[Runtime, RunningDiscord]]
+) -> tuple[Runtime, RunningDiscord]:
+    """The real bot on the real engine with `settings`, noted in `started` for `close_all`."""
+    runtime = await bootstrap(settings, bank=e2e_bank(), clock=clock)
+    try:
+        running = await start_discord(runtime, settings, guild_ready_timeout=0.05)
+    except BaseException:
+        await runtime.aclose()
+        raise
+    started.append((runtime, running))
+    return runtime, running
+
+
+async def close_all(started: list[tuple[Runtime, RunningDiscord]]) -> None:
+    for runtime, running in reversed(started):
+        await running.aclose()
+        await runtime.aclose()
 
 
 @pytest.fixture

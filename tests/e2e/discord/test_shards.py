@@ -14,14 +14,13 @@ from sqlalchemy import select
 
 from adapters.discord.app import DiscordConfigError, RunningDiscord, start_discord
 from adapters.discord.shards import shard_of
-from quizbot.bootstrap import Runtime, bootstrap
+from quizbot.bootstrap import Runtime
 from quizbot.drops.tables import Drop
 from quizbot.replies import PlayerRef
 from quizbot.settings import Settings
-from tests.e2e.discord.conftest import ADMIN, DiscordDriver, FixedClock
+from tests.e2e.discord.conftest import ADMIN, DiscordDriver, FixedClock, close_all, launch
 from tests.e2e.discord.fake_discord import FakeDiscord
 from tests.e2e.discord.shapes import CHANNEL_ID, GUILD_ID
-from tests.e2e.slack.bank import e2e_bank
 
 SHARDS = 2
 # Two guilds, one on each shard: the shard is bits 22 and up of the id, modulo the count.
@@ -53,21 +52,12 @@ async def start_worker(
             discord_shard_count=SHARDS,
             discord_shard_ids=ids,
         )
-        runtime = await bootstrap(settings, bank=e2e_bank(), clock=clock)
-        try:
-            running = await start_discord(runtime, settings, guild_ready_timeout=0.05)
-        except BaseException:
-            await runtime.aclose()
-            raise
-        started.append((runtime, running))
-        return runtime, running
+        return await launch(settings, clock, started)
 
     try:
         yield start
     finally:
-        for runtime, running in reversed(started):
-            await running.aclose()
-            await runtime.aclose()
+        await close_all(started)
 
 
 async def _claims(runtime: Runtime) -> dict[str, str | None]:
